@@ -1,0 +1,209 @@
+"""What every hook does around its own check: arguments, configuration,
+ignores, fixes, output and the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from lucid_hooks.config import HOOK_OPTIONS, Config, ConfigError, load_config
+from lucid_hooks.findings import FORMATS, Finding, is_suppressed, render
+from lucid_hooks.paths import display_path, find_root, normalize_paths
+
+# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+
+class HookContext:
+    """What a hook's check function gets: the repo, its paths, its options."""
+
+    __slots__ = ("config", "files", "folders", "is_git", "options", "root")
+
+    def __init__(
+        self,
+        *,
+        root: str,
+        is_git: bool,
+        files: Sequence[str],
+        folders: Sequence[str],
+        config: Config,
+        options: dict[str, object],
+    ) -> None:
+        self.root = root
+        self.is_git = is_git
+        self.files = [path for path in files if not config.excludes.matches(path)]
+        self.folders = [path for path in folders if not config.excludes.matches(path)]
+        self.config = config
+        self.options = options
+
+    def absolute(self, path: str) -> str:
+        return os.path.join(self.root, path) if path else self.root
+
+
+class HookSpec:
+    """A hook as the runner and the umbrella command see it."""
+
+    __slots__ = ("add_options", "description", "find", "hook_id", "wants")
+
+    def __init__(
+        self,
+        *,
+        hook_id: str,
+        description: str,
+        find: Callable[[HookContext], list[Finding]],
+        wants: Callable[[str], bool],
+        add_options: Callable[[argparse.ArgumentParser], None] | None = None,
+    ) -> None:
+        self.hook_id = hook_id
+        self.description = description
+        self.find = find
+        self.wants = wants
+        self.add_options = add_options
+
+
+def run_hook(hook: HookSpec, argv: Sequence[str] | None) -> int:
+    """Parse argv, run the hook over the paths, print, return the exit status."""
+    hook_id = hook.hook_id
+    parser = argparse.ArgumentParser(prog=hook_id, description=hook.description)
+    parser.add_argument("filenames", nargs="*", metavar="PATH", help="files or folders to check")
+    add_format_argument(parser)
+    if "fix" in HOOK_OPTIONS.get(hook_id, {}):
+        parser.add_argument(
+            "--fix",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="apply the safe fixes (default: the `fix` setting, true unless configured)",
+        )
+    if hook.add_options is not None:
+        hook.add_options(parser)
+    args = parser.parse_args(argv)
+
+    cwd = os.getcwd()
+    root, is_git = find_root(cwd)
+    try:
+        config = load_config(root)
+    except ConfigError as error:
+        return usage_error(hook_id, str(error))
+    options = config.options(hook_id) if hook_id in HOOK_OPTIONS else {}
+    for key in options:
+        given = getattr(args, key.replace("-", "_"), None)
+        if given is not None:
+            options[key] = given
+
+    paths = normalize_paths(args.filenames, root, cwd)
+    status = 0
+    for path in paths.missing:
+        status = usage_error(hook_id, f"{display_path(path)}: no such file or directory")
+    for path in paths.outside:
+        status = usage_error(hook_id, f"{display_path(path)}: outside the repository {root}")
+
+    context = HookContext(
+        root=root,
+        is_git=is_git,
+        files=paths.files,
+        folders=paths.folders,
+        config=config,
+        options=options,
+    )
+    findings, messages = execute(hook.find, context, fix=bool(options.get("fix", False)))
+    write_output(render(findings, messages, args.format))
+    if findings or messages:
+        status = max(status, 1)
+    return status
+
+
+def add_format_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (path:line:col: CODE message), json, or github (workflow annotations)",
+    )
+
+
+def execute(
+    find: Callable[[HookContext], list[Finding]], context: HookContext, *, fix: bool
+) -> tuple[list[Finding], list[str]]:
+    """Run a check, drop ignored findings, apply fixes; findings and messages."""
+    reader = LineReader(context.root)
+    findings = [
+        finding
+        for finding in find(context)
+        if not context.config.is_ignored(finding.code, finding.path)
+        and not is_suppressed(finding, reader)
+    ]
+    messages: list[str] = []
+    if not fix:
+        return findings, messages
+    kept = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        if finding.fix is None:
+            kept.append(finding)
+            continue
+        try:
+            note = finding.fix()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            messages.append(f"Not fixed {display_path(finding.path)}: {reason}")
+            kept.append(finding)
+            continue
+        if note is None:
+            # Someone else (a parallel pre-commit batch) fixed it meanwhile.
+            continue
+        finding.fixed = note
+        kept.append(finding)
+        if note:
+            messages.append(note)
+    return kept, messages
+
+
+class LineReader:
+    """Reads single lines of repo files for inline suppressions, once per file."""
+
+    __slots__ = ("_cache", "_root")
+
+    def __init__(self, root: str) -> None:
+        self._root = root
+        self._cache: dict[str, list[bytes] | None] = {}
+
+    def __call__(self, path: str, line: int) -> bytes | None:
+        if path not in self._cache:
+            self._cache[path] = self._read(path)
+        lines = self._cache[path]
+        if lines is None or not 1 <= line <= len(lines):
+            return None
+        return lines[line - 1]
+
+    def _read(self, path: str) -> list[bytes] | None:
+        full = os.path.join(self._root, path)
+        try:
+            if not os.path.isfile(full):
+                return None
+            with open(full, "rb") as file:
+                return file.read().splitlines()
+        except OSError:
+            return None
+
+
+def usage_error(prog: str, message: str) -> int:
+    text = f"{prog}: error: {display_path(message)}\n"
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    sys.stderr.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    return 2
+
+
+def write_output(text: str) -> None:
+    if not text:
+        return
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    data = text.encode(encoding, "backslashreplace")
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode(encoding))
+    else:
+        buffer.write(data)
+        buffer.flush()
