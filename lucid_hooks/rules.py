@@ -50,7 +50,7 @@ class Rule:
 UNREADABLE_FILE = Rule(
     code="LH001",
     name="unreadable-file",
-    hook="(every hook)",
+    hook="every hook",
     summary="A file the hook must read cannot be read",
     explanation="""
         A hook needed the content of a file and the operating system refused
@@ -126,7 +126,8 @@ def markdown_reference() -> str:
     ]
     for rule in all_rules():
         parts.append(f"## {rule.code} `{rule.name}`\n")
-        parts.append(f"Hook: `{rule.hook}`. {rule.summary}.\n")
+        hook = rule.hook if " " in rule.hook else f"`{rule.hook}`"
+        parts.append(f"Hook: {hook}. {rule.summary}.\n")
         parts.append(rule.explanation + "\n")
         parts.append(f"**Fix:** {rule.fix or 'none; the finding says what to do by hand.'}\n")
         parts.append(f"Bad:\n\n```\n{rule.bad}\n```\n")

@@ -1,0 +1,1 @@
+"""Lucid sessions: recording, processing, storage and anchoring of remote sessions."""

@@ -1,0 +1,1 @@
+"""Session core: chunking, Merkle trees, session identities and the orchestrator."""

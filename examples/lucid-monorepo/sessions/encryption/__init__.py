@@ -1,0 +1,1 @@
+"""Chunk encryption for recorded sessions."""

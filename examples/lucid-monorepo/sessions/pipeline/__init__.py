@@ -1,0 +1,1 @@
+"""Session pipeline service. Its modules import each other script-style; run main.py directly."""

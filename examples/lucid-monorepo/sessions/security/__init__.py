@@ -1,0 +1,1 @@
+"""Access policies and input control for live sessions."""

@@ -1,0 +1,1 @@
+"""Lucid storage service: MongoDB volume management."""

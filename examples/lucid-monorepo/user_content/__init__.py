@@ -1,0 +1,1 @@
+"""Lucid user content service: the end-user client and its feature areas."""

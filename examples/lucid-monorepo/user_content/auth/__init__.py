@@ -1,0 +1,1 @@
+"""User content: auth (placeholder package)."""

@@ -1,0 +1,1 @@
+"""User content: backup (placeholder package)."""

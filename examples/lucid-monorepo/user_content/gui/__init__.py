@@ -1,0 +1,1 @@
+"""User content: gui (placeholder package)."""

@@ -1,0 +1,1 @@
+"""User content: notifications (placeholder package)."""

@@ -1,0 +1,1 @@
+"""User content: profile (placeholder package)."""

@@ -1,0 +1,1 @@
+"""User content: settings (placeholder package)."""

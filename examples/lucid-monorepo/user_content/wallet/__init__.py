@@ -1,0 +1,1 @@
+"""The user's view of their wallet balance and payouts."""

@@ -1,0 +1,1 @@
+"""Lucid VM service: lifecycle of the virtual machines that host recorded sessions."""

@@ -1,0 +1,1 @@
+"""Lucid wallet service: key management, signing policies and the walletd backends."""

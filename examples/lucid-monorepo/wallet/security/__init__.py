@@ -1,0 +1,1 @@
+"""Signing policy checks for the wallet service."""
