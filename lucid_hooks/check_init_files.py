@@ -177,8 +177,7 @@ class PackageTree:
         self.findings: list[Finding] = []
         self._states: dict[str, int] = {}
         self._linked: dict[str, bool] = {}
-        self._listings: dict[str, list[tuple[str, bool]]] = {}
-        self._listing_sets: dict[str, set[tuple[str, bool]]] = {}
+        self._listings: dict[str, dict[str, bool]] = {}
         self._has_module: dict[str, bool | None] = {}
 
     def state(self, folder: str) -> int:
@@ -189,7 +188,7 @@ class PackageTree:
     def is_folder(self, folder: str) -> bool:
         """Whether `folder` is a real folder, answered from its parent's listing."""
         parent, _, name = folder.rpartition("/")
-        return (name, True) in self._listing_set(parent)
+        return self._listing(parent).get(name, False)
 
     def check_below(self, folder: str) -> None:
         """Decide `folder` and every folder beneath it."""
@@ -198,7 +197,7 @@ class PackageTree:
             current = pending.pop()
             self.state(current)
             pending.extend(
-                join(current, name) for name, is_dir in self._listing(current) if is_dir
+                join(current, name) for name, is_dir in self._listing(current).items() if is_dir
             )
 
     def _decide(self, folder: str) -> int:
@@ -280,8 +279,9 @@ class PackageTree:
             ) or self._inside_link(parent_folder(folder))
         return self._linked[folder]
 
-    def _listing(self, folder: str) -> list[tuple[str, bool]]:
-        """Names in a folder with whether each is a real (non-link) folder."""
+    def _listing(self, folder: str) -> dict[str, bool]:
+        """Names in a folder, sorted, each with whether it is a real (non-link)
+        folder; excluded folders are left out."""
         if folder not in self._listings:
             entries: list[tuple[str, bool]] = []
             try:
@@ -296,14 +296,8 @@ class PackageTree:
                         entries.append((entry.name, is_dir))
             except OSError:
                 pass
-            entries.sort()
-            self._listings[folder] = entries
+            self._listings[folder] = dict(sorted(entries))
         return self._listings[folder]
-
-    def _listing_set(self, folder: str) -> set[tuple[str, bool]]:
-        if folder not in self._listing_sets:
-            self._listing_sets[folder] = set(self._listing(folder))
-        return self._listing_sets[folder]
 
     def _holds_module(self, folder: str) -> bool | None:
         """Whether the folder holds a `.py` module that is not a script;
@@ -311,7 +305,7 @@ class PackageTree:
         if folder in self._has_module:
             return self._has_module[folder]
         result: bool | None = False
-        for name, is_dir in self._listing(folder):
+        for name, is_dir in self._listing(folder).items():
             if is_dir or not name.endswith(".py") or name == INIT:
                 continue
             path = join(folder, name)
@@ -342,7 +336,7 @@ class PackageTree:
     def _nested_package(self, folder: str) -> str | None:
         """The first folder below `folder` that is a package or holds
         modules, which makes `folder` an intermediate one."""
-        pending = [join(folder, name) for name, is_dir in self._listing(folder) if is_dir]
+        pending = [join(folder, name) for name, is_dir in self._listing(folder).items() if is_dir]
         while pending:
             current = pending.pop(0)
             if not is_identifier(current.rpartition("/")[2]):
@@ -352,13 +346,13 @@ class PackageTree:
             if self._holds_module(current):
                 return current
             pending.extend(
-                join(current, name) for name, is_dir in self._listing(current) if is_dir
+                join(current, name) for name, is_dir in self._listing(current).items() if is_dir
             )
         return None
 
     def _sibling_module(self, parent: str, name: str) -> str | None:
         """A module beside the folder that an `__init__.py` would shadow."""
-        for entry, is_dir in self._listing(parent):
+        for entry, is_dir in self._listing(parent).items():
             if is_dir or not entry.startswith(name + "."):
                 continue
             suffix = entry[len(name) :]
