@@ -141,9 +141,9 @@ def _translate_glob(pattern: str) -> str:
     anchored at the root. A match of a folder covers everything below it.
     ``**`` spans folders, ``*`` and ``?`` stay within one name.
     """
+    anchored = pattern.startswith("./") or "/" in pattern.rstrip("/")
     if pattern.startswith("./"):
         pattern = pattern[2:]
-    anchored = "/" in pattern.rstrip("/")
     pattern = pattern.strip("/")
     out: list[str] = []
     i, n = 0, len(pattern)
@@ -163,10 +163,13 @@ def _translate_glob(pattern: str) -> str:
             i += 1
         elif char == "[" and "]" in pattern[i + 2 :]:
             end = pattern.index("]", i + 2)
-            body = pattern[i + 1 : end]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            # As in .gitignore, a bracket expression never matches "/".
+            if body.startswith(("!", "^")):
+                body = "^/" + body[1:]
+            else:
+                body = body.replace("/", "")
+            out.append("[" + body + "]" if body else "(?!)")
             i = end + 1
         else:
             out.append(re.escape(char))
@@ -207,29 +210,51 @@ def check_glob(pattern: str) -> str | None:
     return None
 
 
+def check_ignore_glob(pattern: str) -> str | None:
+    """Why ``pattern`` cannot also be a ``.gitignore`` line meaning the same,
+    or None when it can (check-cache-artifacts writes its patterns there)."""
+    problem = check_glob(pattern)
+    if problem:
+        return problem
+    if not pattern.isprintable() or "\\" in pattern:
+        return "control characters and backslashes cannot be written to .gitignore"
+    if pattern.startswith(("!", "#")):
+        return "a leading `!` or `#` means something else in .gitignore"
+    if pattern.startswith("./"):
+        return "write it without the leading `./`, as .gitignore does"
+    if pattern != pattern.rstrip():
+        return "git drops trailing whitespace from .gitignore lines"
+    return None
+
+
 _CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def display_path(text: str) -> str:
     """A path (or a message holding paths) safe to print on one line.
 
-    Control characters become escapes and bytes that were not UTF-8 (held
-    as surrogates by ``os.fsdecode``) become ``\\xNN``; everything else,
-    non-ASCII letters included, stays as it is.
+    Characters that are not printable (controls, line and paragraph
+    separators) become escapes, and bytes that were not UTF-8 (held as
+    surrogates by `os.fsdecode`) become `\\xNN`; everything else, non-ASCII
+    letters included, stays as it is.
     """
     if text.isprintable():
         return text
     out = []
     for char in text:
         point = ord(char)
-        if point < 0x20 or point == 0x7F:
-            out.append(_CONTROL_ESCAPES.get(char, f"\\x{point:02x}"))
+        if char == " " or char.isprintable():
+            out.append(char)
+        elif char in _CONTROL_ESCAPES:
+            out.append(_CONTROL_ESCAPES[char])
         elif 0xDC80 <= point <= 0xDCFF:
             out.append(f"\\x{point - 0xDC00:02x}")
-        elif 0xD800 <= point <= 0xDFFF:
+        elif point <= 0xFF:
+            out.append(f"\\x{point:02x}")
+        elif point <= 0xFFFF:
             out.append(f"\\u{point:04x}")
         else:
-            out.append(char)
+            out.append(f"\\U{point:08x}")
     return "".join(out)
 
 
