@@ -34,6 +34,16 @@ SCENARIOS: dict[str, tuple[list[str], list[str], str]] = {
         ["ruff", "check", "--select", "INP001", "--no-cache", "."],
         "ruff check --select INP001 --no-cache",
     ),
+    "check-cache-artifacts": (
+        ["check-cache-artifacts", "--no-fix", "{files}"],
+        ["check-ast", "{files}"],
+        "pre-commit-hooks check-ast",
+    ),
+    "check-duplicate-modules": (
+        ["check-duplicate-modules", "{files}"],
+        ["check-ast", "{files}"],
+        "pre-commit-hooks check-ast",
+    ),
 }
 
 

@@ -128,8 +128,11 @@ def check_tree(targets: Sequence[str], *, output_format: str, fix: bool) -> int:
             folders=[],
             config=config,
             options=options,
+            default_excludes=hook.default_excludes,
         )
-        hook_findings, hook_messages = execute(hook.find, context, fix=fix)
+        hook_findings, hook_messages = execute(
+            hook.find, context, fix=fix, summarize=hook.summarize
+        )
         findings.extend(hook_findings)
         messages.extend(hook_messages)
     write_output(render(findings, messages, output_format))

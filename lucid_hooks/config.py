@@ -10,12 +10,12 @@ import os
 import re
 import sys
 
-from lucid_hooks.paths import DEFAULT_EXCLUDES, GlobSet, check_glob
+from lucid_hooks.paths import DEFAULT_EXCLUDES, GlobSet, check_glob, check_ignore_glob
 
 # Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 CONFIG_FILE = "pyproject.toml"
@@ -28,11 +28,38 @@ GLOBAL_OPTIONS: dict[str, tuple[str, object]] = {
     "per-file-ignores": ("per-file-ignores", {}),
 }
 
+# What check-cache-artifacts looks for, in .gitignore syntax (a trailing `/`
+# names folders only); the lines its fix appends to .gitignore.
+CACHE_PATTERNS = (
+    "__pycache__/",
+    "*.pyc",
+    "*.pyo",
+    "*$py.class",
+    ".pytest_cache/",
+    ".mypy_cache/",
+    ".ruff_cache/",
+    ".tox/",
+    ".nox/",
+    "*.egg-info/",
+    ".coverage",
+    ".coverage.*",
+    ".ipynb_checkpoints/",
+)
+
 HOOK_OPTIONS: dict[str, dict[str, tuple[str, object]]] = {
     "check-init-files": {
         "fix": ("bool", True),
         "package-roots": ("globs", ()),
         "namespace-packages": ("globs", ()),
+    },
+    "check-cache-artifacts": {
+        "fix": ("bool", True),
+        "patterns": ("ignore-globs", CACHE_PATTERNS),
+        "extend-patterns": ("ignore-globs", ()),
+    },
+    "check-duplicate-modules": {
+        "similarity": ("fraction", 0.85),
+        "min-lines": ("count", 10),
     },
 }
 
@@ -46,12 +73,14 @@ class ConfigError(Exception):
 class Config:
     """The validated configuration of one repository."""
 
-    __slots__ = ("excludes", "hooks", "ignore", "per_file_ignores")
+    __slots__ = ("excludes", "hooks", "ignore", "per_file_ignores", "user_excludes")
 
     def __init__(self, section: Mapping[str, Any] | None = None) -> None:
         section = dict(section or {})
         _check_section(section)
         self.excludes = GlobSet((*DEFAULT_EXCLUDES, *section.get("exclude", ())))
+        # Without the built-in ones: for a hook whose targets they are.
+        self.user_excludes = GlobSet(section.get("exclude", ()))
         self.ignore: tuple[str, ...] = tuple(section.get("ignore", ()))
         self.per_file_ignores = [
             (GlobSet([glob]), tuple(codes))
@@ -142,8 +171,16 @@ def _check_value(where: str, kind: str, value: object) -> None:
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{CONFIG_FILE}: {where} must be true or false")
+    elif kind == "fraction":  # a share: greater than 0, at most 1
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            raise ConfigError(f"{CONFIG_FILE}: {where} must be a number greater than 0, at most 1")
+    elif kind == "count":  # a whole number, 0 or more
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{CONFIG_FILE}: {where} must be a whole number, 0 or more")
     elif kind == "globs":
         check_globs(where, value)
+    elif kind == "ignore-globs":  # globs that are also written to .gitignore
+        check_globs(where, value, check=check_ignore_glob)
     elif kind == "codes":
         check_codes(where, value)
     elif kind == "per-file-ignores":
@@ -156,11 +193,13 @@ def _check_value(where: str, kind: str, value: object) -> None:
         raise AssertionError(f"unknown option kind {kind!r}")
 
 
-def check_globs(where: str, value: object) -> None:
+def check_globs(
+    where: str, value: object, check: Callable[[str], str | None] = check_glob
+) -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{CONFIG_FILE}: {where} must be a list of glob strings")
     for glob in value:
-        problem = check_glob(glob)
+        problem = check(glob)
         if problem:
             raise ConfigError(f"{CONFIG_FILE}: {where}: {glob!r}: {problem}")
 

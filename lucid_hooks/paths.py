@@ -165,10 +165,7 @@ def _translate_glob(pattern: str) -> str:
             end = pattern.index("]", i + 2)
             body = pattern[i + 1 : end].replace("\\", "\\\\")
             # As in .gitignore, a bracket expression never matches "/".
-            if body.startswith(("!", "^")):
-                body = "^/" + body[1:]
-            else:
-                body = body.replace("/", "")
+            body = "^/" + body[1:] if body.startswith(("!", "^")) else body.replace("/", "")
             out.append("[" + body + "]" if body else "(?!)")
             i = end + 1
         else:

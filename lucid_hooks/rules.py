@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 # Hook id -> module; the id is also the console script and the manifest id.
 HOOK_MODULES = {
     "check-init-files": "lucid_hooks.check_init_files",
+    "check-cache-artifacts": "lucid_hooks.check_cache_artifacts",
+    "check-duplicate-modules": "lucid_hooks.check_duplicate_modules",
 }
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class HookContext:
     """What a hook's check function gets: the repo, its paths, its options."""
 
-    __slots__ = ("config", "files", "folders", "is_git", "options", "root")
+    __slots__ = ("config", "excludes", "files", "folders", "is_git", "options", "root")
 
     def __init__(
         self,
@@ -31,11 +31,15 @@ class HookContext:
         folders: Sequence[str],
         config: Config,
         options: dict[str, object],
+        default_excludes: bool = True,
     ) -> None:
         self.root = root
         self.is_git = is_git
-        self.files = [path for path in files if not config.excludes.matches(path)]
-        self.folders = [path for path in folders if not config.excludes.matches(path)]
+        # The excludes this hook honours: the user's, and the built-in ones
+        # (.tox, .mypy_cache, ...) unless the hook looks for those itself.
+        self.excludes = config.excludes if default_excludes else config.user_excludes
+        self.files = [path for path in files if not self.excludes.matches(path)]
+        self.folders = [path for path in folders if not self.excludes.matches(path)]
         self.config = config
         self.options = options
 
@@ -46,7 +50,15 @@ class HookContext:
 class HookSpec:
     """A hook as the runner and the umbrella command see it."""
 
-    __slots__ = ("add_options", "description", "find", "hook_id", "wants")
+    __slots__ = (
+        "add_options",
+        "default_excludes",
+        "description",
+        "find",
+        "hook_id",
+        "summarize",
+        "wants",
+    )
 
     def __init__(
         self,
@@ -56,12 +68,18 @@ class HookSpec:
         find: Callable[[HookContext], list[Finding]],
         wants: Callable[[str], bool],
         add_options: Callable[[argparse.ArgumentParser], None] | None = None,
+        default_excludes: bool = True,
+        summarize: Callable[[Sequence[Finding]], list[str]] | None = None,
     ) -> None:
         self.hook_id = hook_id
         self.description = description
         self.find = find
         self.wants = wants
         self.add_options = add_options
+        # False: the built-in excludes do not apply (the user's still do).
+        self.default_excludes = default_excludes
+        # Messages computed from the findings that are finally reported.
+        self.summarize = summarize
 
 
 def run_hook(hook: HookSpec, argv: Sequence[str] | None) -> int:
@@ -107,8 +125,11 @@ def run_hook(hook: HookSpec, argv: Sequence[str] | None) -> int:
         folders=paths.folders,
         config=config,
         options=options,
+        default_excludes=hook.default_excludes,
     )
-    findings, messages = execute(hook.find, context, fix=bool(options.get("fix", False)))
+    findings, messages = execute(
+        hook.find, context, fix=bool(options.get("fix", False)), summarize=hook.summarize
+    )
     write_output(render(findings, messages, args.format))
     if findings or messages:
         status = max(status, 1)
@@ -125,9 +146,23 @@ def add_format_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(
+    find: Callable[[HookContext], list[Finding]],
+    context: HookContext,
+    *,
+    fix: bool,
+    summarize: Callable[[Sequence[Finding]], list[str]] | None = None,
+) -> tuple[list[Finding], list[str]]:
+    """Run a check, drop ignored findings, apply fixes; findings and messages
+    (the fixes' notes, then the hook's summary of what is left)."""
+    findings, messages = _find_and_fix(find, context, fix=fix)
+    if summarize is not None:
+        messages.extend(summarize(findings))
+    return findings, messages
+
+
+def _find_and_fix(
     find: Callable[[HookContext], list[Finding]], context: HookContext, *, fix: bool
 ) -> tuple[list[Finding], list[str]]:
-    """Run a check, drop ignored findings, apply fixes; findings and messages."""
     reader = LineReader(context.root)
     findings = [
         finding

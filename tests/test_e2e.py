@@ -1,85 +1,11 @@
-"""End to end: the hooks through real pre-commit, in real git repositories.
-
-Each ``try-repo`` installs this repository into a virtual environment. The
-whole session shares one PRE_COMMIT_HOME and one snapshot commit of the
-working tree, so that environment is built once. pip reads packages only
-from the local wheelhouse (see README), never from the network.
-"""
+"""End to end: the hooks through real pre-commit, in real git repositories
+(the fixtures, shared by the session, are in conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import GIT_ENV, git, init_repo
-
-PROJECT = Path(__file__).resolve().parents[1]
-DEMO = PROJECT / "examples" / "lucid-monorepo"
-WHEELHOUSE = Path(os.environ.get("LUCID_HOOKS_WHEELHOUSE", PROJECT / ".wheelhouse"))
-
-
-@pytest.fixture(scope="session")
-def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    if not any(WHEELHOUSE.glob("*.whl")):
-        pytest.skip(
-            f"no wheelhouse at {WHEELHOUSE}: run `pip wheel -w .wheelhouse . setuptools wheel"
-            " tomli` once (README, Tests) so the end-to-end tests install offline"
-        )
-    env = {**os.environ, **GIT_ENV}
-    for variable in ("GIT_INDEX_FILE", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS"):
-        env.pop(variable, None)
-    env.update(
-        PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")),
-        PIP_CONFIG_FILE=os.devnull,
-        PIP_NO_INDEX="1",
-        PIP_FIND_LINKS=str(WHEELHOUSE),
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-        VIRTUALENV_NO_PERIODIC_UPDATE="1",
-        PRE_COMMIT_COLOR="never",
-    )
-    return env
-
-
-@pytest.fixture(scope="session")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This project's working tree as one commit, like a published hook repo."""
-    listed = subprocess.run(
-        ("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"),
-        cwd=PROJECT,
-        capture_output=True,
-        check=False,
-    )
-    if listed.returncode != 0:
-        pytest.skip("the project is not a git checkout")
-    snapshot = tmp_path_factory.mktemp("hook-repo")
-    for name in os.fsdecode(listed.stdout).split("\0"):
-        source = PROJECT / name
-        if name and source.is_file():
-            target = snapshot / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return init_repo(snapshot)
-
-
-def demo_repo(destination: Path) -> Path:
-    shutil.copytree(DEMO, destination)
-    return init_repo(destination)
-
-
-def pre_commit(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        (sys.executable, "-m", "pre_commit", *args),
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.conftest import PROJECT, demo_repo, git, pre_commit
 
 
 def test_manifest_is_valid(pre_commit_env: dict[str, str]) -> None:
@@ -128,3 +54,82 @@ def test_commit_that_deletes_an_init_file_is_stopped(
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "wallet/walletd/__init__.py:1:1: LH101" in output
+
+
+def test_try_repo_duplicate_modules_on_the_demo(
+    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
+) -> None:
+    demo = demo_repo(tmp_path / "demo")
+
+    result = pre_commit(
+        pre_commit_env, demo, "try-repo", str(hook_repo), "check-duplicate-modules", "--all-files"
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    lines = output.splitlines()
+    assert any(
+        " LH401 " in line
+        and "sessions/session_recorder.py" in line
+        and "sessions/recorder/session_recorder.py" in line
+        for line in lines
+    ), output
+    assert any(
+        " LH404 " in line
+        and "sessions/pipeline/Dockerfile" in line
+        and "sessions/storage/Dockerfile" in line
+        for line in lines
+    ), output
+    assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_try_repo_on_the_demo_fixes_then_reports_only_tracked_files(
+    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
+) -> None:
+    demo = demo_repo(tmp_path / "demo")
+    cached = "sessions/__pycache__"
+    assert git(demo, "ls-files", cached)
+    assert not (demo / ".gitignore").exists()
+
+    first = pre_commit(
+        pre_commit_env, demo, "try-repo", str(hook_repo), "check-cache-artifacts", "--all-files"
+    )
+
+    output = first.stdout + first.stderr
+    assert first.returncode == 1, output
+    assert f"{cached}/session_recorder.cpython-311.pyc:1:1: LH301" in output
+    assert "Added `__pycache__/` to .gitignore" in output
+    assert (demo / ".gitignore").read_text().splitlines() == ["__pycache__/"]
+    after_fix = (demo / ".gitignore").read_bytes()
+
+    second = pre_commit(
+        pre_commit_env, demo, "try-repo", str(hook_repo), "check-cache-artifacts", "--all-files"
+    )
+
+    output = second.stdout + second.stderr
+    assert second.returncode == 1, output
+    assert "LH302" not in output
+    assert f"{cached}/session_recorder.cpython-311.pyc:1:1: LH301" in output
+    assert f"run at the repository root: git rm -r --cached -- {cached}" in output
+    assert (demo / ".gitignore").read_bytes() == after_fix
+
+
+def test_commit_of_the_kept_copy_names_the_leftover(
+    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
+) -> None:
+    """Through real pre-commit, without --all-files: only the staged file is
+    passed, and its untouched twin is still found (tests/test_e2e.py runs
+    the hook over every file of the demo)."""
+    demo = demo_repo(tmp_path / "demo")
+    kept = demo / "sessions/recorder/session_recorder.py"
+    kept.write_text(kept.read_text() + "# touched\n")
+    git(demo, "add", "sessions/recorder/session_recorder.py")
+
+    staged = pre_commit(
+        pre_commit_env, demo, "try-repo", str(hook_repo), "check-duplicate-modules"
+    )
+
+    output = staged.stdout + staged.stderr
+    assert staged.returncode == 1, output
+    assert "sessions/session_recorder.py:1:1: LH401 same code as" in output
+    assert "LH404" not in output

@@ -1,0 +1,645 @@
+"""check-cache-artifacts: committed caches and build output (LH3xx).
+
+A ``__pycache__/`` folder, a ``.pyc`` or a ``.pytest_cache/`` in git is noise
+in every diff and goes stale on the next run. The hook flags such files among
+those it is given, adds the missing patterns to the root ``.gitignore`` (the
+only fix it makes), and prints the ``git rm --cached`` command that untracks
+what is already committed: hooks never touch the index themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from lucid_hooks.findings import Finding
+from lucid_hooks.paths import (
+    DEFAULT_EXCLUDES,
+    GlobSet,
+    UnsafePathError,
+    ancestors,
+    check_ignore_glob,
+    display_path,
+    git_lines,
+    git_tracked_files,
+    parent_folder,
+    walk_files,
+)
+from lucid_hooks.rules import Rule
+from lucid_hooks.runner import HookContext, HookSpec, run_hook
+
+# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Iterable, Sequence
+
+HOOK_ID = "check-cache-artifacts"
+GITIGNORE = ".gitignore"
+
+COMMITTED_ARTIFACT = Rule(
+    code="LH301",
+    name="committed-cache-artifact",
+    hook=HOOK_ID,
+    summary="A cache or build artifact is committed, or nothing stops it from being",
+    explanation="""
+        A file matches one of the cache patterns (``__pycache__/``,
+        ``*.pyc``, ``.pytest_cache/``, ``*.egg-info/``, ``.coverage``, ... or
+        the configured ``patterns``) and is tracked by git, or is not tracked
+        but no ignore rule covers it, so the next ``git add .`` commits it.
+        Committed caches change with every test run or import, bloat the
+        history and every image built with ``COPY . .``, and a stray ``.pyc``
+        whose source was deleted is still importable. The hook never changes
+        the index: it prints the exact ``git rm -r --cached`` command that
+        untracks the files (folders such as ``__pycache__/`` are named once)
+        and leaves them on disk. A file that is already ignored and
+        untracked is not reported.
+    """,
+    bad="""
+$ git ls-files sessions/__pycache__
+sessions/__pycache__/session_recorder.cpython-311.pyc
+""",
+    good="""
+$ git rm -r --cached -- sessions/__pycache__
+$ git ls-files sessions/__pycache__
+""",
+)
+
+PATTERN_NOT_IGNORED = Rule(
+    code="LH302",
+    name="cache-pattern-not-ignored",
+    hook=HOOK_ID,
+    summary="The repository's `.gitignore` lacks the pattern of a cache artifact",
+    explanation="""
+        A cache artifact was found that no ignore rule covers: not the root
+        or a nested ``.gitignore``, nor ``.git/info/exclude``, as
+        ``git check-ignore`` decides it. Until a rule covers it, every clone
+        that runs the tests or imports the code can commit it again. The fix
+        appends the pattern to the root ``.gitignore``, creating the file if
+        needed; existing lines are never changed or reordered, a pattern is
+        never added twice (parallel hook runs lock the file), and a
+        symlinked ``.gitignore`` is never written through. A pattern that a
+        later ``!`` rule un-ignores on purpose is left alone. One finding per
+        missing pattern, at line 1 of ``.gitignore``, where a
+        ``# lucid: ignore[LH302]`` comment switches the rule off.
+    """,
+    bad="""
+# .gitignore
+.venv/
+""",
+    good="""
+# .gitignore
+.venv/
+__pycache__/
+*.pyc
+""",
+    fix="safe: appends the missing pattern to the root `.gitignore` (creates it if absent;"
+    " never rewrites a line, never writes through a symlink)",
+)
+
+RULES = (COMMITTED_ARTIFACT, PATTERN_NOT_IGNORED)
+
+_ANSI_C_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters that make a git pathspec a glob or give it magic.
+_PATHSPEC_SPECIAL = frozenset("*?[]\\")
+
+
+class CachePattern:
+    """One configured pattern: which paths it names, and its ``.gitignore`` line.
+
+    The pattern syntax is gitignore's (the line written is the pattern
+    itself); a trailing ``/`` names folders only, as in git, so a file called
+    ``__pycache__`` is no match for ``__pycache__/``.
+    """
+
+    __slots__ = ("folder_only", "line", "name_globs")
+
+    def __init__(self, text: str) -> None:
+        self.line = text
+        self.folder_only = text.endswith("/")
+        self.name_globs = GlobSet([text.rstrip("/")])
+
+    def path_glob(self) -> str:
+        """A glob over file paths: for a folder pattern, the files below it."""
+        if not self.folder_only:
+            return self.line
+        name = self.line.rstrip("/")
+        anchored = "/" in name
+        return f"{name}/**" if anchored else f"**/{name}/**"
+
+    def unit(self, path: str) -> str | None:
+        """The shallowest folder of ``path`` (or the path itself) the pattern
+        names: what ``git rm -r --cached`` should be given; None if none."""
+        parts = path.split("/")
+        last = len(parts) - 1 if self.folder_only else len(parts)
+        for depth in range(1, last + 1):
+            prefix = "/".join(parts[:depth])
+            # Shallowest first: a match here is the prefix's own, since a
+            # matching folder above it would have been returned already.
+            if self.name_globs.matches(prefix):
+                return prefix
+        return None
+
+
+class Scanner:
+    """Matches paths against all patterns: one regex for the common miss."""
+
+    __slots__ = ("any_pattern", "patterns")
+
+    def __init__(self, patterns: Sequence[CachePattern]) -> None:
+        self.patterns = patterns
+        self.any_pattern = GlobSet(pattern.path_glob() for pattern in patterns)
+
+    def match(self, path: str) -> tuple[CachePattern, str] | None:
+        """The pattern naming the shallowest part of ``path``, and that part."""
+        if not self.any_pattern.matches(path):
+            return None
+        best: tuple[CachePattern, str] | None = None
+        for pattern in self.patterns:
+            unit = pattern.unit(path)
+            if unit is not None and (best is None or unit.count("/") < best[1].count("/")):
+                best = (pattern, unit)
+        return best
+
+
+class Artifact:
+    """A path that matches a pattern, with what git says about it."""
+
+    __slots__ = ("ignored_by", "path", "pattern", "tracked", "unignored_by", "unit")
+
+    def __init__(self, path: str, pattern: CachePattern, unit: str) -> None:
+        self.path = path
+        self.pattern = pattern
+        self.unit = unit
+        self.tracked: bool | None = None  # None: not a git repository, or git failed
+        self.ignored_by: str | None = None  # the rule that ignores it
+        self.unignored_by: str | None = None  # a `!` rule that un-ignores it on purpose
+
+
+class ArtifactFinding(Finding):
+    """An LH301 finding that remembers what ``git rm --cached`` should untrack."""
+
+    __slots__ = ("untrack",)
+
+    def __init__(self, path: str, message: str, untrack: str | None) -> None:
+        super().__init__(path, COMMITTED_ARTIFACT.code, message)
+        self.untrack = untrack
+
+
+def find_cache_artifacts(context: HookContext) -> list[Finding]:
+    scanner = Scanner(configured_patterns(context.options))
+    paths = dict.fromkeys(context.files)
+    index: list[str] | None = None
+    if context.folders:
+        index = git_tracked_files(context.root) if context.is_git else None
+        paths.update(dict.fromkeys(files_below(context, index)))
+    artifacts = []
+    linked: dict[str, bool] = {}
+    for path in paths:
+        match = scanner.match(path)
+        if match is None or _in_git_folder(path) or _beyond_link(context.root, path, linked):
+            continue
+        artifacts.append(Artifact(path, *match))
+    if not artifacts:
+        return []
+    judged = False
+    if context.is_git:
+        if index is None:
+            index = git_tracked_files(context.root)
+        if index is not None:
+            tracked = set(index)
+            for artifact in artifacts:
+                artifact.tracked = artifact.path in tracked
+        judged = judge_with_git(context.root, artifacts)
+    root_lines = read_ignore_lines(context.root)
+    if not judged:
+        # Outside git (or when git fails) only the root .gitignore is known.
+        for artifact in artifacts:
+            if artifact.pattern.line in root_lines:
+                artifact.ignored_by = f"`{GITIGNORE}` (`{artifact.pattern.line}`)"
+    return [
+        *artifact_findings(artifacts),
+        *missing_pattern_findings(context.root, artifacts, root_lines),
+    ]
+
+
+def configured_patterns(options: dict[str, object]) -> list[CachePattern]:
+    texts = [*_strings(options.get("patterns")), *_strings(options.get("extend-patterns"))]
+    return [CachePattern(text) for text in dict.fromkeys(texts)]
+
+
+def _strings(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
+
+
+def files_below(context: HookContext, index: list[str] | None) -> list[str]:
+    """The files under the folders given on the command line: tracked ones
+    and untracked ones git does not ignore, or every file outside git."""
+    folders = context.folders
+    if index is not None:
+        everything = "" in folders
+        prefixes = tuple(folder + "/" for folder in folders)
+        listed = [path for path in index if everything or path.startswith(prefixes)]
+        others = git_lines(
+            context.root,
+            "--literal-pathspecs",
+            "ls-files",
+            "-z",
+            "--others",
+            "--exclude-standard",
+            "--full-name",
+            "--",
+            *(folder for folder in folders if folder),
+        )
+        # A nested repository is listed as `folder/`; it is not ours to check.
+        listed.extend(path for path in others or () if not path.endswith("/"))
+    else:
+        # Walk past the default excludes that are themselves caches, and
+        # still skip the rest (.git, .venv, node_modules, ...).
+        probe = Scanner(configured_patterns(context.options))
+        skipped = [
+            name for name in DEFAULT_EXCLUDES if probe.match(f"{name}/{name}.probe") is None
+        ]
+        excludes = GlobSet((*skipped, *context.excludes.patterns))
+        listed = [
+            path for folder in folders for path in walk_files(context.root, folder, excludes)
+        ]
+    return [path for path in listed if not context.excludes.matches(path)]
+
+
+def _in_git_folder(path: str) -> bool:
+    return path == ".git" or path.startswith(".git/") or "/.git/" in path
+
+
+def _beyond_link(root: str, path: str, linked: dict[str, bool]) -> bool:
+    """Whether a folder above ``path`` is a symlink: git tracks nothing there."""
+    for folder in ancestors(parent_folder(path)):
+        if folder not in linked:
+            linked[folder] = os.path.islink(os.path.join(root, folder))
+        if linked[folder]:
+            return True
+    return False
+
+
+def judge_with_git(root: str, artifacts: Sequence[Artifact]) -> bool:
+    """Ask ``git check-ignore`` once which artifacts its rules ignore.
+
+    ``--no-index`` judges tracked files too; ``-v -n`` names the deciding
+    rule, so a ``!`` rule is told apart from no rule at all. A folder that a
+    ``!`` rule un-ignores shows only on the folder itself, so the units are
+    asked as well. False when git cannot answer.
+    """
+    if not _ignore_files_are_plain(root, artifacts):
+        return False
+    import subprocess
+
+    queries = dict.fromkeys(artifact.path for artifact in artifacts)
+    queries.update(dict.fromkeys(artifact.unit for artifact in artifacts))
+    payload = b"".join(os.fsencode(path) + b"\0" for path in queries)
+    try:
+        completed = subprocess.run(
+            ("git", "check-ignore", "--no-index", "--verbose", "--non-matching", "-z", "--stdin"),
+            cwd=root,
+            input=payload,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    except OSError:
+        return False
+    # 0: some path ignored, 1: none; anything else is a fatal error.
+    if completed.returncode not in (0, 1):
+        return False
+    fields = os.fsdecode(completed.stdout).split("\0")
+    rules: dict[str, tuple[str, str, str]] = {}
+    for start in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = fields[start : start + 4]
+        rules[path] = (source, line, pattern)
+    for artifact in artifacts:
+        own = rules.get(artifact.path)
+        folder = rules.get(artifact.unit)
+        if own and own[2] and not own[2].startswith("!"):
+            artifact.ignored_by = _describe_rule(own)
+        elif own and own[2].startswith("!"):
+            artifact.unignored_by = _describe_rule(own)
+        elif folder and folder[2].startswith("!"):
+            artifact.unignored_by = _describe_rule(folder)
+    return True
+
+
+def _ignore_files_are_plain(root: str, artifacts: Sequence[Artifact]) -> bool:
+    """Whether every ``.gitignore`` git reads for these paths is a regular
+    file or absent: git would block forever opening a FIFO there."""
+    import stat
+
+    folders = {""}
+    for artifact in artifacts:
+        folders.update(ancestors(parent_folder(artifact.path)))
+    for folder in folders:
+        try:
+            mode = os.stat(os.path.join(root, folder, GITIGNORE)).st_mode
+        except OSError:
+            continue  # absent, or a link git will not follow either
+        if not stat.S_ISREG(mode):
+            return False
+    return True
+
+
+def _describe_rule(rule: tuple[str, str, str]) -> str:
+    source, line, pattern = rule
+    return f"`{display_path(source)}:{line}` (`{display_path(pattern)}`)"
+
+
+def artifact_findings(artifacts: Iterable[Artifact]) -> list[Finding]:
+    findings: list[Finding] = []
+    for artifact in artifacts:
+        matching = f"cache artifact matching `{artifact.pattern.line}`"
+        untrack = None
+        if artifact.tracked:
+            untrack = artifact.unit
+            command = git_rm_command([artifact.unit])
+            if artifact.ignored_by:
+                message = (
+                    f"{matching} is tracked by git although {artifact.ignored_by} ignores it:"
+                    f" untrack it with `{command}`"
+                )
+            elif artifact.unignored_by:
+                message = (
+                    f"{matching} is tracked by git, and {artifact.unignored_by} un-ignores it:"
+                    f" untrack it with `{command}`, or ignore LH301 for it if that is on purpose"
+                )
+            else:
+                message = f"{matching} is tracked by git: untrack it with `{command}`"
+        elif artifact.ignored_by:
+            continue  # untracked and ignored: git will never commit it
+        elif artifact.tracked is None:
+            message = (
+                f"{matching} is not ignored, and whether git tracks it is unknown"
+                " (not a git repository, or git failed)"
+            )
+        elif artifact.unignored_by:
+            message = (
+                f"{matching} is not tracked, but {artifact.unignored_by} un-ignores it,"
+                " so `git add` would commit it"
+            )
+        else:
+            message = (
+                f"{matching} is not tracked, but no ignore rule covers it,"
+                " so `git add` would commit it"
+            )
+        findings.append(ArtifactFinding(artifact.path, message, untrack))
+    return findings
+
+
+def missing_pattern_findings(
+    root: str, artifacts: Sequence[Artifact], root_lines: set[str]
+) -> list[Finding]:
+    """One LH302 per pattern whose artifacts no rule ignores and whose line
+    the root ``.gitignore`` lacks (a present line that git overrides is the
+    user's choice, and appending it again would duplicate it)."""
+    uncovered: dict[str, list[Artifact]] = {}
+    for artifact in artifacts:
+        line = artifact.pattern.line
+        if artifact.ignored_by or artifact.unignored_by or line in root_lines:
+            continue
+        uncovered.setdefault(line, []).append(artifact)
+    if not uncovered:
+        return []
+    linked = os.path.islink(os.path.join(root, GITIGNORE))
+    findings: list[Finding] = []
+    for line, group in uncovered.items():
+        example = display_path(min(artifact.path for artifact in group))
+        count = f"{len(group)} cache artifacts" if len(group) > 1 else "a cache artifact"
+        message = (
+            f"`{GITIGNORE}` does not ignore `{line}`: {count} such as `{example}`"
+            " could be committed"
+        )
+        if linked:
+            message += f"; `{GITIGNORE}` is a symlink, which the fix will not write through"
+        findings.append(
+            Finding(GITIGNORE, PATTERN_NOT_IGNORED.code, message, fix=_appender(root, line))
+        )
+    return findings
+
+
+def _appender(root: str, line: str) -> Callable[[], str | None]:
+    def append() -> str | None:
+        added = append_missing_lines(os.path.join(root, GITIGNORE), [line])
+        return f"Added `{line}` to {GITIGNORE}" if added else None
+
+    return append
+
+
+def untrack_note(findings: Sequence[Finding]) -> list[str]:
+    """The one command that untracks every committed artifact still reported."""
+    units = sorted(
+        {
+            finding.untrack
+            for finding in findings
+            if isinstance(finding, ArtifactFinding) and finding.untrack
+        }
+    )
+    if not units:
+        return []
+    return [
+        "To untrack the committed cache artifacts (the hook never changes the index),"
+        f" run at the repository root: {git_rm_command(units)}"
+    ]
+
+
+def git_rm_command(paths: Sequence[str]) -> str:
+    """``git rm -r --cached -- PATHS``, quoted for a POSIX shell.
+
+    git reads the paths as pathspecs: ``x[1].pyc`` would also untrack
+    ``x1.pyc``, and a leading ``:`` is magic, so such paths switch on
+    ``--literal-pathspecs``.
+    """
+    literal = any(path.startswith(":") or not _PATHSPEC_SPECIAL.isdisjoint(path) for path in paths)
+    words = ["git", "--literal-pathspecs"] if literal else ["git"]
+    words.extend(("rm", "-r", "--cached", "--"))
+    words.extend(shell_quote(path) for path in paths)
+    return " ".join(words)
+
+
+def shell_quote(word: str) -> str:
+    """shlex.quote, or ``$'...'`` (bash, zsh, ksh, POSIX.1-2024) when the word
+    holds control characters or bytes that were not UTF-8, which a one-line
+    command cannot hold literally."""
+    if word.isprintable():
+        import shlex
+
+        return shlex.quote(word)
+    out = []
+    for char in word:
+        point = ord(char)
+        if char in "\\'":
+            out.append("\\" + char)
+        elif char == " " or char.isprintable():
+            out.append(char)
+        elif char in _ANSI_C_ESCAPES:
+            out.append(_ANSI_C_ESCAPES[char])
+        elif 0xDC80 <= point <= 0xDCFF:  # a byte os.fsdecode could not decode
+            out.append(f"\\x{point - 0xDC00:02x}")
+        elif point <= 0xFF:
+            out.append(f"\\x{point:02x}")
+        elif point <= 0xFFFF:
+            out.append(f"\\u{point:04x}")
+        else:
+            out.append(f"\\U{point:08x}")
+    return "$'" + "".join(out) + "'"
+
+
+def _open_gitignore(path: str, flags: int) -> int:
+    """Open ``path`` without following a symlink (UnsafePathError if it is one)."""
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_BINARY"):
+        flags |= getattr(os, name, 0)
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
+        raise UnsafePathError(_symlink_refusal(path))
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as error:
+        if os.path.islink(path):
+            raise UnsafePathError(_symlink_refusal(path)) from error
+        raise
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{os.path.basename(path)} is not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _symlink_refusal(path: str) -> str:
+    name = os.path.basename(path)
+    return f"{name} is a symlink; not writing through it (add the patterns to its target by hand)"
+
+
+def _read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    offset = 0
+    while True:
+        chunk = os.pread(fd, 1 << 16, offset) if hasattr(os, "pread") else os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        offset += len(chunk)
+
+
+def ignore_lines(data: bytes) -> set[str]:
+    """The lines of a ``.gitignore``, as git compares them (trailing blanks
+    dropped, a leading BOM skipped)."""
+    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    return {line.rstrip(" \t\r") for line in text.split("\n")}
+
+
+def read_ignore_lines(root: str) -> set[str]:
+    """The root ``.gitignore``'s lines; none if it is absent, unreadable or a
+    symlink (git itself does not follow a symlinked ``.gitignore``)."""
+    try:
+        fd = _open_gitignore(os.path.join(root, GITIGNORE), os.O_RDONLY)
+    except OSError:
+        return set()
+    try:
+        return ignore_lines(_read_all(fd))
+    except OSError:
+        return set()
+    finally:
+        os.close(fd)
+
+
+def append_missing_lines(path: str, lines: Sequence[str]) -> list[str]:
+    """Append to ``path`` those of ``lines`` it lacks; return the ones written.
+
+    Parallel hook runs may append at the same moment: the file is opened in
+    append mode and locked, and re-read under the lock, so each line is
+    written once. The user's lines are never rewritten; a missing final
+    newline is added first, and CRLF files get CRLF lines.
+    """
+    fd = _open_gitignore(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+    try:
+        _lock(fd)
+        existing = _read_all(fd)
+        present = ignore_lines(existing)
+        missing = [line for line in dict.fromkeys(lines) if line not in present]
+        if not missing:
+            return []
+        newline = b"\r\n" if b"\r\n" in existing else b"\n"
+        data = b"".join(line.encode("utf-8", "surrogateescape") + newline for line in missing)
+        if existing and not existing.endswith(b"\n"):
+            data = newline + data
+        while data:
+            written = os.write(fd, data)
+            data = data[written:]
+        return missing
+    finally:
+        os.close(fd)  # also releases the lock
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the re-read keeps the race window small
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:  # pragma: no cover - a file system without locks: same as above
+        return
+
+
+def wants(path: str) -> bool:
+    """The files pre-commit passes to this hook: all of them (``types_or:
+    [file, symlink]``), binary and untyped ones included."""
+    return True
+
+
+def _pattern_argument(text: str) -> str:
+    import argparse
+
+    problem = check_ignore_glob(text)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{text!r}: {problem}")
+    return text
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pattern",
+        dest="patterns",
+        action="append",
+        type=_pattern_argument,
+        metavar="GLOB",
+        help="a cache pattern in .gitignore syntax (repeatable; replaces `patterns`)",
+    )
+    parser.add_argument(
+        "--extend-pattern",
+        dest="extend_patterns",
+        action="append",
+        type=_pattern_argument,
+        metavar="GLOB",
+        help="a pattern added to the default ones (repeatable; replaces `extend-patterns`)",
+    )
+
+
+HOOK = HookSpec(
+    hook_id=HOOK_ID,
+    description="Find committed caches and bytecode, ignore them in .gitignore, and print"
+    " the git command that untracks them.",
+    find=find_cache_artifacts,
+    wants=wants,
+    add_options=add_options,
+    # .mypy_cache, .tox, ... are excluded for every other hook; they are
+    # exactly what this one looks for.
+    default_excludes=False,
+    summarize=untrack_note,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_hook(HOOK, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,951 @@
+"""check-duplicate-modules: copies, near copies, stdlib shadowing, redundant Dockerfiles."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lucid_hooks import check_duplicate_modules as hook
+from lucid_hooks.check_duplicate_modules import main, wants
+from tests.conftest import git, init_repo, write_tree
+
+RECORDER = '''"""Records a session: frames with their time."""
+import time
+
+
+class SessionRecorder:
+    def __init__(self, path):
+        self.path = path
+        self.frames = []
+
+    def record(self, frame):
+        self.frames.append((time.time(), frame))
+        return len(self.frames)
+'''
+
+# The same tokens: other comments, blank lines, indentation width, wrapping,
+# a line continuation, CRLF line ends.
+RECORDER_REFORMATTED = (
+    "# legacy copy, kept for the old import path\n"
+    '"""Records a session: frames with their time."""\n'
+    "import time\n"
+    "class SessionRecorder:  # the recorder\n"
+    "  def __init__(self, path):\n"
+    "    self.path = \\\n"
+    "        path\n"
+    "\n"
+    "    self.frames = [\n"
+    "    ]\n"
+    "  def record(self, frame):\n"
+    "    self.frames.append((time.time(),\n"
+    "                        frame))\n"
+    "    return len(self.frames)\n"
+).replace("\n", "\r\n")
+
+LEFTOVER_MESSAGE = (
+    "sessions/session_recorder.py:1:1: LH401 same code as `sessions/recorder/session_recorder.py`"
+    " once whitespace and comments are ignored; this copy looks like the leftover (the"
+    " subpackage `sessions/recorder/` is named for this module, so the code moved there and"
+    " the copy at the root of `sessions/` stayed behind): delete it and use"
+    " `sessions.recorder.session_recorder`"
+)
+
+
+def module(seed: int, lines: int = 30) -> str:
+    """A distinct module of ``lines`` functions."""
+    rng = random.Random(seed)
+    return "".join(
+        f"def f_{seed}_{n}(x):\n    return x * {rng.randrange(10**9)} + {n}\n"
+        for n in range(lines)
+    )
+
+
+def near_copy(source: str, changed: int) -> str:
+    """``source`` with the constants of its first ``changed`` functions altered."""
+    lines = source.splitlines(keepends=True)
+    for n in range(changed):
+        lines[2 * n + 1] = f"    return x - {n}\n"
+    return "".join(lines)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.out.splitlines()
+
+
+def codes(out: list[str]) -> list[str]:
+    return [line.split(" ")[1] for line in out]
+
+
+def tracked(repo: Path) -> list[str]:
+    return git(repo, "ls-files").splitlines()
+
+
+# --- which files the hook takes ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a.py",
+        "A.PY",
+        "stubs.pyi",
+        "Dockerfile",
+        "Dockerfile.api",
+        "api.Dockerfile",
+        "Containerfile",
+        "Dockerfile-dev",
+        "api.dockerfile",
+        "dockerfile",
+        "requirements.txt",
+        "mod.pyc",
+    ],
+)
+def test_wants_mirrors_identify(name: str) -> None:
+    from identify.identify import tags_from_filename
+
+    tags = tags_from_filename(f"some/folder/{name}")
+    assert wants(f"some/folder/{name}") == bool(tags & {"python", "dockerfile"})
+
+
+# --- LH401 exact duplicates --------------------------------------------------
+
+
+def test_seed_duplicate_names_the_leftover(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "sessions/__init__.py": "",
+            "sessions/recorder/__init__.py": "",
+            "sessions/recorder/session_recorder.py": RECORDER,
+            "sessions/session_recorder.py": RECORDER_REFORMATTED,
+        },
+    )
+    init_repo(repo)
+
+    from_leftover = run(capsys, "sessions/session_recorder.py")
+    from_keeper = run(capsys, "sessions/recorder/session_recorder.py")
+    from_both = run(capsys, *tracked(repo))
+
+    assert from_leftover == (1, [LEFTOVER_MESSAGE])
+    assert from_keeper == from_leftover
+    assert from_both == from_leftover
+
+
+def test_twin_is_found_among_tracked_files_not_passed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"a/util.py": RECORDER, "b/tools.py": RECORDER, "c/other.py": module(1)})
+    init_repo(repo)
+
+    code, out = run(capsys, "c/other.py")
+    assert (code, out) == (0, [])
+
+    code, out = run(capsys, "a/util.py")
+    assert code == 1
+    assert out == [
+        "b/tools.py:1:1: LH401 same code as `a/util.py` once whitespace and comments are"
+        " ignored: keep one copy and import it where the other is used"
+    ]
+
+
+def test_untracked_copy_is_not_a_twin_unless_passed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"a/util.py": RECORDER})
+    init_repo(repo)
+    write_tree(repo, {"scratch/util.py": RECORDER})
+
+    assert run(capsys, "a/util.py") == (0, [])
+    code, out = run(capsys, "scratch/util.py")
+    assert code == 1
+    assert codes(out) == ["LH401"]
+
+
+def test_outside_git_every_file_on_disk_counts(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"a/util.py": RECORDER, "b/util.py": RECORDER, ".venv/lib/util.py": RECORDER})
+
+    code, out = run(capsys, "a/util.py")
+
+    assert code == 1
+    assert [line.split(":")[0] for line in out] == ["b/util.py"]
+
+
+def test_group_of_copies_pairs_each_with_the_keeper(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"a.py": RECORDER, "b.py": RECORDER, "c.py": RECORDER})
+    init_repo(repo)
+
+    code, out = run(capsys, "a.py")
+    assert code == 1
+    assert [line.split(": LH401 ")[0] for line in out] == ["b.py:1:1", "c.py:1:1"]
+    assert all("same code as `a.py`" in line for line in out)
+
+    assert run(capsys, "c.py")[1] == [out[1]]
+
+
+def test_code_differences_are_not_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            # Same skeleton, different string contents after a `#`.
+            "colors/dark.py": 'BACKGROUND = "#000000"\nFOREGROUND = "#ffffff"\n',
+            "colors/light.py": 'BACKGROUND = "#ffffff"\nFOREGROUND = "#000000"\n',
+            # Same skeleton, different indentation.
+            "flow/a.py": "if x:\n    a()\n    b()\n",
+            "flow/b.py": "if x:\n    a()\nb()\n",
+            # Same skeleton, different tokens.
+            "words/a.py": "x = not y\n",
+            "words/b.py": "x = noty\n",
+        },
+    )
+    init_repo(repo)
+
+    assert run(capsys, *tracked(repo)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "\n\n   \n",
+        "# only a comment\n",
+        '"""Only a docstring."""\n',
+        '"""Docstring."""\npass\n...\n',
+        "\ufeff\n# a BOM and a comment\n",
+    ],
+)
+def test_empty_modules_are_never_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    write_tree(repo, {"a/x.py": content, "b/x.py": content, "c/y.py": content})
+    init_repo(repo)
+
+    assert run(capsys, *tracked(repo)) == (0, [])
+
+
+TRIVIAL_INIT = '''"""The package."""
+from .core import run
+from . import (
+    helpers,  # re-exported
+)
+try:
+    from ._version import version as __version__
+except ImportError:
+    __version__ = "0"
+__all__ = ["run", "helpers"]
+'''
+
+
+def test_trivial_init_files_are_never_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "one/__init__.py": TRIVIAL_INIT,
+            "two/__init__.py": TRIVIAL_INIT,
+            # A module of the same content is not an __init__.py, but its
+            # only twins are: no pair.
+            "three/reexport.py": TRIVIAL_INIT,
+            "four/__init__.py": "from os import path\n",
+            "five/__init__.py": "from os import path\n",
+        },
+    )
+    init_repo(repo)
+
+    assert run(capsys, *tracked(repo)) == (0, [])
+
+
+def test_init_files_with_code_are_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"one/__init__.py": RECORDER, "two/__init__.py": RECORDER})
+    init_repo(repo)
+
+    code, out = run(capsys, "one/__init__.py")
+    assert code == 1
+    assert codes(out) == ["LH401"]
+    assert out[0].startswith("two/__init__.py:1:1: LH401 same code as `one/__init__.py`")
+
+
+PYTHON2 = 'print "hello"\nexec "x = 1"\nprint `x`, 0777\nraise E, "v"\n'
+
+
+def test_python2_and_broken_files_compare_by_lines(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "old/a.py": PYTHON2,
+            "old/b.py": "# a comment line\n" + PYTHON2.replace("\n", "  \n"),
+            "old/c.py": PYTHON2.replace("print", "print  "),
+            "broken/a.py": 'def f(:\n    """unterminated\n',
+            "broken/b.py": 'def f(:\n    """unterminated\n',
+            "nul/a.py": "x = 1\x00\ny = 2\n",
+            "nul/b.py": "x = 1\x00\ny = 2\n",
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, *tracked(repo))
+
+    assert code == 1
+    assert [line.split(": ")[0] for line in out] == [
+        "broken/b.py:1:1",
+        "nul/b.py:1:1",
+        "old/b.py:1:1",
+        "old/c.py:1:1",
+    ]
+    assert all(" LH401 " in line for line in out)
+
+
+def test_binary_and_undecodable_files(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    noise = bytes(random.Random(7).randrange(256) for _ in range(5000))
+    write_tree(
+        repo,
+        {
+            "bin/a.py": noise,
+            "bin/b.py": noise,
+            "latin/a.py": b"# -*- coding: latin-1 -*-\nNAME = '\xe9t\xe9'\n",
+            "latin/b.py": b"# -*- coding: latin-1 -*-\nNAME = '\xe9t\xe9'  # summer\n",
+            "bad/a.py": b"# -*- coding: klingon -*-\nx = 1\n",
+            "bad/b.py": b"\xff\xfe\x00x = 1\n",
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, *tracked(repo))
+
+    assert code == 1
+    assert [line.split(": ")[0] for line in out] == ["bin/b.py:1:1", "latin/b.py:1:1"]
+
+
+def test_huge_files_compare_byte_for_byte(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = ("x = [" + "1, " * 800_000 + "]\n").encode()
+    assert len(huge) > hook.MAX_NORMALISED_BYTES
+    write_tree(
+        repo,
+        {
+            "gen/a_pb2.py": huge,
+            "gen/b_pb2.py": huge,
+            "gen/c_pb2.py": huge.replace(b"1, ", b"1,  ", 1),  # equal tokens, other bytes
+            "small.py": module(3),
+        },
+    )
+    init_repo(repo)
+
+    started = time.perf_counter()
+    code, out = run(capsys, *tracked(repo))
+
+    assert time.perf_counter() - started < 10
+    assert code == 1
+    assert [line.split(": ")[0] for line in out] == ["gen/b_pb2.py:1:1"]
+
+
+def test_unreadable_passed_file_is_lh001(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(repo, {"a.py": RECORDER, "locked.py": RECORDER, "other.py": RECORDER})
+    init_repo(repo)
+    real_read = hook._read
+
+    def read(path: str) -> bytes | None:
+        if path.endswith(("locked.py", "other.py")):
+            raise PermissionError(13, "Permission denied")
+        return real_read(path)
+
+    monkeypatch.setattr(hook, "_read", read)
+
+    code, out = run(capsys, "a.py", "locked.py")
+
+    assert code == 1
+    # other.py is not passed: left out without a word; locked.py is an LH001.
+    assert out == ["locked.py:1:1: LH001 cannot read file: Permission denied"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks and FIFOs")
+def test_symlinks_are_not_copies(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, {"real/mod.py": RECORDER, "Dockerfile": "FROM alpine\n"})
+    os.symlink("real/mod.py", repo / "alias.py")
+    os.symlink("Dockerfile", repo / "Dockerfile.alias")
+    os.symlink("missing.py", repo / "dangling.py")
+    os.symlink("loop.py", repo / "loop.py")
+    os.symlink("real", repo / "linked_folder")
+    os.mkfifo(repo / "fifo.py")
+    init_repo(repo)
+
+    code, out = run(
+        capsys,
+        "real/mod.py",
+        "alias.py",
+        "dangling.py",
+        "loop.py",
+        "Dockerfile",
+        "Dockerfile.alias",
+        "linked_folder",
+        "fifo.py",
+    )
+
+    assert (code, out) == (0, [])
+
+
+def test_deleted_tracked_file_is_skipped(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, {"a.py": RECORDER, "b.py": RECORDER})
+    init_repo(repo)
+    (repo / "b.py").unlink()  # still in the index
+
+    assert run(capsys, "a.py") == (0, [])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="newlines in file names")
+def test_odd_path_characters(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = ["with space/mod [1].py", "new\nline/mod.py", "ünï/cödé.py", "-dash/x.py"]
+    write_tree(repo, dict.fromkeys(names, RECORDER))
+    init_repo(repo)
+
+    code, out = run(capsys, "--", *names)
+
+    assert code == 1
+    assert out == [
+        "new\\nline/mod.py:1:1: LH401 same code as `-dash/x.py` once whitespace and comments"
+        " are ignored: keep one copy and import it where the other is used",
+        "with space/mod [1].py:1:1: LH401 same code as `-dash/x.py` once whitespace and"
+        " comments are ignored: keep one copy and import it where the other is used",
+        "ünï/cödé.py:1:1: LH401 same code as `-dash/x.py` once whitespace and comments are"
+        " ignored: keep one copy and import it where the other is used",
+    ]
+
+
+def test_leftover_by_name(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, {"billing/invoice.py": RECORDER, "billing/invoice_old.py": RECORDER})
+    init_repo(repo)
+
+    code, out = run(capsys, "billing/invoice.py")
+
+    assert code == 1
+    assert out == [
+        "billing/invoice_old.py:1:1: LH401 same code as `billing/invoice.py` once whitespace"
+        " and comments are ignored; this copy looks like the leftover (its path says `old`):"
+        " delete it and use `billing.invoice`"
+    ]
+
+
+def test_inline_suppression_and_per_file_ignores(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "a.py": RECORDER,
+            "b.py": "# lucid: ignore[LH401]\n" + RECORDER,
+            "vendor/c.py": RECORDER,
+            "pyproject.toml": '[tool.lucid-hooks]\nper-file-ignores = {"vendor/**" = ["LH4"]}\n',
+        },
+    )
+    init_repo(repo)
+
+    assert run(capsys, *tracked(repo)) == (0, [])
+
+
+def test_excluded_twin_is_ignored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "a.py": RECORDER,
+            "third_party/a.py": RECORDER,
+            "pyproject.toml": '[tool.lucid-hooks]\nexclude = ["third_party"]\n',
+        },
+    )
+    init_repo(repo)
+
+    assert run(capsys, "a.py") == (0, [])
+
+
+# --- LH402 near duplicates ---------------------------------------------------
+
+
+def test_near_duplicate_with_percentage(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = module(10, lines=20)
+    write_tree(
+        repo,
+        {
+            "billing/invoice.py": base,
+            "billing/invoice_v2.py": near_copy(base, 1),
+            "other.py": module(11, lines=20),
+        },
+    )
+    init_repo(repo)
+
+    expected = [
+        "billing/invoice_v2.py:1:1: LH402 shares 95% of its distinct code lines with"
+        " `billing/invoice.py` (near duplicate): merge the two into one module, or make one"
+        " import what it needs from the other"
+    ]
+    assert run(capsys, "billing/invoice.py") == (1, expected)
+    assert run(capsys, "billing/invoice_v2.py") == (1, expected)
+    assert run(capsys, "other.py") == (0, [])
+
+
+def test_near_duplicate_leftover_wording(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = module(12)
+    write_tree(
+        repo,
+        {"sessions/recorder/recorder.py": base, "sessions/recorder.py": near_copy(base, 2)},
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, "sessions/recorder/recorder.py")
+
+    assert code == 1
+    assert out == [
+        "sessions/recorder.py:1:1: LH402 shares 93% of its distinct code lines with"
+        " `sessions/recorder/recorder.py` (near duplicate); this copy looks like the leftover"
+        " (the subpackage `sessions/recorder/` is named for this module, so the code moved"
+        " there and the copy at the root of `sessions/` stayed behind): merge what differs"
+        " into `sessions/recorder/recorder.py` and delete it"
+    ]
+
+
+def test_near_duplicate_threshold_and_min_lines_options(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = module(20, lines=20)
+    write_tree(repo, {"a.py": base, "b.py": near_copy(base, 4)})  # 16 of 24 lines shared
+    init_repo(repo)
+
+    assert run(capsys, "a.py") == (0, [])  # 66% < 85%
+    assert codes(run(capsys, "--similarity", "0.6", "a.py")[1]) == ["LH402"]
+    assert run(capsys, "--similarity", "0.6", "--min-lines", "100", "a.py") == (0, [])
+
+    write_tree(
+        repo,
+        {"pyproject.toml": "[tool.lucid-hooks.check-duplicate-modules]\nsimilarity = 0.6\n"},
+    )
+    assert codes(run(capsys, "a.py")[1]) == ["LH402"]
+    assert run(capsys, "--similarity", "1", "a.py") == (0, [])
+
+
+def test_small_modules_are_never_near_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = module(30, lines=4)  # 8 distinct lines < min-lines 10
+    write_tree(repo, {"a.py": base, "b.py": near_copy(base, 1)})  # 7 of 9 lines shared
+    init_repo(repo)
+
+    assert run(capsys, "--similarity", "0.75", "a.py") == (0, [])
+    assert codes(run(capsys, "--similarity", "0.75", "--min-lines", "5", "a.py")[1]) == ["LH402"]
+
+
+def test_near_duplicate_reports_the_closest_module_once(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = module(40)
+    write_tree(
+        repo,
+        {"a.py": base, "b.py": near_copy(base, 1), "c.py": near_copy(base, 3), "d.py": base},
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, "b.py")
+
+    # b's closest twins are a and d (equal); a comes first. d is an exact
+    # copy of a but was not passed, so it is not reported.
+    assert code == 1
+    assert out == [
+        "b.py:1:1: LH402 shares 96% of its distinct code lines with `a.py` (near duplicate):"
+        " merge the two into one module, or make one import what it needs from the other"
+    ]
+
+
+def test_exact_twins_get_no_near_duplicate_finding(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = module(50)
+    write_tree(repo, {"a.py": base, "b.py": base, "c.py": near_copy(base, 1)})
+    init_repo(repo)
+
+    code, out = run(capsys, "b.py")
+
+    assert code == 1
+    assert codes(out) == ["LH401"]
+
+
+def test_trivial_init_files_are_never_near_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    imports = "".join(f"from .mod{n} import name{n}\n" for n in range(20))
+    write_tree(
+        repo,
+        {"one/__init__.py": imports, "two/__init__.py": imports + "from .extra import more\n"},
+    )
+    init_repo(repo)
+
+    assert run(capsys, *tracked(repo)) == (0, [])
+
+
+# --- LH403 stdlib shadowing --------------------------------------------------
+
+
+def test_stdlib_shadowing_beside_entry_points(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "vm/__init__.py": "",
+            "vm/main.py": "import logging\n",
+            "vm/logging.py": "def setup():\n    pass\n",
+            "vm/time.py": "NOW = 0\n",  # built in: cannot be shadowed
+            "vm/os.py": "SEP = '/'\n",  # imported at start-up: cannot be shadowed
+            "vm/this.py": "ZEN = 1\n",  # nobody imports it from the stdlib
+            "vm/helpers/queue.py": "Q = 1\n",  # not on sys.path: vm.helpers.queue
+            "tool/__main__.py": "print(1)\n",
+            "tool/types/__init__.py": "T = 1\n",
+            "script/run_me.py": 'if __name__ == "__main__":\n    print(1)\n',
+            "script/distutils.py": "D = 1\n",
+            "script/tomllib.py": "L = 1\n",
+            "library/queue.py": "Q = 2\n",  # no entry point in library/
+            "library/api.py": "# if __name__ == '__main__': not a main block\n",
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, *tracked(repo))
+
+    assert code == 1
+    assert out == [
+        "script/distutils.py:1:1: LH403 shadows the standard-library module `distutils`"
+        " (Python 3.9-3.11) when `script/run_me.py` runs as a script: its folder `script/`"
+        " comes first on sys.path, so every `import distutils` in that process finds this"
+        " file; rename it",
+        "script/tomllib.py:1:1: LH403 shadows the standard-library module `tomllib`"
+        " (Python 3.11 and later) when `script/run_me.py` runs as a script: its folder"
+        " `script/` comes first on sys.path, so every `import tomllib` in that process"
+        " finds this file; rename it",
+        "tool/types/__init__.py:1:1: LH403 shadows the standard-library module `types` when"
+        " `tool/__main__.py` runs as a script: its folder `tool/` comes first on sys.path, so"
+        " every `import types` in that process finds this file; rename it",
+        "vm/logging.py:1:1: LH403 shadows the standard-library module `logging` when"
+        " `vm/main.py` runs as a script: its folder `vm/` comes first on sys.path, so every"
+        " `import logging` in that process finds this file; rename it",
+    ]
+
+
+def test_stdlib_shadowing_is_reported_from_the_module_or_the_entry_point(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "main.py": "import json\n",
+            "json.py": "X = 1\n",
+            "cli.py": "if __name__ == '__main__':\n    pass\n",
+            "unrelated.py": "X = 2\n",
+        },
+    )
+    init_repo(repo)
+
+    from_module = run(capsys, "json.py")
+    assert from_module == (
+        1,
+        [
+            "json.py:1:1: LH403 shadows the standard-library module `json` when `main.py` runs"
+            " as a script: the repository root comes first on sys.path, so every `import json`"
+            " in that process finds this file; rename it"
+        ],
+    )
+    assert run(capsys, "main.py") == from_module
+    assert run(capsys, "cli.py") == from_module
+    assert run(capsys, "unrelated.py") == (0, [])
+
+
+# --- LH404 redundant Dockerfiles --------------------------------------------
+
+SERVICE_DOCKERFILE = """\
+# Session recorder image
+FROM python:3.11-slim AS builder
+WORKDIR /build
+COPY requirements.txt .
+RUN pip install --no-cache-dir --prefix=/install -r requirements.txt
+
+FROM gcr.io/distroless/python3-debian12:nonroot
+COPY --from=builder /install /install
+ENV PYTHONPATH=/install/lib/python3.11/site-packages \\
+    PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY . .
+CMD ["main.py"]
+"""
+
+SAME_INSTRUCTIONS = """\
+# syntax=docker/dockerfile:1
+
+# (copied from the recorder image)
+from python:3.11-slim as builder
+    WORKDIR /build
+    COPY requirements.txt .
+    RUN pip install \\
+            --no-cache-dir \\
+            # into a prefix the runtime stage copies
+            --prefix=/install \\
+            -r requirements.txt
+FROM gcr.io/distroless/python3-debian12:nonroot
+COPY --from=builder /install /install
+ENV PYTHONPATH=/install/lib/python3.11/site-packages PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY . .
+CMD [ "main.py" ]
+"""
+
+
+def test_redundant_dockerfiles(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "sessions/pipeline/Dockerfile": SERVICE_DOCKERFILE,
+            "sessions/storage/Dockerfile": SAME_INSTRUCTIONS,
+            "sessions/api/Dockerfile": SERVICE_DOCKERFILE.replace('["main.py"]', '["api.py"]'),
+            "sessions/api/Dockerfile-dev": SERVICE_DOCKERFILE,  # not a Dockerfile to identify
+            "empty/Dockerfile": "# nothing yet\n",
+            "empty2/Dockerfile": "",
+        },
+    )
+    init_repo(repo)
+
+    expected = [
+        "sessions/storage/Dockerfile:4:1: LH404 same instructions as"
+        " `sessions/pipeline/Dockerfile` once whitespace, comments and line continuations are"
+        " ignored: build both images from one of them (`docker build -f`) and delete the other"
+    ]
+    assert run(capsys, "sessions/pipeline/Dockerfile") == (1, expected)
+    assert run(capsys, "sessions/storage/Dockerfile") == (1, expected)
+    assert run(capsys, "sessions/api/Dockerfile", "empty/Dockerfile", "empty2/Dockerfile") == (
+        0,
+        [],
+    )
+
+
+def test_redundant_dockerfile_leftover_is_the_one_without_a_service(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "sessions/Dockerfile": SERVICE_DOCKERFILE,
+            "sessions/recorder/Dockerfile": SAME_INSTRUCTIONS,
+            "sessions/recorder/main.py": "print(1)\n",
+            "images/api.Dockerfile": SERVICE_DOCKERFILE,
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, "sessions/recorder/Dockerfile")
+
+    assert code == 1
+    assert out == [
+        "images/api.Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`"
+        " once whitespace, comments and line continuations are ignored: build both images from"
+        " one of them (`docker build -f`) and delete the other",
+        "sessions/Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`"
+        " once whitespace, comments and line continuations are ignored; this one looks like"
+        " the leftover (its folder `sessions/` runs no service of its own, while"
+        " `sessions/recorder/` has an entry point): build from `sessions/recorder/Dockerfile`"
+        " and delete it",
+    ]
+
+
+def test_odd_dockerfiles_never_crash(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = {
+        "a/Dockerfile": b"\xef\xbb\xbfFROM alpine\r\nRUN <<EOF\r\necho\r\n",
+        "b/Dockerfile": b"\x00\xff\xfe\nRUN \\",
+        "c/Dockerfile": "FROM x\n".encode("utf-16"),
+        "d/Dockerfile": b'FROM alpine\nCMD ["unterminated"\n' * 1000,
+    }
+    write_tree(repo, odd)
+    init_repo(repo)
+
+    code, _ = run(capsys, *odd)
+
+    assert code == 0
+
+
+# --- batches, cost -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tree with something for every rule."""
+    root = tmp_path_factory.mktemp("mixed")
+    base = module(60)
+    write_tree(
+        root,
+        {
+            "sessions/recorder/session_recorder.py": RECORDER,
+            "sessions/session_recorder.py": RECORDER_REFORMATTED,
+            "copies/one.py": RECORDER,
+            "near/a.py": base,
+            "near/b.py": near_copy(base, 1),
+            "near/c.py": near_copy(base, 2),
+            "near/d.py": module(61),
+            "vm/main.py": "import logging\n",
+            "vm/logging.py": "X = 1\n",
+            "vm/queue.py": "Y = 1\n",
+            "svc/Dockerfile": SERVICE_DOCKERFILE,
+            "svc/main.py": "print(1)\n",
+            "Dockerfile": SAME_INSTRUCTIONS,
+            "other/Dockerfile.dev": SAME_INSTRUCTIONS,
+            "empty/__init__.py": "",
+            "empty2/__init__.py": "",
+        },
+    )
+    return init_repo(root)
+
+
+def run_batches(root: Path, batches: list[list[str]]) -> set[str]:
+    """Every batch in its own process, as pre-commit runs them."""
+    lines: set[str] = set()
+    for batch in batches:
+        completed = subprocess.run(
+            (sys.executable, "-m", "lucid_hooks.check_duplicate_modules", *batch),
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode in (0, 1), completed.stderr
+        lines.update(completed.stdout.splitlines())
+    return lines
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_batching_does_not_change_the_findings(mixed_repo: Path, data: st.DataObject) -> None:
+    files = tracked(mixed_repo)
+    chosen = data.draw(st.lists(st.sampled_from(files), min_size=1, unique=True))
+    batch_of = data.draw(st.lists(st.integers(0, 3), min_size=len(chosen), max_size=len(chosen)))
+    batches = [[path for path, n in zip(chosen, batch_of) if n == b] for b in range(4)]
+    batches = [batch for batch in batches if batch]
+
+    assert run_batches(mixed_repo, batches) == run_batches(mixed_repo, [chosen])
+
+
+def test_every_rule_fires_on_the_mixed_repo(mixed_repo: Path) -> None:
+    lines = run_batches(mixed_repo, [tracked(mixed_repo)])
+
+    assert sorted({line.split(" ")[1] for line in lines}) == ["LH401", "LH402", "LH403", "LH404"]
+
+
+def test_two_thousand_modules_in_near_linear_time(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {f"pkg{n // 100}/mod_{n}.py": module(1000 + n, lines=15) for n in range(2000)}
+    files["pkg0/copy.py"] = files["pkg1/mod_100.py"]
+    base = files["pkg2/mod_200.py"]
+    files["pkg3/near.py"] = near_copy(base, 1)
+    write_tree(repo, files)
+    init_repo(repo)
+
+    started = time.perf_counter()
+    code, out = run(capsys, *tracked(repo))
+    elapsed = time.perf_counter() - started
+
+    assert code == 1
+    # copy.py says it is the copy; near.py sorts after its twin.
+    assert [line.split(": ")[0] for line in out] == ["pkg0/copy.py:1:1", "pkg3/near.py:1:1"]
+    assert elapsed < 10
+
+
+# --- configuration -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("similarity = 0", "must be a number greater than 0, at most 1"),
+        ("similarity = 1.5", "must be a number greater than 0, at most 1"),
+        ('similarity = "high"', "must be a number greater than 0, at most 1"),
+        ("similarity = true", "must be a number greater than 0, at most 1"),
+        ("min-lines = -1", "must be a whole number, 0 or more"),
+        ("min-lines = 2.5", "must be a whole number, 0 or more"),
+        ("min-lines = false", "must be a whole number, 0 or more"),
+        ("fix = true", "unknown key 'fix'"),
+    ],
+)
+def test_bad_configuration_exits_2(
+    repo: Path, capsys: pytest.CaptureFixture[str], setting: str, message: str
+) -> None:
+    write_tree(
+        repo,
+        {
+            "a.py": RECORDER,
+            "pyproject.toml": f"[tool.lucid-hooks.check-duplicate-modules]\n{setting}\n",
+        },
+    )
+
+    assert main(["a.py"]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    "args", [["--similarity", "0"], ["--similarity", "x"], ["--min-lines", "-3"]]
+)
+def test_bad_command_line_exits_2(repo: Path, args: list[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main([*args, "a.py"])
+    assert raised.value.code == 2
+
+
+def test_missing_file_in_argv_is_a_usage_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"a.py": RECORDER})
+
+    assert main(["a.py", "gone.py"]) == 2
+    assert "gone.py: no such file or directory" in capsys.readouterr().err
+
+
+def test_folder_argument_checks_everything_below(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"a/x.py": RECORDER, "a/y.py": RECORDER, "b/z.py": module(1)})
+
+    code, out = run(capsys, "a")
+    assert code == 1
+    assert codes(out) == ["LH401"]
+    assert run(capsys, "b") == (0, [])
+
+
+def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    write_tree(repo, {"a/x.py": RECORDER, "a/y.py": RECORDER})
+
+    main(["--format", "json", "a/x.py"])
+    document = json.loads(capsys.readouterr().out)
+
+    assert [(f["path"], f["code"], f["name"]) for f in document["findings"]] == [
+        ("a/y.py", "LH401", "duplicate-module")
+    ]

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lucid_hooks import similarity
+from lucid_hooks.similarity import similar_sets
+
+
+def test_prefix_filter_compares_few_pairs() -> None:
+    """The candidates of 2,000 unrelated modules that share common lines are
+    a few per module, not every other module."""
+    rng = random.Random(5)
+    common = [f"common line {n}".encode() for n in range(30)]
+    sets = [
+        {f"own {n} {k}".encode() for k in range(40)} | set(rng.sample(common, 10))
+        for n in range(2000)
+    ]
+
+    candidates = similarity.prefix_candidates(sets, list(range(2000)), 0.85)
+
+    assert sum(len(found) for found in candidates.values()) <= 2 * 2000
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 30), min_size=1, max_size=20), min_size=2, max_size=12),
+    st.sampled_from([0.5, 0.7, 0.85, 0.9, 1.0]),
+)
+def test_similar_sets_is_exact(universe: list[set[int]], threshold: float) -> None:
+    sets = [{str(element).encode() for element in elements} for elements in universe]
+    probes = list(range(len(sets)))
+
+    def brute_force(index: int) -> list[tuple[float, int]]:
+        found = []
+        for other, theirs in enumerate(sets):
+            if other != index:
+                score = len(sets[index] & theirs) / len(sets[index] | theirs)
+                if score >= threshold - 1e-9:
+                    found.append((score, other))
+        return sorted(found)
+
+    direct = similar_sets(sets, probes, threshold)
+    via_prefix = {index: similar_sets_via_prefix(sets, index, threshold) for index in probes}
+    for index in probes:
+        assert sorted(direct[index]) == brute_force(index)
+        assert via_prefix[index] == brute_force(index)
+
+
+def similar_sets_via_prefix(
+    sets: list[set[bytes]], index: int, threshold: float
+) -> list[tuple[float, int]]:
+    candidates = similarity.prefix_candidates(sets, [index], threshold)[index]
+    found = []
+    for other in candidates:
+        if other != index:
+            score = len(sets[index] & sets[other]) / len(sets[index] | sets[other])
+            if score >= threshold - 1e-9:
+                found.append((score, other))
+    return sorted(found)
