@@ -20,6 +20,7 @@ from lucid_hooks.paths import (
     ancestors,
     check_ignore_glob,
     display_path,
+    escape_unprintable,
     git_lines,
     git_tracked_files,
     parent_folder,
@@ -99,7 +100,8 @@ __pycache__/
 
 RULES = (COMMITTED_ARTIFACT, PATTERN_NOT_IGNORED)
 
-_ANSI_C_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Inside $'...': the quote and the backslash, and the controls with names.
+_ANSI_C_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that make a git pathspec a glob or give it magic.
 _PATHSPEC_SPECIAL = frozenset("*?[]\\")
 
@@ -469,24 +471,7 @@ def shell_quote(word: str) -> str:
         import shlex
 
         return shlex.quote(word)
-    out = []
-    for char in word:
-        point = ord(char)
-        if char in "\\'":
-            out.append("\\" + char)
-        elif char == " " or char.isprintable():
-            out.append(char)
-        elif char in _ANSI_C_ESCAPES:
-            out.append(_ANSI_C_ESCAPES[char])
-        elif 0xDC80 <= point <= 0xDCFF:  # a byte os.fsdecode could not decode
-            out.append(f"\\x{point - 0xDC00:02x}")
-        elif point <= 0xFF:
-            out.append(f"\\x{point:02x}")
-        elif point <= 0xFFFF:
-            out.append(f"\\u{point:04x}")
-        else:
-            out.append(f"\\U{point:08x}")
-    return "$'" + "".join(out) + "'"
+    return "$'" + escape_unprintable(word, _ANSI_C_ESCAPES) + "'"
 
 
 def _open_gitignore(path: str, flags: int) -> int:

@@ -14,7 +14,7 @@ import stat
 # Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 # Folders no hook ever looks into, whatever the configuration says; the same
 # spirit as ruff's default `exclude`.
@@ -237,13 +237,20 @@ def display_path(text: str) -> str:
     """
     if text.isprintable():
         return text
+    return escape_unprintable(text, _CONTROL_ESCAPES)
+
+
+def escape_unprintable(text: str, escapes: Mapping[str, str]) -> str:
+    """``text`` with the characters in ``escapes`` replaced by their escape,
+    and every other unprintable character by ``\\xNN``, ``\\uNNNN`` or
+    ``\\UNNNNNNNN`` (a surrogate from `os.fsdecode` by the byte it stands for)."""
     out = []
     for char in text:
         point = ord(char)
-        if char == " " or char.isprintable():
+        if char in escapes:
+            out.append(escapes[char])
+        elif char == " " or char.isprintable():
             out.append(char)
-        elif char in _CONTROL_ESCAPES:
-            out.append(_CONTROL_ESCAPES[char])
         elif 0xDC80 <= point <= 0xDCFF:
             out.append(f"\\x{point - 0xDC00:02x}")
         elif point <= 0xFF:
