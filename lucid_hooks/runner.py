@@ -14,7 +14,7 @@ from lucid_hooks.paths import display_path, find_root, normalize_paths
 # Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 
 class HookContext:
@@ -163,13 +163,13 @@ def execute(
 def _find_and_fix(
     find: Callable[[HookContext], list[Finding]], context: HookContext, *, fix: bool
 ) -> tuple[list[Finding], list[str]]:
-    reader = LineReader(context.root)
     findings = [
         finding
         for finding in find(context)
         if not context.config.is_ignored(finding.code, finding.path)
-        and not is_suppressed(finding, reader)
     ]
+    reader = LineReader(context.root, findings)
+    findings = [finding for finding in findings if not is_suppressed(finding, reader)]
     messages: list[str] = []
     if not fix:
         return findings, messages
@@ -196,31 +196,54 @@ def _find_and_fix(
 
 
 class LineReader:
-    """Reads single lines of repo files for inline suppressions, once per file."""
+    """Reads single lines of repo files for inline suppressions.
 
-    __slots__ = ("_cache", "_root")
+    Each file is read once, up to the deepest line that one of `findings`
+    has there (or that is asked for), each line cut at `LINE_LIMIT` bytes: a
+    finding on a huge or binary file costs no more than its first lines, and a
+    suppression comment is never that long.
+    """
 
-    def __init__(self, root: str) -> None:
+    LINE_LIMIT = 1 << 16
+
+    __slots__ = ("_cache", "_deepest", "_root")
+
+    def __init__(self, root: str, findings: Iterable[Finding] = ()) -> None:
         self._root = root
-        self._cache: dict[str, list[bytes] | None] = {}
+        self._cache: dict[str, list[bytes]] = {}
+        self._deepest: dict[str, int] = {}
+        for finding in findings:
+            self._deepest[finding.path] = max(finding.line, self._deepest.get(finding.path, 0))
 
     def __call__(self, path: str, line: int) -> bytes | None:
-        if path not in self._cache:
-            self._cache[path] = self._read(path)
-        lines = self._cache[path]
-        if lines is None or not 1 <= line <= len(lines):
+        lines = self._cache.get(path)
+        if lines is None or (len(lines) < line and path not in self._deepest):
+            lines = self._read(path, max(line, self._deepest.get(path, 0)))
+            self._cache[path] = lines
+        if not 1 <= line <= len(lines):
             return None
         return lines[line - 1]
 
-    def _read(self, path: str) -> list[bytes] | None:
+    def _read(self, path: str, count: int) -> list[bytes]:
         full = os.path.join(self._root, path)
+        lines: list[bytes] = []
         try:
             if not os.path.isfile(full):
-                return None
+                return lines
             with open(full, "rb") as file:
-                return file.read().splitlines()
+                while len(lines) < count:
+                    text = file.readline(self.LINE_LIMIT)
+                    if not text:
+                        break
+                    lines.append(text.rstrip(b"\r\n"))
+                    rest = text
+                    while not rest.endswith(b"\n"):  # a longer line: skip its rest
+                        rest = file.readline(self.LINE_LIMIT)
+                        if not rest:
+                            break
         except OSError:
-            return None
+            pass
+        return lines
 
 
 def usage_error(prog: str, message: str) -> int:

@@ -274,14 +274,24 @@ def test_line_reader_missing_folder_and_dangling_link(tmp_path: Path) -> None:
     assert reader("missing/deeper.py", 1) is None
 
 
-def test_line_reader_reads_each_file_once(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"a.py": "one\ntwo\n"})
-    reader = LineReader(str(tmp_path))
+def test_line_reader_reads_each_file_once_up_to_the_deepest_finding(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "one\ntwo\nthree\n"})
+    findings = [Finding("a.py", "LH101", "m", line=2), Finding("a.py", "LH101", "m", line=1)]
+    reader = LineReader(str(tmp_path), findings)
 
     assert reader("a.py", 1) == b"one"
     (tmp_path / "a.py").unlink()
 
     assert reader("a.py", 2) == b"two"
+    assert reader("a.py", 3) is None  # never read: no finding reaches it
+
+
+def test_line_reader_keeps_only_the_start_of_a_huge_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"blob": b"x" * (3 * LineReader.LINE_LIMIT) + b"\nsecond\n"})
+    reader = LineReader(str(tmp_path), [Finding("blob", "LH301", "m", line=2)])
+
+    assert reader("blob", 1) == b"x" * LineReader.LINE_LIMIT
+    assert reader("blob", 2) == b"second"
 
 
 # --- runner.execute --------------------------------------------------------------
