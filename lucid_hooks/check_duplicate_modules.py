@@ -23,7 +23,7 @@ import stat
 import sys
 
 from lucid_hooks.findings import Finding
-from lucid_hooks.paths import git_tracked_files, join, parent_folder, walk_files
+from lucid_hooks.paths import join, parent_folder, repository_files
 from lucid_hooks.pysource import skeleton, token_analysis
 from lucid_hooks.rules import UNREADABLE_FILE, Rule
 from lucid_hooks.runner import HookContext, HookSpec, run_hook
@@ -280,9 +280,7 @@ class Tree:
     def __init__(self, context: HookContext) -> None:
         self.root = context.root
         excludes = context.config.excludes
-        listed = git_tracked_files(context.root) if context.is_git else None
-        if listed is None:
-            listed = list(walk_files(context.root, "", excludes))
+        listed = repository_files(context.root, context.is_git, excludes)
         paths = {path for path in listed if wants(path) and not excludes.matches(path)}
         paths.update(path for path in context.files if wants(path))
         self.python = sorted(path for path in paths if is_python_path(path))

@@ -13,9 +13,8 @@ from lucid_hooks.paths import (
     GlobSet,
     display_path,
     find_root,
-    git_tracked_files,
     normalize_paths,
-    walk_files,
+    repository_files,
 )
 from lucid_hooks.rules import HOOK_MODULES, all_rules, explain, find_rule, hook_module
 from lucid_hooks.runner import (
@@ -144,9 +143,7 @@ def check_tree(targets: Sequence[str], *, output_format: str, fix: bool) -> int:
 def select_files(
     root: str, is_git: bool, excludes: GlobSet, files: Sequence[str], folders: Sequence[str]
 ) -> list[str]:
-    tracked = git_tracked_files(root) if is_git else None
-    if tracked is None:
-        tracked = list(walk_files(root, "", excludes))
+    tracked = repository_files(root, is_git, excludes)
     wanted_files = set(files)
     prefixes = tuple(folder + "/" for folder in folders if folder)
     everything = "" in folders

@@ -337,6 +337,13 @@ def git_staged_deletions(root: str) -> list[str]:
     return lines or []
 
 
+def repository_files(root: str, is_git: bool, excludes: GlobSet) -> list[str]:
+    """git's tracked files; outside git, or when git fails, every file on
+    disk that `excludes` leaves in."""
+    tracked = git_tracked_files(root) if is_git else None
+    return tracked if tracked is not None else list(walk_files(root, "", excludes))
+
+
 def walk_files(root: str, folder: str, excludes: GlobSet) -> Iterator[str]:
     """Files below ``folder`` on disk, never following symlinked folders."""
     start = os.path.join(root, folder) if folder else root
