@@ -7,20 +7,14 @@ import os
 import sys
 
 from lucid_hooks import __version__
-from lucid_hooks.config import ConfigError, load_config
-from lucid_hooks.findings import render
 from lucid_hooks.paths import (
     GlobSet,
-    display_path,
-    find_root,
-    normalize_paths,
     repository_files,
 )
 from lucid_hooks.rules import HOOK_MODULES, all_rules, explain, find_rule, hook_module
 from lucid_hooks.runner import (
-    HookContext,
+    Invocation,
     add_format_argument,
-    execute,
     usage_error,
     write_output,
 )
@@ -99,20 +93,14 @@ def print_rules(output_format: str) -> int:
 
 def check_tree(targets: Sequence[str], *, output_format: str, fix: bool) -> int:
     """Every hook over the tracked (or, outside git, all) files under targets."""
-    cwd = os.getcwd()
-    root, is_git = find_root(cwd)
-    try:
-        config = load_config(root)
-    except ConfigError as error:
-        return usage_error(PROG, str(error))
-    paths = normalize_paths(targets, root, cwd)
-    status = 0
-    for path in paths.missing:
-        status = usage_error(PROG, f"{display_path(path)}: no such file or directory")
-    for path in paths.outside:
-        status = usage_error(PROG, f"{display_path(path)}: outside the repository {root}")
-    files = select_files(root, is_git, config.excludes, paths.files, paths.folders)
-
+    invocation = Invocation.start(PROG, targets)
+    if invocation is None:
+        return 2
+    config = invocation.config
+    paths = invocation.paths
+    files = select_files(
+        invocation.root, invocation.is_git, config.excludes, paths.files, paths.folders
+    )
     findings: list[Finding] = []
     messages: list[str] = []
     for hook_id in HOOK_MODULES:
@@ -120,24 +108,11 @@ def check_tree(targets: Sequence[str], *, output_format: str, fix: bool) -> int:
         options = config.options(hook_id)
         if "fix" in options:
             options["fix"] = fix
-        context = HookContext(
-            root=root,
-            is_git=is_git,
-            files=[path for path in files if hook.wants(path)],
-            folders=[],
-            config=config,
-            options=options,
-            default_excludes=hook.default_excludes,
-        )
-        hook_findings, hook_messages = execute(
-            hook.find, context, fix=fix, summarize=hook.summarize
-        )
+        wanted = [path for path in files if hook.wants(path)]
+        hook_findings, hook_messages = invocation.run(hook, wanted, [], options, fix=fix)
         findings.extend(hook_findings)
         messages.extend(hook_messages)
-    write_output(render(findings, messages, output_format))
-    if findings or messages:
-        status = max(status, 1)
-    return status
+    return invocation.finish(findings, messages, output_format)
 
 
 def select_files(

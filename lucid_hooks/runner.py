@@ -9,7 +9,7 @@ import sys
 
 from lucid_hooks.config import HOOK_OPTIONS, Config, ConfigError, load_config
 from lucid_hooks.findings import FORMATS, Finding, is_suppressed, render
-from lucid_hooks.paths import display_path, find_root, normalize_paths
+from lucid_hooks.paths import PathArgs, display_path, find_root, normalize_paths
 
 # Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
 TYPE_CHECKING = False
@@ -99,41 +99,79 @@ def run_hook(hook: HookSpec, argv: Sequence[str] | None) -> int:
         hook.add_options(parser)
     args = parser.parse_args(argv)
 
-    cwd = os.getcwd()
-    root, is_git = find_root(cwd)
-    try:
-        config = load_config(root)
-    except ConfigError as error:
-        return usage_error(hook_id, str(error))
-    options = config.options(hook_id) if hook_id in HOOK_OPTIONS else {}
+    invocation = Invocation.start(hook_id, args.filenames)
+    if invocation is None:
+        return 2
+    options = invocation.config.options(hook_id) if hook_id in HOOK_OPTIONS else {}
     for key in options:
         given = getattr(args, key.replace("-", "_"), None)
         if given is not None:
             options[key] = given
-
-    paths = normalize_paths(args.filenames, root, cwd)
-    status = 0
-    for path in paths.missing:
-        status = usage_error(hook_id, f"{display_path(path)}: no such file or directory")
-    for path in paths.outside:
-        status = usage_error(hook_id, f"{display_path(path)}: outside the repository {root}")
-
-    context = HookContext(
-        root=root,
-        is_git=is_git,
-        files=paths.files,
-        folders=paths.folders,
-        config=config,
-        options=options,
-        default_excludes=hook.default_excludes,
+    paths = invocation.paths
+    findings, messages = invocation.run(
+        hook, paths.files, paths.folders, options, fix=bool(options.get("fix", False))
     )
-    findings, messages = execute(
-        hook.find, context, fix=bool(options.get("fix", False)), summarize=hook.summarize
-    )
-    write_output(render(findings, messages, args.format))
-    if findings or messages:
-        status = max(status, 1)
-    return status
+    return invocation.finish(findings, messages, args.format)
+
+
+class Invocation:
+    """One command run: the repository, its configuration, the paths given,
+    and the exit status so far. Shared by every hook and `lucid-hooks check`."""
+
+    __slots__ = ("config", "is_git", "paths", "prog", "root", "status")
+
+    def __init__(
+        self, prog: str, root: str, is_git: bool, config: Config, paths: PathArgs
+    ) -> None:
+        self.prog = prog
+        self.root = root
+        self.is_git = is_git
+        self.config = config
+        self.paths = paths
+        self.status = 0
+        for path in paths.missing:
+            self.status = usage_error(prog, f"{display_path(path)}: no such file or directory")
+        for path in paths.outside:
+            self.status = usage_error(prog, f"{display_path(path)}: outside the repository {root}")
+
+    @classmethod
+    def start(cls, prog: str, targets: Sequence[str]) -> Invocation | None:
+        """None when the configuration is broken (already reported: exit 2)."""
+        cwd = os.getcwd()
+        root, is_git = find_root(cwd)
+        try:
+            config = load_config(root)
+        except ConfigError as error:
+            usage_error(prog, str(error))
+            return None
+        return cls(prog, root, is_git, config, normalize_paths(targets, root, cwd))
+
+    def run(
+        self,
+        hook: HookSpec,
+        files: Sequence[str],
+        folders: Sequence[str],
+        options: dict[str, object],
+        *,
+        fix: bool,
+    ) -> tuple[list[Finding], list[str]]:
+        context = HookContext(
+            root=self.root,
+            is_git=self.is_git,
+            files=files,
+            folders=folders,
+            config=self.config,
+            options=options,
+            default_excludes=hook.default_excludes,
+        )
+        return execute(hook.find, context, fix=fix, summarize=hook.summarize)
+
+    def finish(self, findings: Sequence[Finding], messages: Sequence[str], fmt: str) -> int:
+        """Print everything; the exit status: 2 usage, 1 findings or fixes, 0 clean."""
+        write_output(render(findings, messages, fmt))
+        if findings or messages:
+            return max(self.status, 1)
+        return self.status
 
 
 def add_format_argument(parser: argparse.ArgumentParser) -> None:
