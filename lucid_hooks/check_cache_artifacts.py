@@ -189,12 +189,12 @@ class ArtifactFinding(Finding):
 
 
 def find_cache_artifacts(context: HookContext) -> list[Finding]:
-    scanner = Scanner(configured_patterns(context.options))
+    scanner = Scanner(configured_patterns(context))
     paths = dict.fromkeys(context.files)
     index: list[str] | None = None
     if context.folders:
         index = git_tracked_files(context.root) if context.is_git else None
-        paths.update(dict.fromkeys(files_below(context, index)))
+        paths.update(dict.fromkeys(files_below(context, index, scanner)))
     artifacts = []
     linked: dict[str, bool] = {}
     for path in paths:
@@ -225,16 +225,12 @@ def find_cache_artifacts(context: HookContext) -> list[Finding]:
     ]
 
 
-def configured_patterns(options: dict[str, object]) -> list[CachePattern]:
-    texts = [*_strings(options.get("patterns")), *_strings(options.get("extend-patterns"))]
+def configured_patterns(context: HookContext) -> list[CachePattern]:
+    texts = [*context.strings("patterns"), *context.strings("extend-patterns")]
     return [CachePattern(text) for text in dict.fromkeys(texts)]
 
 
-def _strings(value: object) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
-
-
-def files_below(context: HookContext, index: list[str] | None) -> list[str]:
+def files_below(context: HookContext, index: list[str] | None, scanner: Scanner) -> list[str]:
     """The files under the folders given on the command line: tracked ones
     and untracked ones git does not ignore, or every file outside git."""
     folders = context.folders
@@ -258,9 +254,8 @@ def files_below(context: HookContext, index: list[str] | None) -> list[str]:
     else:
         # Walk past the default excludes that are themselves caches, and
         # still skip the rest (.git, .venv, node_modules, ...).
-        probe = Scanner(configured_patterns(context.options))
         skipped = [
-            name for name in DEFAULT_EXCLUDES if probe.match(f"{name}/{name}.probe") is None
+            name for name in DEFAULT_EXCLUDES if scanner.match(f"{name}/{name}.probe") is None
         ]
         excludes = GlobSet((*skipped, *context.excludes.patterns))
         listed = [

@@ -319,8 +319,8 @@ def find_duplicates(context: HookContext) -> list[Finding]:
                 tree,
                 modules,
                 skip=twins,
-                similarity=_number(context.options["similarity"]),
-                min_lines=int(_number(context.options["min-lines"])),
+                similarity=context.number("similarity"),
+                min_lines=int(context.number("min-lines")),
             )
         )
         findings.extend(stdlib_shadowing(tree, shadows, modules))
@@ -328,11 +328,6 @@ def find_duplicates(context: HookContext) -> list[Finding]:
         findings.extend(redundant_dockerfiles(tree))
     unique = {finding.sort_key(): finding for finding in findings}
     return [unique[key] for key in sorted(unique)]
-
-
-def _number(value: object) -> float:
-    """A validated numeric option (config.py checked its kind)."""
-    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def load_modules(

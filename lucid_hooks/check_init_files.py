@@ -391,8 +391,8 @@ def find_missing_init_files(context: HookContext) -> list[Finding]:
     tree = PackageTree(
         context.root,
         excludes=context.config.excludes,
-        package_roots=GlobSet(_globs(context.options["package-roots"])),
-        namespace_packages=GlobSet(_globs(context.options["namespace-packages"])),
+        package_roots=GlobSet(context.strings("package-roots")),
+        namespace_packages=GlobSet(context.strings("namespace-packages")),
     )
     single, subtrees = folders_to_check(files, context.folders)
     for folder in sorted(single):
@@ -401,10 +401,6 @@ def find_missing_init_files(context: HookContext) -> list[Finding]:
     for folder in sorted(subtrees):
         tree.check_below(folder)
     return tree.findings
-
-
-def _globs(value: object) -> Sequence[str]:
-    return [str(item) for item in value] if isinstance(value, (list, tuple)) else ()
 
 
 def wants(path: str) -> bool:

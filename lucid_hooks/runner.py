@@ -43,6 +43,16 @@ class HookContext:
         self.config = config
         self.options = options
 
+    def strings(self, key: str) -> list[str]:
+        """A list-of-strings option (config.py checked its kind)."""
+        value = self.options.get(key)
+        return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
+
+    def number(self, key: str) -> float:
+        """A numeric option (config.py checked its kind)."""
+        value = self.options.get(key)
+        return float(value) if isinstance(value, (int, float)) else 0.0
+
     def absolute(self, path: str) -> str:
         return os.path.join(self.root, path) if path else self.root
 
