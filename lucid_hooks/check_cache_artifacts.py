@@ -24,6 +24,7 @@ from lucid_hooks.paths import (
     git_lines,
     git_tracked_files,
     parent_folder,
+    path_selector,
     walk_files,
 )
 from lucid_hooks.rules import Rule
@@ -235,9 +236,8 @@ def files_below(context: HookContext, index: list[str] | None, scanner: Scanner)
     and untracked ones git does not ignore, or every file outside git."""
     folders = context.folders
     if index is not None:
-        everything = "" in folders
-        prefixes = tuple(folder + "/" for folder in folders)
-        listed = [path for path in index if everything or path.startswith(prefixes)]
+        given = path_selector((), folders)
+        listed = [path for path in index if given(path)]
         others = git_lines(
             context.root,
             "--literal-pathspecs",

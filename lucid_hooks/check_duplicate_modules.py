@@ -23,7 +23,7 @@ import stat
 import sys
 
 from lucid_hooks.findings import Finding
-from lucid_hooks.paths import join, parent_folder, repository_files
+from lucid_hooks.paths import join, parent_folder, path_selector, repository_files
 from lucid_hooks.pysource import skeleton, token_analysis
 from lucid_hooks.rules import UNREADABLE_FILE, Rule
 from lucid_hooks.runner import HookContext, HookSpec, run_hook
@@ -287,12 +287,7 @@ class Tree:
         self.dockerfiles = sorted(
             path for path in paths if is_dockerfile_path(path) and not is_python_path(path)
         )
-        self._files = frozenset(context.files)
-        self._folders = tuple(folder + "/" for folder in context.folders if folder)
-        self._everything = "" in context.folders
-
-    def passed(self, path: str) -> bool:
-        return self._everything or path in self._files or path.startswith(self._folders)
+        self.passed = path_selector(context.files, context.folders)
 
     def any_passed(self, paths: Iterable[str]) -> bool:
         return any(self.passed(path) for path in paths)

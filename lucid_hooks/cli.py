@@ -9,6 +9,7 @@ import sys
 from lucid_hooks import __version__
 from lucid_hooks.paths import (
     GlobSet,
+    path_selector,
     repository_files,
 )
 from lucid_hooks.rules import HOOK_MODULES, all_rules, explain, find_rule, hook_module
@@ -118,15 +119,11 @@ def check_tree(targets: Sequence[str], *, output_format: str, fix: bool) -> int:
 def select_files(
     root: str, is_git: bool, excludes: GlobSet, files: Sequence[str], folders: Sequence[str]
 ) -> list[str]:
-    tracked = repository_files(root, is_git, excludes)
-    wanted_files = set(files)
-    prefixes = tuple(folder + "/" for folder in folders if folder)
-    everything = "" in folders
+    given = path_selector(files, folders)
     return [
         path
-        for path in tracked
-        if (everything or path in wanted_files or path.startswith(prefixes))
-        and os.path.lexists(os.path.join(root, path))
+        for path in repository_files(root, is_git, excludes)
+        if given(path) and os.path.lexists(os.path.join(root, path))
     ]
 
 

@@ -14,7 +14,7 @@ import stat
 # Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 # Folders no hook ever looks into, whatever the configuration says; the same
 # spirit as ruff's default `exclude`.
@@ -335,6 +335,17 @@ def git_staged_deletions(root: str) -> list[str]:
         root, "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=D", "-z"
     )
     return lines or []
+
+
+def path_selector(files: Iterable[str], folders: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a path was given: one of `files`, or below one of `folders`
+    (`""`, the root, holds everything)."""
+    wanted = frozenset(files)
+    folders = tuple(folders)
+    if "" in folders:
+        return lambda path: True
+    prefixes = tuple(folder + "/" for folder in folders)
+    return lambda path: path in wanted or path.startswith(prefixes)
 
 
 def repository_files(root: str, is_git: bool, excludes: GlobSet) -> list[str]:
