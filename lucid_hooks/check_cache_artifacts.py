@@ -11,29 +11,26 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks import git
 from lucid_hooks.findings import Finding
+from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
+from lucid_hooks.options import BOOL, IGNORE_GLOBS, Option
 from lucid_hooks.paths import (
-    DEFAULT_EXCLUDES,
-    GlobSet,
-    UnsafePathError,
     ancestors,
-    check_ignore_glob,
     display_path,
     escape_unprintable,
-    git_lines,
-    git_tracked_files,
     parent_folder,
     path_selector,
-    walk_files,
 )
+from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
-from lucid_hooks.runner import HookContext, HookSpec, run_hook
+from lucid_hooks.runner import HookContext, run_hook
+from lucid_hooks.safe_writes import append_missing_lines, open_regular_file, read_all, text_lines
+from lucid_hooks.snapshot import walk_files
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Callable, Iterable, Sequence
 
 HOOK_ID = "check-cache-artifacts"
@@ -101,6 +98,42 @@ __pycache__/
 
 RULES = (COMMITTED_ARTIFACT, PATTERN_NOT_IGNORED)
 
+# What the hook looks for, in .gitignore syntax (a trailing `/` names
+# folders only); the lines its fix appends to .gitignore.
+CACHE_PATTERNS = (
+    "__pycache__/",
+    "*.pyc",
+    "*.pyo",
+    "*$py.class",
+    ".pytest_cache/",
+    ".mypy_cache/",
+    ".ruff_cache/",
+    ".tox/",
+    ".nox/",
+    "*.egg-info/",
+    ".coverage",
+    ".coverage.*",
+    ".ipynb_checkpoints/",
+)
+
+OPTIONS = (
+    Option("fix", BOOL, True, "append the missing patterns to `.gitignore`", flag="--fix"),
+    Option(
+        "patterns",
+        IGNORE_GLOBS,
+        CACHE_PATTERNS,
+        "the cache patterns, in .gitignore syntax (replaces the default list)",
+        flag="--pattern",
+    ),
+    Option(
+        "extend-patterns",
+        IGNORE_GLOBS,
+        (),
+        "patterns added to the default ones",
+        flag="--extend-pattern",
+    ),
+)
+
 # Inside $'...': the quote and the backslash, and the controls with names.
 _ANSI_C_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that make a git pathspec a glob or give it magic.
@@ -153,16 +186,23 @@ class Scanner:
         self.patterns = patterns
         self.any_pattern = GlobSet(pattern.path_glob() for pattern in patterns)
 
-    def match(self, path: str) -> tuple[CachePattern, str] | None:
+    def match(self, path: str) -> PatternMatch | None:
         """The pattern naming the shallowest part of ``path``, and that part."""
         if not self.any_pattern.matches(path):
             return None
-        best: tuple[CachePattern, str] | None = None
+        best: PatternMatch | None = None
         for pattern in self.patterns:
             unit = pattern.unit(path)
-            if unit is not None and (best is None or unit.count("/") < best[1].count("/")):
-                best = (pattern, unit)
+            if unit is not None and (best is None or unit.count("/") < best.unit.count("/")):
+                best = PatternMatch(pattern, unit)
         return best
+
+
+class PatternMatch(NamedTuple):
+    """The pattern that names a path, and the part of the path it names."""
+
+    pattern: CachePattern
+    unit: str
 
 
 class Artifact:
@@ -192,9 +232,8 @@ class ArtifactFinding(Finding):
 def find_cache_artifacts(context: HookContext) -> list[Finding]:
     scanner = Scanner(configured_patterns(context))
     paths = dict.fromkeys(context.files)
-    index: list[str] | None = None
+    index = context.snapshot.tracked()
     if context.folders:
-        index = git_tracked_files(context.root) if context.is_git else None
         paths.update(dict.fromkeys(files_below(context, index, scanner)))
     artifacts = []
     linked: dict[str, bool] = {}
@@ -202,13 +241,11 @@ def find_cache_artifacts(context: HookContext) -> list[Finding]:
         match = scanner.match(path)
         if match is None or _in_git_folder(path) or _beyond_link(context.root, path, linked):
             continue
-        artifacts.append(Artifact(path, *match))
+        artifacts.append(Artifact(path, match.pattern, match.unit))
     if not artifacts:
         return []
     judged = False
     if context.is_git:
-        if index is None:
-            index = git_tracked_files(context.root)
         if index is not None:
             tracked = set(index)
             for artifact in artifacts:
@@ -238,19 +275,7 @@ def files_below(context: HookContext, index: list[str] | None, scanner: Scanner)
     if index is not None:
         given = path_selector((), folders)
         listed = [path for path in index if given(path)]
-        others = git_lines(
-            context.root,
-            "--literal-pathspecs",
-            "ls-files",
-            "-z",
-            "--others",
-            "--exclude-standard",
-            "--full-name",
-            "--",
-            *(folder for folder in folders if folder),
-        )
-        # A nested repository is listed as `folder/`; it is not ours to check.
-        listed.extend(path for path in others or () if not path.endswith("/"))
+        listed.extend(git.untracked_files(context.root, folders))
     else:
         # Walk past the default excludes that are themselves caches, and
         # still skip the rest (.git, .venv, node_modules, ...).
@@ -279,47 +304,24 @@ def _beyond_link(root: str, path: str, linked: dict[str, bool]) -> bool:
 
 
 def judge_with_git(root: str, artifacts: Sequence[Artifact]) -> bool:
-    """Ask ``git check-ignore`` once which artifacts its rules ignore.
-
-    ``--no-index`` judges tracked files too; ``-v -n`` names the deciding
-    rule, so a ``!`` rule is told apart from no rule at all. A folder that a
-    ``!`` rule un-ignores shows only on the folder itself, so the units are
-    asked as well. False when git cannot answer.
-    """
+    """Ask git once which rules ignore the artifacts. A folder that a ``!``
+    rule un-ignores shows only on the folder itself, so the units are asked
+    as well. False when git cannot answer."""
     if not _ignore_files_are_plain(root, artifacts):
         return False
-    import subprocess
-
     queries = dict.fromkeys(artifact.path for artifact in artifacts)
     queries.update(dict.fromkeys(artifact.unit for artifact in artifacts))
-    payload = b"".join(os.fsencode(path) + b"\0" for path in queries)
-    try:
-        completed = subprocess.run(
-            ("git", "check-ignore", "--no-index", "--verbose", "--non-matching", "-z", "--stdin"),
-            cwd=root,
-            input=payload,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
-    except OSError:
+    rules = git.ignore_rules(root, queries)
+    if rules is None:
         return False
-    # 0: some path ignored, 1: none; anything else is a fatal error.
-    if completed.returncode not in (0, 1):
-        return False
-    fields = os.fsdecode(completed.stdout).split("\0")
-    rules: dict[str, tuple[str, str, str]] = {}
-    for start in range(0, len(fields) - 3, 4):
-        source, line, pattern, path = fields[start : start + 4]
-        rules[path] = (source, line, pattern)
     for artifact in artifacts:
         own = rules.get(artifact.path)
         folder = rules.get(artifact.unit)
-        if own and own[2] and not own[2].startswith("!"):
+        if own and not own.negated:
             artifact.ignored_by = _describe_rule(own)
-        elif own and own[2].startswith("!"):
+        elif own:
             artifact.unignored_by = _describe_rule(own)
-        elif folder and folder[2].startswith("!"):
+        elif folder and folder.negated:
             artifact.unignored_by = _describe_rule(folder)
     return True
 
@@ -342,9 +344,8 @@ def _ignore_files_are_plain(root: str, artifacts: Sequence[Artifact]) -> bool:
     return True
 
 
-def _describe_rule(rule: tuple[str, str, str]) -> str:
-    source, line, pattern = rule
-    return f"`{display_path(source)}:{line}` (`{display_path(pattern)}`)"
+def _describe_rule(rule: git.IgnoreRule) -> str:
+    return f"`{display_path(rule.source)}:{rule.line}` (`{display_path(rule.pattern)}`)"
 
 
 def artifact_findings(artifacts: Iterable[Artifact]) -> list[Finding]:
@@ -469,151 +470,39 @@ def shell_quote(word: str) -> str:
     return "$'" + escape_unprintable(word, _ANSI_C_ESCAPES) + "'"
 
 
-def _open_gitignore(path: str, flags: int) -> int:
-    """Open ``path`` without following a symlink (UnsafePathError if it is one)."""
-    for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_BINARY"):
-        flags |= getattr(os, name, 0)
-    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
-        raise UnsafePathError(_symlink_refusal(path))
-    try:
-        fd = os.open(path, flags, 0o666)
-    except OSError as error:
-        if os.path.islink(path):
-            raise UnsafePathError(_symlink_refusal(path)) from error
-        raise
-    import stat
-
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{os.path.basename(path)} is not a regular file")
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _symlink_refusal(path: str) -> str:
-    name = os.path.basename(path)
-    return f"{name} is a symlink; not writing through it (add the patterns to its target by hand)"
-
-
-def _read_all(fd: int) -> bytes:
-    chunks: list[bytes] = []
-    offset = 0
-    while True:
-        chunk = os.pread(fd, 1 << 16, offset) if hasattr(os, "pread") else os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        offset += len(chunk)
-
-
-def ignore_lines(data: bytes) -> set[str]:
-    """The lines of a ``.gitignore``, as git compares them (trailing blanks
-    dropped, a leading BOM skipped)."""
-    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
-    return {line.rstrip(" \t\r") for line in text.split("\n")}
-
-
 def read_ignore_lines(root: str) -> set[str]:
     """The root ``.gitignore``'s lines; none if it is absent, unreadable or a
     symlink (git itself does not follow a symlinked ``.gitignore``)."""
     try:
-        fd = _open_gitignore(os.path.join(root, GITIGNORE), os.O_RDONLY)
+        fd = open_regular_file(os.path.join(root, GITIGNORE), os.O_RDONLY)
     except OSError:
         return set()
     try:
-        return ignore_lines(_read_all(fd))
+        return text_lines(read_all(fd))
     except OSError:
         return set()
     finally:
         os.close(fd)
 
 
-def append_missing_lines(path: str, lines: Sequence[str]) -> list[str]:
-    """Append to ``path`` those of ``lines`` it lacks; return the ones written.
-
-    Parallel hook runs may append at the same moment: the file is opened in
-    append mode and locked, and re-read under the lock, so each line is
-    written once. The user's lines are never rewritten; a missing final
-    newline is added first, and CRLF files get CRLF lines.
-    """
-    fd = _open_gitignore(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
-    try:
-        _lock(fd)
-        existing = _read_all(fd)
-        present = ignore_lines(existing)
-        missing = [line for line in dict.fromkeys(lines) if line not in present]
-        if not missing:
-            return []
-        newline = b"\r\n" if b"\r\n" in existing else b"\n"
-        data = b"".join(line.encode("utf-8", "surrogateescape") + newline for line in missing)
-        if existing and not existing.endswith(b"\n"):
-            data = newline + data
-        while data:
-            written = os.write(fd, data)
-            data = data[written:]
-        return missing
-    finally:
-        os.close(fd)  # also releases the lock
-
-
-def _lock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: the re-read keeps the race window small
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError:  # pragma: no cover - a file system without locks: same as above
-        return
-
-
-def wants(path: str) -> bool:
-    """The files pre-commit passes to this hook: all of them (``types_or:
-    [file, symlink]``), binary and untyped ones included."""
-    return True
-
-
-def _pattern_argument(text: str) -> str:
-    import argparse
-
-    problem = check_ignore_glob(text)
-    if problem:
-        raise argparse.ArgumentTypeError(f"{text!r}: {problem}")
-    return text
-
-
-def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--pattern",
-        dest="patterns",
-        action="append",
-        type=_pattern_argument,
-        metavar="GLOB",
-        help="a cache pattern in .gitignore syntax (repeatable; replaces `patterns`)",
-    )
-    parser.add_argument(
-        "--extend-pattern",
-        dest="extend_patterns",
-        action="append",
-        type=_pattern_argument,
-        metavar="GLOB",
-        help="a pattern added to the default ones (repeatable; replaces `extend-patterns`)",
-    )
-
-
-HOOK = HookSpec(
-    hook_id=HOOK_ID,
-    description="Find committed caches and bytecode, ignore them in .gitignore, and print"
-    " the git command that untracks them.",
+HOOK = Hook(
+    id=HOOK_ID,
+    name="check committed cache artifacts",
+    description="Finds committed __pycache__/, *.pyc and other caches, adds the missing"
+    " patterns to .gitignore and prints the git rm --cached command (LH3xx).",
+    rules=RULES,
+    options=OPTIONS,
+    # Every path: .pyc and other caches are binary or have no identify type,
+    # and a committed symlink can be an artifact too (types: [] drops the
+    # default [file]). Parallel batches would be safe (the .gitignore fix
+    # locks the file); serial gives one `git rm --cached` command for the
+    # whole commit instead of one per batch.
+    selection=FileSelection(types=(), types_or=("file", "symlink"), require_serial=True),
     find=find_cache_artifacts,
-    wants=wants,
-    add_options=add_options,
+    summarize=untrack_note,
     # .mypy_cache, .tox, ... are excluded for every other hook; they are
     # exactly what this one looks for.
     default_excludes=False,
-    summarize=untrack_note,
 )
 
 

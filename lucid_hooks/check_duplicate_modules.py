@@ -17,24 +17,25 @@ skeleton's lines are what near duplicates are measured by.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import sys
+from typing import TYPE_CHECKING, NamedTuple
 
-from lucid_hooks.findings import Finding
-from lucid_hooks.paths import join, parent_folder, path_selector, repository_files
+from lucid_hooks.findings import Finding, unreadable_file
+from lucid_hooks.options import COUNT, FRACTION, Option
+from lucid_hooks.packages import INIT, is_init, module_name
+from lucid_hooks.paths import join, parent_folder, path_selector
 from lucid_hooks.pysource import skeleton, token_analysis
-from lucid_hooks.rules import UNREADABLE_FILE, Rule
-from lucid_hooks.runner import HookContext, HookSpec, run_hook
+from lucid_hooks.registry import FileSelection, Hook
+from lucid_hooks.rules import Rule
+from lucid_hooks.runner import HookContext, run_hook
 from lucid_hooks.similarity import similar_sets
 from lucid_hooks.stdlib import NEVER_SHADOWED, describe_availability, is_stdlib_module
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Callable, Collection, Iterable, Sequence
+
+    from lucid_hooks.snapshot import Snapshot
 
 HOOK_ID = "check-duplicate-modules"
 
@@ -150,10 +151,26 @@ sessions/recorder/Dockerfile   # the only copy
 
 RULES = (EXACT_DUPLICATE, NEAR_DUPLICATE, STDLIB_SHADOWING, REDUNDANT_DOCKERFILE)
 
+OPTIONS = (
+    Option(
+        "similarity",
+        FRACTION,
+        0.85,
+        "share of distinct code lines that makes two modules near duplicates",
+        flag="--similarity",
+    ),
+    Option(
+        "min-lines",
+        COUNT,
+        10,
+        "modules with fewer distinct code lines are never near duplicates",
+        flag="--min-lines",
+    ),
+)
+
 PYTHON_SUFFIXES = (".py",)
 DOCKERFILE_NAMES = frozenset({"Dockerfile", "Containerfile"})
 ENTRY_POINT_NAMES = ("main.py", "__main__.py")
-INIT = "__init__.py"
 
 # Bigger files are compared byte for byte only: normalising them would cost
 # more memory than they are worth, and nobody edits them by hand.
@@ -213,64 +230,110 @@ def wants(path: str) -> bool:
     return is_python_path(path) or is_dockerfile_path(path)
 
 
-class Module:
-    """A tracked Python file, reduced to what the comparisons need.
+class Facts(NamedTuple):
+    """What the comparisons need of one Python file, derived from its bytes
+    alone (so the disk cache can keep it by content).
 
     ``key`` is equal for files whose skeletons are equal (None for a file
-    with no code at all); ``lines`` are its distinct skeleton lines (None
-    for a file too big to normalise).
+    with no code at all); ``lines`` are its distinct skeleton lines, None
+    for a file too big to normalise (its ``key`` is then its content digest).
     """
 
-    __slots__ = ("_analysis", "has_main_block", "key", "lines", "path")
+    key: bytes | None
+    lines: frozenset[bytes] | None
+    has_main_block: bool
 
-    def __init__(self, path: str, key: object, lines: set[bytes] | None) -> None:
-        self.path = path
-        self.key = key
-        self.lines = lines
-        self.has_main_block = False
-        self._analysis: tuple[object, bool] | None = None
+    @classmethod
+    def from_cache(cls, value: tuple[object, ...]) -> Facts | None:
+        if len(value) != 3:
+            return None
+        key, lines, has_main_block = value
+        if not (key is None or isinstance(key, bytes)) or not isinstance(has_main_block, bool):
+            return None
+        if not isinstance(lines, frozenset):
+            return None
+        return cls(key, lines, has_main_block)
 
-    def analysis(self, root: str) -> tuple[object, bool]:
-        """(the exact form the file is compared by, whether it counts as a
-        duplicate at all), from its tokens; read again and cached."""
-        if self._analysis is None:
-            if self.lines is None:  # too big: compared by its bytes
-                self._analysis = (self.key, True)
-            else:
-                try:
-                    data = _read(os.path.join(root, self.path))
-                except OSError:
-                    data = None
-                if data is None:
-                    self._analysis = (("unreadable", self.path), False)
-                else:
-                    self._analysis = token_analysis(data, is_init=_is_init(self.path))
-        return self._analysis
-
-
-def _is_init(path: str) -> bool:
-    return path.rpartition("/")[2] == INIT
+    @classmethod
+    def of_source(cls, data: bytes) -> Facts:
+        text = skeleton(data)
+        flat = text.replace(b"\n", b"")
+        return cls(
+            _digest(b"skeleton", flat) if flat else None,
+            frozenset(text.split(b"\n")) - _COMMON_LINES,
+            _MAIN_BLOCK.search(data) is not None,
+        )
 
 
-def _read(path: str) -> bytes | None:
-    """The bytes of a regular file no bigger than the limit; None for
-    anything else (a symlink, a folder, a FIFO, a huge file)."""
-    info = os.lstat(path)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_NORMALISED_BYTES:
-        return None
-    with open(path, "rb") as file:
-        data = file.read(MAX_NORMALISED_BYTES + 1)
-    return None if len(data) > MAX_NORMALISED_BYTES else data
+class Analysis(NamedTuple):
+    """The exact form a file is compared by (a digest of its tokens), and
+    whether it counts as a duplicate at all."""
+
+    form: bytes
+    counts: bool
+
+    @classmethod
+    def from_cache(cls, value: tuple[object, ...]) -> Analysis | None:
+        if len(value) != 2 or not isinstance(value[0], bytes) or not isinstance(value[1], bool):
+            return None
+        return cls(value[0], value[1])
+
+    @classmethod
+    def of_source(cls, data: bytes, *, is_init: bool) -> Analysis:
+        (kind, form), counts = token_analysis(data, is_init=is_init)
+        encoded = form.encode("utf-8", "surrogatepass") if isinstance(form, str) else form
+        return cls(_digest(kind.encode(), encoded), counts)
 
 
-def _digest(path: str) -> bytes:
+def _digest(*parts: bytes) -> bytes:
     import hashlib
 
-    digest = hashlib.blake2b(digest_size=20)
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
     return digest.digest()
+
+
+class Module:
+    """A tracked Python file with its facts; tokenized only when needed."""
+
+    __slots__ = ("_analysis", "facts", "path")
+
+    def __init__(self, path: str, facts: Facts) -> None:
+        self.path = path
+        self.facts = facts
+        self._analysis: Analysis | None = None
+
+    @property
+    def key(self) -> bytes | None:
+        return self.facts.key
+
+    @property
+    def lines(self) -> frozenset[bytes] | None:
+        return self.facts.lines
+
+    def analysis(self, snapshot: Snapshot) -> Analysis:
+        """From its tokens, computed once (and kept on disk by content)."""
+        if self._analysis is None:
+            self._analysis = self._analyse(snapshot)
+        return self._analysis
+
+    def _analyse(self, snapshot: Snapshot) -> Analysis:
+        if self.lines is None or self.key is None:  # too big: compared by its bytes
+            return Analysis(self.key or b"", True)
+        is_init_file = is_init(self.path)
+        try:
+            found = snapshot.derived(
+                "dup-tokens" + ("-init" if is_init_file else ""),
+                self.path,
+                MAX_NORMALISED_BYTES,
+                lambda data: Analysis.of_source(data, is_init=is_init_file),
+                Analysis.from_cache,
+            )
+        except OSError:
+            found = None
+        return found if found is not None else Analysis(_digest(self.path.encode()), False)
 
 
 class Tree:
@@ -278,19 +341,29 @@ class Tree:
     the ones passed), and which of them were passed."""
 
     def __init__(self, context: HookContext) -> None:
+        self.snapshot = context.snapshot
         self.root = context.root
         excludes = context.config.excludes
-        listed = repository_files(context.root, context.is_git, excludes)
-        paths = {path for path in listed if wants(path) and not excludes.matches(path)}
+        listed = context.snapshot.files(excludes)
+        paths = {path for path in listed if wants(path)}
         paths.update(path for path in context.files if wants(path))
         self.python = sorted(path for path in paths if is_python_path(path))
         self.dockerfiles = sorted(
             path for path in paths if is_dockerfile_path(path) and not is_python_path(path)
         )
         self.passed = path_selector(context.files, context.folders)
+        self.passed_count = len(context.files)
 
     def any_passed(self, paths: Iterable[str]) -> bool:
         return any(self.passed(path) for path in paths)
+
+    def fingerprint(self, options: str) -> bytes:
+        """A key that changes whenever a file of the tree or the options do."""
+        from lucid_hooks.cache import content_key
+
+        paths = [*self.python, *self.dockerfiles]
+        signatures = (f"{path}\0{self.snapshot.stat_signature(path)}" for path in paths)
+        return content_key(self.root, options, *signatures)
 
     def entry_folders(self) -> set[str]:
         """Folders that hold a ``main.py`` or ``__main__.py``."""
@@ -301,79 +374,150 @@ class Tree:
         }
 
 
+class DuplicateFinding(Finding):
+    """A finding with the files it is about: it is reported when one of
+    them was passed, whichever."""
+
+    __slots__ = ("involves",)
+
+    def __init__(
+        self,
+        path: str,
+        code: str,
+        message: str,
+        involves: Iterable[str],
+        *,
+        line: int = 1,
+        column: int = 1,
+    ) -> None:
+        super().__init__(path, code, message, line=line, column=column)
+        self.involves = tuple(sorted(set(involves)))
+
+    @classmethod
+    def about(cls, finding: Finding, involves: Iterable[str]) -> DuplicateFinding:
+        return cls(finding.path, finding.code, finding.message, involves)
+
+    def row(self) -> tuple[str, int, int, str, str, tuple[str, ...]]:
+        """The finding as builtin data, for the disk cache."""
+        return (self.path, self.line, self.column, self.code, self.message, self.involves)
+
+    @classmethod
+    def from_row(cls, row: object) -> DuplicateFinding | None:
+        if not (isinstance(row, tuple) and len(row) == 6):
+            return None
+        path, line, column, code, message, involves = row
+        if not (isinstance(path, str) and isinstance(involves, tuple)):
+            return None
+        return cls(path, code, message, involves, line=line, column=column)
+
+
+# From this many passed files on, a run (one of pre-commit's batches of an
+# `--all-files` run, most likely) finds the duplicates of the whole tree
+# once and keeps them on disk for the next batches, which only filter them.
+WHOLE_TREE_FILES = 1000
+
+
 def find_duplicates(context: HookContext) -> list[Finding]:
     tree = Tree(context)
-    findings: list[Finding] = []
+    options = (context.number("similarity"), int(context.number("min-lines")))
+    if tree.passed_count < WHOLE_TREE_FILES and 5 * tree.passed_count < len(tree.python):
+        found = tree_findings(tree, *options)
+    else:
+        found = whole_tree_findings(tree, *options)
+    reported: list[Finding] = [finding for finding in found if tree.any_passed(finding.involves)]
+    return reported
+
+
+def whole_tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[DuplicateFinding]:
+    """Every finding of the tree, as if every file were passed: from the
+    disk cache when the tree is unchanged since a run that made them."""
+    cache = tree.snapshot.cache
+    key = tree.fingerprint(f"{similarity}/{min_lines}")
+    rows = cache.get("dup-tree", key, list)
+    if rows is not None:
+        found = [DuplicateFinding.from_row(row) for row in rows]
+        if all(found):
+            return [finding for finding in found if finding is not None]
+    passed = tree.passed
+    tree.passed = lambda path: True
+    try:
+        findings = tree_findings(tree, similarity, min_lines)
+    finally:
+        tree.passed = passed
+    cache.put("dup-tree", key, [finding.row() for finding in findings])
+    return findings
+
+
+def tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[DuplicateFinding]:
+    findings: list[DuplicateFinding] = []
     if tree.any_passed(tree.python):
-        shadows = shadowing_candidates(tree.python)
-        modules = load_modules(tree, {folder for _, folder, _ in shadows}, findings)
+        modules = load_modules(tree, findings)
         exact, twins = exact_duplicates(tree, modules)
         findings.extend(exact)
         findings.extend(
-            near_duplicates(
-                tree,
-                modules,
-                skip=twins,
-                similarity=context.number("similarity"),
-                min_lines=int(context.number("min-lines")),
-            )
+            near_duplicates(tree, modules, skip=twins, similarity=similarity, min_lines=min_lines)
         )
-        findings.extend(stdlib_shadowing(tree, shadows, modules))
+        findings.extend(stdlib_shadowing(tree, shadowing_candidates(tree.python), modules))
     if tree.any_passed(tree.dockerfiles):
         findings.extend(redundant_dockerfiles(tree))
-    unique = {finding.sort_key(): finding for finding in findings}
+    return merge_same(findings)
+
+
+def merge_same(findings: Iterable[DuplicateFinding]) -> list[DuplicateFinding]:
+    """One finding per place and text, about all the files any copy of it was about."""
+    unique: dict[tuple[str, int, int, str, str], DuplicateFinding] = {}
+    for finding in findings:
+        key = finding.sort_key()
+        if key in unique:
+            finding.involves = tuple(sorted({*unique[key].involves, *finding.involves}))
+        unique[key] = finding
     return [unique[key] for key in sorted(unique)]
 
 
-def load_modules(
-    tree: Tree, main_block_folders: Collection[str], findings: list[Finding]
-) -> list[Module]:
-    """Every Python file of the tree, read once; an unreadable passed file
-    is an LH001 finding, an unreadable other file is left out."""
+def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
+    """Every Python file of the tree, read once (or found in the disk
+    cache); an unreadable passed file is an LH001 finding, an unreadable
+    other file is left out."""
     modules = []
     for path in tree.python:
-        full = os.path.join(tree.root, path)
+        if not tree.snapshot.is_regular(path):
+            continue  # a symlink is not a copy; folders and FIFOs are not modules
         try:
-            info = os.lstat(full)
-            if not stat.S_ISREG(info.st_mode):
-                continue  # a symlink is not a copy; folders and FIFOs are not modules
-            data = _read(full)
-            if data is None:  # grew past the limit, or huge from the start
-                modules.append(Module(path, ("bytes", _digest(full)), None))
-                continue
+            facts = module_facts(tree.snapshot, path)
         except OSError as error:
             if tree.passed(path):
-                reason = error.strerror or str(error)
-                findings.append(Finding(path, UNREADABLE_FILE.code, f"cannot read file: {reason}"))
+                findings.append(DuplicateFinding.about(unreadable_file(path, error), [path]))
             continue
-        text = skeleton(data)
-        flat = text.replace(b"\n", b"")
-        module = Module(
-            path,
-            ("skeleton", hash(flat)) if flat else None,
-            set(text.split(b"\n")) - _COMMON_LINES,
-        )
-        if parent_folder(path) in main_block_folders:
-            module.has_main_block = _MAIN_BLOCK.search(data) is not None
-        modules.append(module)
+        modules.append(Module(path, facts))
     return modules
 
 
-def exact_duplicates(tree: Tree, modules: Sequence[Module]) -> tuple[list[Finding], set[str]]:
+def module_facts(snapshot: Snapshot, path: str) -> Facts:
+    facts = snapshot.derived(
+        "dup-facts", path, MAX_NORMALISED_BYTES, Facts.of_source, Facts.from_cache
+    )
+    if facts is None:  # grew past the limit, or huge from the start
+        return Facts(_digest(b"bytes", snapshot.digest(path)), None, False)
+    return facts
+
+
+def exact_duplicates(
+    tree: Tree, modules: Sequence[Module]
+) -> tuple[list[DuplicateFinding], set[str]]:
     """Findings for the groups of identical modules with a passed member,
     and every module of those groups."""
-    groups: dict[object, list[Module]] = {}
+    groups: dict[bytes, list[Module]] = {}
     for module in modules:
         if module.key is not None:
             groups.setdefault(module.key, []).append(module)
-    findings: list[Finding] = []
+    findings: list[DuplicateFinding] = []
     twins: set[str] = set()
     for group in groups.values():
         if len(group) < 2 or not tree.any_passed(module.path for module in group):
             continue
-        confirmed: dict[object, list[str]] = {}
+        confirmed: dict[bytes, list[str]] = {}
         for module in group:
-            form, counts = module.analysis(tree.root)
+            form, counts = module.analysis(tree.snapshot)
             if counts:
                 confirmed.setdefault(form, []).append(module.path)
         for paths in confirmed.values():
@@ -388,7 +532,7 @@ def _exact_message(other: str, reason: str | None) -> str:
     if reason:
         return (
             f"{same}; this copy looks like the leftover ({reason}):"
-            f" delete it and use `{_dotted(other)}`"
+            f" delete it and use `{module_name(other) or other}`"
         )
     return f"{same}: keep one copy and import it where the other is used"
 
@@ -401,17 +545,21 @@ def _pair_findings(
     *,
     entry_folders: Collection[str] = (),
     location: Callable[[str], tuple[int, int]] | None = None,
-) -> list[Finding]:
+) -> list[DuplicateFinding]:
     """Findings for a group of identical files: each copy paired with the
     one to keep, for the pairs that involve a passed file."""
     keeper = _keeper(paths, entry_folders)
-    findings: list[Finding] = []
+    findings: list[DuplicateFinding] = []
     for path in paths:
         if path == keeper or not (tree.passed(path) or tree.passed(keeper)):
             continue
         reason = leftover_reason(path, keeper, entry_folders)
         line, column = location(path) if location else (1, 1)
-        findings.append(Finding(path, code, message(keeper, reason), line=line, column=column))
+        findings.append(
+            DuplicateFinding(
+                path, code, message(keeper, reason), (path, keeper), line=line, column=column
+            )
+        )
     return findings
 
 
@@ -465,17 +613,6 @@ def _names_match(folder_name: str, stem: str) -> bool:
     )
 
 
-def _dotted(path: str) -> str:
-    """``a/b/c.py`` as the module name ``a.b.c`` when it is one, else the path."""
-    stem, dot, suffix = path.rpartition(".")
-    parts = stem.split("/")
-    if parts[-1] == "__init__":
-        parts.pop()
-    if dot and suffix == "py" and parts and all(part.isidentifier() for part in parts):
-        return ".".join(parts)
-    return path
-
-
 def near_duplicates(
     tree: Tree,
     modules: Sequence[Module],
@@ -483,7 +620,7 @@ def near_duplicates(
     skip: Collection[str],
     similarity: float,
     min_lines: int,
-) -> list[Finding]:
+) -> list[DuplicateFinding]:
     """For each passed module, the module most like it, if alike enough.
 
     Modules in ``skip`` (those with an exact twin) are not looked up, but
@@ -500,30 +637,32 @@ def near_duplicates(
     if not probes:
         return []
     candidates = similar_sets(sets, probes, similarity)
-    findings: list[Finding] = []
+    findings: list[DuplicateFinding] = []
     for index, found in candidates.items():
         module = eligible[index]
-        if not found or _is_trivial_init(module, tree.root):
+        if not found or _is_trivial_init(module, tree.snapshot):
             continue
         ranked = sorted(found, key=lambda item: (-item[0], eligible[item[1]].path))
         for score, other_index in ranked:
             other = eligible[other_index]
-            if not _is_trivial_init(other, tree.root):
+            if not _is_trivial_init(other, tree.snapshot):
                 findings.append(_near_finding(module.path, other.path, score))
                 break
     return findings
 
 
-def _is_trivial_init(module: Module, root: str) -> bool:
+def _is_trivial_init(module: Module, snapshot: Snapshot) -> bool:
     """An ``__init__.py`` of boilerplate only. Other files are not tokenized
     here: in a tree of near duplicates that would cost as much as tokenizing
     the whole tree, to rule out the rare module of nothing but docstrings."""
-    return _is_init(module.path) and not module.analysis(root)[1]
+    return is_init(module.path) and not module.analysis(snapshot).counts
 
 
-def _near_finding(path: str, other: str, score: float) -> Finding:
+def _near_finding(path: str, other: str, score: float) -> DuplicateFinding:
     """The finding for a near-duplicate pair, worded the same from both sides:
-    on the leftover if one looks like it, else on the later path."""
+    on the leftover if one looks like it, else on the later path. It is
+    about ``path``, the module whose closest twin ``other`` is."""
+    probe = path
     reason = leftover_reason(other, path)
     if reason:
         path, other = other, path
@@ -543,12 +682,19 @@ def _near_finding(path: str, other: str, score: float) -> Finding:
         message += (
             ": merge the two into one module, or make one import what it needs from the other"
         )
-    return Finding(path, NEAR_DUPLICATE.code, message)
+    return DuplicateFinding(path, NEAR_DUPLICATE.code, message, (probe,))
 
 
-def shadowing_candidates(paths: Iterable[str]) -> list[tuple[str, str, str]]:
-    """``(module path, folder it is importable from, stdlib name)`` for every
-    module or package named like a standard-library module."""
+class Shadow(NamedTuple):
+    """A module or package named like a standard-library module."""
+
+    path: str
+    folder: str  # the folder it is importable from
+    name: str  # the standard-library name
+
+
+def shadowing_candidates(paths: Iterable[str]) -> list[Shadow]:
+    """Every module or package of ``paths`` named like a standard-library module."""
     found = []
     for path in paths:
         folder, _, name = path.rpartition("/")
@@ -565,21 +711,21 @@ def shadowing_candidates(paths: Iterable[str]) -> list[tuple[str, str, str]]:
             and module not in UNIMPORTED_STDLIB
             and is_stdlib_module(module)
         ):
-            found.append((path, folder, module))
+            found.append(Shadow(path, folder, module))
     return found
 
 
 def stdlib_shadowing(
-    tree: Tree, shadows: Sequence[tuple[str, str, str]], modules: Sequence[Module]
-) -> list[Finding]:
+    tree: Tree, shadows: Sequence[Shadow], modules: Sequence[Module]
+) -> list[DuplicateFinding]:
     if not shadows:
         return []
     entry_points: dict[str, list[str]] = {}
     for module in modules:
         folder, _, name = module.path.rpartition("/")
-        if name in ENTRY_POINT_NAMES or module.has_main_block:
+        if name in ENTRY_POINT_NAMES or module.facts.has_main_block:
             entry_points.setdefault(folder, []).append(module.path)
-    findings: list[Finding] = []
+    findings: list[DuplicateFinding] = []
     for path, folder, name in shadows:
         entries = entry_points.get(folder)
         if not entries or not (tree.passed(path) or tree.any_passed(entries)):
@@ -589,12 +735,13 @@ def stdlib_shadowing(
         hidden = f"`{name}` ({versions})" if versions else f"`{name}`"
         where = f"its folder `{folder}/`" if folder else "the repository root"
         findings.append(
-            Finding(
+            DuplicateFinding(
                 path,
                 STDLIB_SHADOWING.code,
                 f"shadows the standard-library module {hidden} when `{entry}` runs as a"
                 f" script: {where} comes first on sys.path, so every `import {name}` in"
                 " that process finds this file; rename it",
+                (path, *entries),
             )
         )
     return findings
@@ -605,26 +752,24 @@ def _entry_order(path: str) -> tuple[int, str]:
     return (ENTRY_POINT_NAMES.index(name) if name in ENTRY_POINT_NAMES else 2, path)
 
 
-def redundant_dockerfiles(tree: Tree) -> list[Finding]:
-    from lucid_hooks.dockerfile import normalized_instructions, parse
+def redundant_dockerfiles(tree: Tree) -> list[DuplicateFinding]:
+    from lucid_hooks.dockerfile import normalized_instructions
 
     groups: dict[object, list[str]] = {}
     locations: dict[str, tuple[int, int]] = {}
-    problems: list[Finding] = []
+    problems: list[DuplicateFinding] = []
     for path in tree.dockerfiles:
-        full = os.path.join(tree.root, path)
+        if not tree.snapshot.is_regular(path):
+            continue
         try:
-            if not stat.S_ISREG(os.lstat(full).st_mode):
-                continue
-            data = _read(full)
-            key: object = ("bytes", _digest(full)) if data is None else None
+            data = tree.snapshot.read(path, MAX_NORMALISED_BYTES)
+            key: object = tree.snapshot.digest(path) if data is None else None
         except OSError as error:
             if tree.passed(path):
-                reason = error.strerror or str(error)
-                problems.append(Finding(path, UNREADABLE_FILE.code, f"cannot read file: {reason}"))
+                problems.append(DuplicateFinding.about(unreadable_file(path, error), [path]))
             continue
         if data is not None:
-            parsed = parse(data)
+            parsed = tree.snapshot.dockerfile(path, data)
             if not parsed.instructions:
                 continue
             first = parsed.instructions[0]
@@ -660,50 +805,18 @@ def _dockerfile_message(other: str, reason: str | None) -> str:
     return f"{same}: build both images from one of them (`docker build -f`) and delete the other"
 
 
-def _fraction(text: str) -> float:
-    import argparse
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number greater than 0 and at most 1")
-    return value
-
-
-def _count(text: str) -> int:
-    import argparse
-
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 0")
-    return int(text)
-
-
-def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--similarity",
-        type=_fraction,
-        metavar="FRACTION",
-        help="share of distinct code lines that makes two modules near duplicates"
-        " (replaces `similarity`, default 0.85)",
-    )
-    parser.add_argument(
-        "--min-lines",
-        type=_count,
-        metavar="N",
-        help="modules with fewer distinct code lines are never near duplicates"
-        " (replaces `min-lines`, default 10)",
-    )
-
-
-HOOK = HookSpec(
-    hook_id=HOOK_ID,
-    description="Find duplicate and near-duplicate modules, modules that shadow the standard"
-    " library, and redundant Dockerfiles.",
+HOOK = Hook(
+    id=HOOK_ID,
+    name="check duplicate modules",
+    description="Finds duplicate and near-duplicate modules, modules that shadow the standard"
+    " library, and redundant Dockerfiles (LH4xx).",
+    rules=RULES,
+    options=OPTIONS,
+    # Each passed file is compared with the whole tracked tree: one serial
+    # run reads the tree once, where parallel batches would each read all of
+    # it. (The result does not depend on batching; this is for speed.)
+    selection=FileSelection(types_or=("python", "dockerfile"), require_serial=True),
     find=find_duplicates,
-    wants=wants,
-    add_options=add_options,
 )
 
 

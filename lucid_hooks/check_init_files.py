@@ -9,33 +9,28 @@ finds.
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from lucid_hooks.findings import Finding
-from lucid_hooks.paths import (
-    GlobSet,
-    ancestors,
-    create_empty_file,
-    git_staged_deletions,
-    is_identifier,
-    join,
-    parent_folder,
-)
-from lucid_hooks.pysource import is_script_file
-from lucid_hooks.rules import UNREADABLE_FILE, Rule
-from lucid_hooks.runner import HookContext, HookSpec, run_hook
+from lucid_hooks.findings import Finding, unreadable_file
+from lucid_hooks.globs import GlobSet
+from lucid_hooks.options import BOOL, GLOBS, Option
+from lucid_hooks.packages import INIT, SOURCE_SUFFIXES, is_identifier, module_file_beside
+from lucid_hooks.paths import ancestors, join, parent_folder
+from lucid_hooks.pysource import SCRIPT_SCAN_LIMIT, is_script_source
+from lucid_hooks.registry import FileSelection, Hook
+from lucid_hooks.rules import Rule
+from lucid_hooks.runner import HookContext, run_hook
+from lucid_hooks.safe_writes import create_empty_file
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Callable, Iterable, Sequence
 
+    from lucid_hooks.snapshot import Snapshot
+
 HOOK_ID = "check-init-files"
-INIT = "__init__.py"
-SOURCE_SUFFIXES = (".py", ".pyi")
-EXTENSION_SUFFIXES = (".so", ".pyd")
 
 MISSING_INIT = Rule(
     code="LH101",
@@ -148,10 +143,31 @@ pkg/my_tools/helpers.py
 
 RULES = (MISSING_INIT, MISSING_INTERMEDIATE_INIT, INIT_WOULD_SHADOW_MODULE, INVALID_PACKAGE_NAME)
 
-# Package state of a folder.
-NOT_PACKAGE = 0
-REGULAR_PACKAGE = 1
-PENDING_PACKAGE = 2  # lacks __init__.py, and the fix will create it
+OPTIONS = (
+    Option("fix", BOOL, True, "create the missing `__init__.py` files", flag="--fix"),
+    Option(
+        "package-roots",
+        GLOBS,
+        (),
+        "folders that are packages with all their subfolders",
+        flag="--package-root",
+    ),
+    Option(
+        "namespace-packages",
+        GLOBS,
+        (),
+        "deliberate namespace packages, never given an `__init__.py`",
+        flag="--namespace-package",
+    ),
+)
+
+
+class State(enum.Enum):
+    """What a folder is, or is about to be."""
+
+    NOT_PACKAGE = "not a package"
+    REGULAR_PACKAGE = "regular package"
+    PENDING_PACKAGE = "lacks __init__.py, which the fix creates"
 
 
 class PackageTree:
@@ -164,23 +180,23 @@ class PackageTree:
 
     def __init__(
         self,
-        root: str,
+        snapshot: Snapshot,
         *,
         excludes: GlobSet,
         package_roots: GlobSet,
         namespace_packages: GlobSet,
     ) -> None:
-        self.root = root
+        self.snapshot = snapshot
+        self.root = snapshot.root
         self.excludes = excludes
         self.package_roots = package_roots
         self.namespace_packages = namespace_packages
         self.findings: list[Finding] = []
-        self._states: dict[str, int] = {}
+        self._states: dict[str, State] = {}
         self._linked: dict[str, bool] = {}
-        self._listings: dict[str, dict[str, bool]] = {}
         self._has_module: dict[str, bool | None] = {}
 
-    def state(self, folder: str) -> int:
+    def state(self, folder: str) -> State:
         if folder not in self._states:
             self._states[folder] = self._decide(folder)
         return self._states[folder]
@@ -196,69 +212,77 @@ class PackageTree:
         while pending:
             current = pending.pop()
             self.state(current)
-            pending.extend(
-                join(current, name) for name, is_dir in self._listing(current).items() if is_dir
-            )
+            pending.extend(self._subfolders(current))
 
-    def _decide(self, folder: str) -> int:
+    def _subfolders(self, folder: str) -> list[str]:
+        return [join(folder, name) for name, is_dir in self._listing(folder).items() if is_dir]
+
+    def _decide(self, folder: str) -> State:
         if not folder or self._ignored(folder):
-            return NOT_PACKAGE
-        absolute = os.path.join(self.root, folder)
-        if not os.path.isdir(absolute) or self._inside_link(folder):
-            return NOT_PACKAGE
-        if os.path.lexists(os.path.join(absolute, INIT)):
-            return REGULAR_PACKAGE
+            return State.NOT_PACKAGE
+        if not os.path.isdir(self.snapshot.absolute(folder)) or self._inside_link(folder):
+            return State.NOT_PACKAGE
+        if INIT in self._listing(folder):
+            return State.REGULAR_PACKAGE
         parent = parent_folder(folder)
         parent_state = self.state(parent)
-        if parent_state == NOT_PACKAGE and not self.package_roots.matches(folder):
-            return NOT_PACKAGE
+        if parent_state is State.NOT_PACKAGE and not self.package_roots.matches(folder):
+            return State.NOT_PACKAGE
         has_module = self._holds_module(folder)
         if has_module is None:  # unreadable files: draw no conclusion
-            return NOT_PACKAGE
-        if has_module:
-            rule = MISSING_INIT
-        else:
-            nested = self._nested_package(folder)
-            if nested is None:
-                return NOT_PACKAGE
-            rule = MISSING_INTERMEDIATE_INIT
+            return State.NOT_PACKAGE
+        nested = None if has_module else self._nested_package(folder)
+        if not has_module and nested is None:
+            return State.NOT_PACKAGE
+        inside = parent_state is not State.NOT_PACKAGE
+        where = f"inside package `{parent}/`" if inside else "under a package root"
+        finding = self._blocker(folder, where) or self._missing(folder, where, nested, inside)
+        self.findings.append(finding)
+        return State.PENDING_PACKAGE if finding.fix else State.NOT_PACKAGE
+
+    def _blocker(self, folder: str, where: str) -> Finding | None:
+        """LH104 or LH103: the folder needs `__init__.py` but cannot have one."""
+        parent, _, name = folder.rpartition("/")
         init_path = join(folder, INIT)
-        name = folder.rpartition("/")[2]
-        where = f"inside package `{parent}/`" if parent_state else "under a package root"
         if not is_identifier(name):
-            self.findings.append(
-                Finding(
-                    init_path,
-                    INVALID_PACKAGE_NAME.code,
-                    f"`{folder}/` holds modules {where}, but `{name}` is not a valid"
-                    " package name: rename it to an identifier or exclude it",
-                )
+            return Finding(
+                init_path,
+                INVALID_PACKAGE_NAME.code,
+                f"`{folder}/` holds modules {where}, but `{name}` is not a valid"
+                " package name: rename it to an identifier or exclude it",
             )
-            return NOT_PACKAGE
-        sibling = self._sibling_module(parent, name)
-        if sibling is not None:
-            self.findings.append(
-                Finding(
-                    init_path,
-                    INIT_WOULD_SHADOW_MODULE.code,
-                    f"`{folder}/` needs an `__init__.py`, but it would shadow the module"
-                    f" `{sibling}`: rename one of them, or move `{sibling}` into"
-                    f" `{init_path}`",
-                )
-            )
-            return NOT_PACKAGE
-        if rule is MISSING_INIT:
+        files = [entry for entry, is_dir in self._listing(parent).items() if not is_dir]
+        sibling = module_file_beside(files, name)
+        if sibling is None:
+            return None
+        sibling = join(parent, sibling)
+        return Finding(
+            init_path,
+            INIT_WOULD_SHADOW_MODULE.code,
+            f"`{folder}/` needs an `__init__.py`, but it would shadow the module"
+            f" `{sibling}`: rename one of them, or move `{sibling}` into `{init_path}`",
+        )
+
+    def _missing(self, folder: str, where: str, nested: str | None, inside: bool) -> Finding:
+        """LH101 (modules of its own) or LH102 (only a package further down)."""
+        init_path = join(folder, INIT)
+        parent = parent_folder(folder)
+        if nested is None:
+            rule = MISSING_INIT
             message = f"package folder `{folder}/` has modules but no `__init__.py` ({where})"
-        else:
+        elif inside:
+            rule = MISSING_INTERMEDIATE_INIT
             message = (
                 f"folder `{folder}/` lies between package `{parent}/` and `{nested}/`"
                 " but has no `__init__.py`"
-                if parent_state
-                else f"folder `{folder}/` is under a package root and leads to `{nested}/`"
+            )
+        else:
+            rule = MISSING_INTERMEDIATE_INIT
+            message = (
+                f"folder `{folder}/` is under a package root and leads to `{nested}/`"
                 " but has no `__init__.py`"
             )
-        self.findings.append(Finding(init_path, rule.code, message, fix=self._creator(init_path)))
-        return PENDING_PACKAGE
+        return Finding(init_path, rule.code, message, fix=self._creator(init_path))
 
     def _creator(self, path: str) -> Callable[[], str | None]:
         def create() -> str | None:
@@ -275,100 +299,66 @@ class PackageTree:
             return False
         if folder not in self._linked:
             self._linked[folder] = os.path.islink(
-                os.path.join(self.root, folder)
+                self.snapshot.absolute(folder)
             ) or self._inside_link(parent_folder(folder))
         return self._linked[folder]
 
     def _listing(self, folder: str) -> dict[str, bool]:
         """Names in a folder, sorted, each with whether it is a real (non-link)
         folder; excluded folders are left out."""
-        if folder not in self._listings:
-            entries: list[tuple[str, bool]] = []
-            try:
-                with os.scandir(os.path.join(self.root, folder) if folder else self.root) as it:
-                    for entry in it:
-                        try:
-                            is_dir = entry.is_dir(follow_symlinks=False)
-                        except OSError:
-                            is_dir = False
-                        if is_dir and self._ignored(join(folder, entry.name)):
-                            continue
-                        entries.append((entry.name, is_dir))
-            except OSError:
-                pass
-            self._listings[folder] = dict(sorted(entries))
-        return self._listings[folder]
+        listing = self.snapshot.listing(folder)
+        return {
+            name: is_dir
+            for name, is_dir in listing.items()
+            if not (is_dir and self._ignored(join(folder, name)))
+        }
 
     def _holds_module(self, folder: str) -> bool | None:
         """Whether the folder holds a `.py` module that is not a script;
         None when a candidate could not be read."""
-        if folder in self._has_module:
-            return self._has_module[folder]
+        if folder not in self._has_module:
+            self._has_module[folder] = self._find_module(folder)
+        return self._has_module[folder]
+
+    def _find_module(self, folder: str) -> bool | None:
         result: bool | None = False
         for name, is_dir in self._listing(folder).items():
-            if is_dir or not name.endswith(".py") or name == INIT:
-                continue
             path = join(folder, name)
-            if self.excludes.matches(path):
+            if is_dir or not name.endswith(".py") or name == INIT or self.excludes.matches(path):
                 continue
-            absolute = os.path.join(self.root, path)
-            if not os.path.isfile(absolute):
+            if not os.path.isfile(self.snapshot.absolute(path)):
                 continue
             try:
-                if is_script_file(absolute):
+                if is_script_source(self.snapshot.head(path, SCRIPT_SCAN_LIMIT)):
                     continue
             except OSError as error:
-                self.findings.append(
-                    Finding(
-                        path,
-                        UNREADABLE_FILE.code,
-                        f"cannot read file: {error.strerror or error}",
-                    )
-                )
+                self.findings.append(unreadable_file(path, error))
                 result = None
                 continue
             if result is not None:
-                result = True
-                break
-        self._has_module[folder] = result
+                return True
         return result
 
     def _nested_package(self, folder: str) -> str | None:
         """The first folder below `folder` that is a package or holds
         modules, which makes `folder` an intermediate one."""
-        pending = [join(folder, name) for name, is_dir in self._listing(folder).items() if is_dir]
+        pending = self._subfolders(folder)
         while pending:
             current = pending.pop(0)
             if not is_identifier(current.rpartition("/")[2]):
                 continue
-            if os.path.lexists(os.path.join(self.root, current, INIT)):
+            if INIT in self._listing(current) or self._holds_module(current):
                 return current
-            if self._holds_module(current):
-                return current
-            pending.extend(
-                join(current, name) for name, is_dir in self._listing(current).items() if is_dir
-            )
-        return None
-
-    def _sibling_module(self, parent: str, name: str) -> str | None:
-        """A module beside the folder that an `__init__.py` would shadow."""
-        for entry, is_dir in self._listing(parent).items():
-            if is_dir or not entry.startswith(name + "."):
-                continue
-            suffix = entry[len(name) :]
-            if suffix in SOURCE_SUFFIXES or (
-                suffix.endswith(EXTENSION_SUFFIXES) and suffix.count(".") <= 2
-            ):
-                return join(parent, entry)
+            pending.extend(self._subfolders(current))
         return None
 
 
-def folders_to_check(files: Iterable[str], folders: Iterable[str]) -> tuple[set[str], set[str]]:
+def folders_to_check(files: Iterable[str]) -> tuple[set[str], set[str]]:
     """Folders whose state a change to `files` can alter: their ancestors,
     the whole subtree under a changed `__init__.py`, and a folder named
     like a changed module. Returns (single folders, subtrees)."""
     single: set[str] = set()
-    subtrees: set[str] = set(folders)
+    subtrees: set[str] = set()
     for path in files:
         folder, _, name = path.rpartition("/")
         single.update(ancestors(folder))
@@ -383,18 +373,16 @@ def folders_to_check(files: Iterable[str], folders: Iterable[str]) -> tuple[set[
 
 
 def find_missing_init_files(context: HookContext) -> list[Finding]:
-    files = list(context.files)
-    if context.is_git:
-        # A deleted __init__.py is not passed by pre-commit, yet the commit
-        # that deletes it is the one to stop (the hook runs with always_run).
-        files.extend(git_staged_deletions(context.root))
+    # A deleted __init__.py is not passed by pre-commit, yet the commit that
+    # deletes it is the one to stop (the hook runs with always_run).
+    files = [*context.files, *context.snapshot.staged_deletions()]
     tree = PackageTree(
-        context.root,
+        context.snapshot,
         excludes=context.config.excludes,
         package_roots=GlobSet(context.strings("package-roots")),
         namespace_packages=GlobSet(context.strings("namespace-packages")),
     )
-    single, subtrees = folders_to_check(files, context.folders)
+    single, subtrees = folders_to_check(files)
     for folder in sorted(single):
         if tree.is_folder(folder):
             tree.state(folder)
@@ -403,36 +391,17 @@ def find_missing_init_files(context: HookContext) -> list[Finding]:
     return tree.findings
 
 
-def wants(path: str) -> bool:
-    """The files pre-commit passes to this hook (`types_or: [python, pyi]`)."""
-    return path.endswith(SOURCE_SUFFIXES)
-
-
-def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--package-root",
-        dest="package_roots",
-        action="append",
-        metavar="GLOB",
-        help="folders that are packages with all their subfolders (repeatable;"
-        " replaces `package-roots`)",
-    )
-    parser.add_argument(
-        "--namespace-package",
-        dest="namespace_packages",
-        action="append",
-        metavar="GLOB",
-        help="deliberate namespace packages, never given an `__init__.py` (repeatable;"
-        " replaces `namespace-packages`)",
-    )
-
-
-HOOK = HookSpec(
-    hook_id=HOOK_ID,
-    description="Find package folders without __init__.py and create it where that is safe.",
+HOOK = Hook(
+    id=HOOK_ID,
+    name="check __init__.py files",
+    description="Finds package folders without __init__.py and creates the file where that"
+    " is safe (LH1xx).",
+    rules=RULES,
+    options=OPTIONS,
+    # A deleted __init__.py is not passed to hooks; always_run lets the hook
+    # look at the commit's staged deletions. Serial: one batch decides a folder.
+    selection=FileSelection(types_or=("python", "pyi"), always_run=True, require_serial=True),
     find=find_missing_init_files,
-    wants=wants,
-    add_options=add_options,
 )
 
 

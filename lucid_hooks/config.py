@@ -1,69 +1,44 @@
 """``[tool.lucid-hooks]`` in the repository's ``pyproject.toml``.
 
-Every key is declared here with its type and default, so an unknown key or a
-wrong type is one clear line and exit 2, for every hook alike.
+The keys are the global options declared here and the options each hook
+declares; an unknown key or a wrong type is one clear line and exit 2, for
+every hook alike. A hook's table is validated against that hook's own
+declaration, so only the hooks the file configures are imported.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
+from typing import TYPE_CHECKING, Any
 
-from lucid_hooks.paths import DEFAULT_EXCLUDES, GlobSet, check_glob, check_ignore_glob
+from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
+from lucid_hooks.options import CODES, GLOBS, PER_FILE_IGNORES, Option, OptionError
+from lucid_hooks.registry import hook_ids, load_hook
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-    from typing import Any
+    from collections.abc import Mapping, Sequence
+
+    from lucid_hooks.registry import Hook
 
 CONFIG_FILE = "pyproject.toml"
 SECTION = "tool.lucid-hooks"
 
-# key -> (kind, default); the kinds are checked by _check_value.
-GLOBAL_OPTIONS: dict[str, tuple[str, object]] = {
-    "exclude": ("globs", ()),
-    "ignore": ("codes", ()),
-    "per-file-ignores": ("per-file-ignores", {}),
-}
-
-# What check-cache-artifacts looks for, in .gitignore syntax (a trailing `/`
-# names folders only); the lines its fix appends to .gitignore.
-CACHE_PATTERNS = (
-    "__pycache__/",
-    "*.pyc",
-    "*.pyo",
-    "*$py.class",
-    ".pytest_cache/",
-    ".mypy_cache/",
-    ".ruff_cache/",
-    ".tox/",
-    ".nox/",
-    "*.egg-info/",
-    ".coverage",
-    ".coverage.*",
-    ".ipynb_checkpoints/",
+GLOBAL_OPTIONS = (
+    Option(
+        "exclude",
+        GLOBS,
+        (),
+        "globs of paths no hook looks at, added to the built-in excludes",
+    ),
+    Option("ignore", CODES, (), "rule codes or prefixes (`LH1`) switched off everywhere"),
+    Option(
+        "per-file-ignores",
+        PER_FILE_IGNORES,
+        {},
+        "a table of glob = [codes]: the codes switched off for the matching paths",
+    ),
 )
-
-HOOK_OPTIONS: dict[str, dict[str, tuple[str, object]]] = {
-    "check-init-files": {
-        "fix": ("bool", True),
-        "package-roots": ("globs", ()),
-        "namespace-packages": ("globs", ()),
-    },
-    "check-cache-artifacts": {
-        "fix": ("bool", True),
-        "patterns": ("ignore-globs", CACHE_PATTERNS),
-        "extend-patterns": ("ignore-globs", ()),
-    },
-    "check-duplicate-modules": {
-        "similarity": ("fraction", 0.85),
-        "min-lines": ("count", 10),
-    },
-}
-
-_CODE = re.compile(r"LH\d{1,3}")
 
 
 class ConfigError(Exception):
@@ -73,11 +48,11 @@ class ConfigError(Exception):
 class Config:
     """The validated configuration of one repository."""
 
-    __slots__ = ("excludes", "hooks", "ignore", "per_file_ignores", "user_excludes")
+    __slots__ = ("_hooks", "excludes", "ignore", "per_file_ignores", "user_excludes")
 
     def __init__(self, section: Mapping[str, Any] | None = None) -> None:
         section = dict(section or {})
-        _check_section(section)
+        self._hooks = _check_section(section)
         self.excludes = GlobSet((*DEFAULT_EXCLUDES, *section.get("exclude", ())))
         # Without the built-in ones: for a hook whose targets they are.
         self.user_excludes = GlobSet(section.get("exclude", ()))
@@ -86,15 +61,15 @@ class Config:
             (GlobSet([glob]), tuple(codes))
             for glob, codes in section.get("per-file-ignores", {}).items()
         ]
-        self.hooks: dict[str, dict[str, object]] = {}
-        for hook_id, options in HOOK_OPTIONS.items():
-            given = section.get(hook_id, {})
-            self.hooks[hook_id] = {
-                key: given.get(key, default) for key, (_, default) in options.items()
-            }
+
+    def hook_options(self, hook: Hook) -> dict[str, object]:
+        """The hook's options: the configured values over the declared
+        defaults (a fresh dict: the caller may override values in it)."""
+        table = self._hooks.get(hook.id, {})
+        return {option.key: table.get(option.key, option.default) for option in hook.options}
 
     def options(self, hook_id: str) -> dict[str, object]:
-        return dict(self.hooks[hook_id])
+        return self.hook_options(load_hook(hook_id))
 
     def is_ignored(self, code: str, path: str) -> bool:
         if any(code.startswith(prefix) for prefix in self.ignore):
@@ -119,7 +94,7 @@ def load_config(root: str) -> Config:
     # never names the section cannot configure us.
     if b"lucid-hooks" not in data:
         return Config()
-    document = _parse_toml(data)
+    document = parse_toml(data)
     section: Any = document.get("tool", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{CONFIG_FILE}: [tool] must be a table")
@@ -129,7 +104,7 @@ def load_config(root: str) -> Config:
     return Config(section)
 
 
-def _parse_toml(data: bytes) -> dict[str, Any]:
+def parse_toml(data: bytes) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11 only
@@ -138,80 +113,54 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(f"{CONFIG_FILE}: not UTF-8: {error}") from error
+    # Editors on Windows write a BOM; TOML forbids it, but it means nothing.
+    text = text.removeprefix("\ufeff")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{CONFIG_FILE}: invalid TOML: {error}") from error
 
 
-def _check_section(section: Mapping[str, Any]) -> None:
+def _check_section(section: Mapping[str, Any]) -> dict[str, Mapping[str, object]]:
+    """Validate every key; the table of each configured hook."""
+    hooks: dict[str, Mapping[str, object]] = {}
+    known_hooks = hook_ids()
     for key, value in section.items():
-        if key in GLOBAL_OPTIONS:
-            _check_value(f"[{SECTION}] {key}", GLOBAL_OPTIONS[key][0], value)
-        elif key in HOOK_OPTIONS:
+        option = _declared(GLOBAL_OPTIONS, key)
+        if option is not None:
+            _check_value(f"[{SECTION}] {key}", option, value)
+        elif key in known_hooks:
             if not isinstance(value, dict):
                 raise ConfigError(f"{CONFIG_FILE}: [{SECTION}.{key}] must be a table")
-            for option, option_value in value.items():
-                known = HOOK_OPTIONS[key]
-                if option not in known:
-                    raise ConfigError(
-                        f"{CONFIG_FILE}: unknown key {option!r} in [{SECTION}.{key}]"
-                        f" (known: {', '.join(sorted(known))})"
-                    )
-                _check_value(f"[{SECTION}.{key}] {option}", known[option][0], option_value)
+            _check_hook_table(load_hook(key), value)
+            hooks[key] = value
         else:
-            known_keys = sorted((*GLOBAL_OPTIONS, *HOOK_OPTIONS))
+            known_keys = sorted((*(option.key for option in GLOBAL_OPTIONS), *known_hooks))
             raise ConfigError(
                 f"{CONFIG_FILE}: unknown key {key!r} in [{SECTION}]"
                 f" (known: {', '.join(known_keys)})"
             )
+    return hooks
 
 
-def _check_value(where: str, kind: str, value: object) -> None:
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ConfigError(f"{CONFIG_FILE}: {where} must be true or false")
-    elif kind == "fraction":  # a share: greater than 0, at most 1
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-            raise ConfigError(f"{CONFIG_FILE}: {where} must be a number greater than 0, at most 1")
-    elif kind == "count":  # a whole number, 0 or more
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{CONFIG_FILE}: {where} must be a whole number, 0 or more")
-    elif kind == "globs":
-        check_globs(where, value)
-    elif kind == "ignore-globs":  # globs that are also written to .gitignore
-        check_globs(where, value, check=check_ignore_glob)
-    elif kind == "codes":
-        check_codes(where, value)
-    elif kind == "per-file-ignores":
-        if not isinstance(value, dict):
-            raise ConfigError(f"{CONFIG_FILE}: {where} must be a table of glob = [codes]")
-        check_globs(where, list(value))
-        for glob, codes in value.items():
-            check_codes(f"{where} {glob!r}", codes)
-    else:  # pragma: no cover - a declaration error caught by the tests
-        raise AssertionError(f"unknown option kind {kind!r}")
-
-
-def check_globs(
-    where: str, value: object, check: Callable[[str], str | None] = check_glob
-) -> None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{CONFIG_FILE}: {where} must be a list of glob strings")
-    for glob in value:
-        problem = check(glob)
-        if problem:
-            raise ConfigError(f"{CONFIG_FILE}: {where}: {glob!r}: {problem}")
-
-
-def check_codes(where: str, value: object) -> None:
-    from lucid_hooks.rules import known_code_prefix
-
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{CONFIG_FILE}: {where} must be a list of rule codes")
-    for code in value:
-        if not _CODE.fullmatch(code) or not known_code_prefix(code):
+def _check_hook_table(hook: Hook, table: Mapping[str, object]) -> None:
+    hook_id, declared = hook.id, hook.options
+    for key, value in table.items():
+        option = _declared(declared, key)
+        if option is None:
+            known = ", ".join(sorted(option.key for option in declared)) or "none"
             raise ConfigError(
-                f"{CONFIG_FILE}: {where}: {code!r} is not a rule code or prefix"
-                " (see `lucid-hooks rules`)"
+                f"{CONFIG_FILE}: unknown key {key!r} in [{SECTION}.{hook_id}] (known: {known})"
             )
+        _check_value(f"[{SECTION}.{hook_id}] {key}", option, value)
+
+
+def _declared(options: Sequence[Option], key: str) -> Option | None:
+    return next((option for option in options if option.key == key), None)
+
+
+def _check_value(where: str, option: Option, value: object) -> None:
+    try:
+        option.kind.check(where, value)
+    except OptionError as error:
+        raise ConfigError(f"{CONFIG_FILE}: {error}") from error

@@ -24,9 +24,8 @@ hook can say what is wrong rather than crash. Bad bytes are replaced, a BOM
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+from typing import TYPE_CHECKING
 
 from lucid_hooks.paths import display_path
+from lucid_hooks.rules import UNREADABLE_FILE
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 FORMATS = ("text", "json", "github")
 
@@ -23,10 +24,11 @@ class Finding:
     ``fix`` is what a hook would do to repair it; the runner calls it only
     when fixing is on and the finding survived the ignores. It returns the
     line to report (``Created x/__init__.py``), or None when there was
-    nothing left to do (another process got there first).
+    nothing left to do (another process got there first). ``hook`` is the id
+    of the hook that reported it, set by the runner.
     """
 
-    __slots__ = ("code", "column", "fix", "fixed", "line", "message", "path")
+    __slots__ = ("code", "column", "fix", "fixed", "hook", "line", "message", "path")
 
     def __init__(
         self,
@@ -45,6 +47,7 @@ class Finding:
         self.message = message
         self.fix = fix
         self.fixed: str | None = None
+        self.hook: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
@@ -53,6 +56,12 @@ class Finding:
         return (
             f"Finding({self.path!r}, {self.line}, {self.column}, {self.code!r}, {self.message!r})"
         )
+
+
+def unreadable_file(path: str, error: OSError) -> Finding:
+    """LH001 for a file the hook needed and could not read."""
+    reason = error.strerror or str(error)
+    return Finding(path, UNREADABLE_FILE.code, f"cannot read file: {reason}")
 
 
 def suppressed_codes(line: bytes) -> tuple[str, ...]:
@@ -70,6 +79,57 @@ def is_suppressed(finding: Finding, read_line: Callable[[str, int], bytes | None
     if line is None:
         return False
     return any(finding.code.startswith(code) for code in suppressed_codes(line))
+
+
+class LineReader:
+    """Reads single lines of repo files for inline suppressions.
+
+    Each file is read once, up to the deepest line that one of `findings`
+    has there (or that is asked for), each line cut at `LINE_LIMIT` bytes: a
+    finding on a huge or binary file costs no more than its first lines, and a
+    suppression comment is never that long.
+    """
+
+    LINE_LIMIT = 1 << 16
+
+    __slots__ = ("_cache", "_deepest", "_root")
+
+    def __init__(self, root: str, findings: Iterable[Finding] = ()) -> None:
+        self._root = root
+        self._cache: dict[str, list[bytes]] = {}
+        self._deepest: dict[str, int] = {}
+        for finding in findings:
+            self._deepest[finding.path] = max(finding.line, self._deepest.get(finding.path, 0))
+
+    def __call__(self, path: str, line: int) -> bytes | None:
+        lines = self._cache.get(path)
+        if lines is None or (len(lines) < line and path not in self._deepest):
+            lines = self._read(path, max(line, self._deepest.get(path, 0)))
+            self._cache[path] = lines
+        if not 1 <= line <= len(lines):
+            return None
+        return lines[line - 1]
+
+    def _read(self, path: str, count: int) -> list[bytes]:
+        full = os.path.join(self._root, path)
+        lines: list[bytes] = []
+        try:
+            if not os.path.isfile(full):
+                return lines
+            with open(full, "rb") as file:
+                while len(lines) < count:
+                    text = file.readline(self.LINE_LIMIT)
+                    if not text:
+                        break
+                    lines.append(text.rstrip(b"\r\n"))
+                    rest = text
+                    while not rest.endswith(b"\n"):  # a longer line: skip its rest
+                        rest = file.readline(self.LINE_LIMIT)
+                        if not rest:
+                            break
+        except OSError:
+            pass
+        return lines
 
 
 def render(findings: Sequence[Finding], messages: Sequence[str], output_format: str) -> str:
@@ -93,13 +153,9 @@ def _render_text(findings: Sequence[Finding], messages: Sequence[str]) -> str:
 def _render_json(findings: Sequence[Finding], messages: Sequence[str]) -> str:
     import json
 
-    from lucid_hooks.rules import find_rule
+    from lucid_hooks.registry import rule_names
 
-    names: dict[str, str] = {}
-    for finding in findings:
-        if finding.code not in names:
-            rule = find_rule(finding.code)
-            names[finding.code] = rule.name if rule else ""
+    names = rule_names(sorted({finding.code for finding in findings}))
     document = {
         "findings": [
             {
@@ -113,6 +169,7 @@ def _render_json(findings: Sequence[Finding], messages: Sequence[str]) -> str:
                 "message": finding.message,
                 "fixable": finding.fix is not None,
                 "fixed": finding.fixed,
+                "hook": finding.hook,
             }
             for finding in findings
         ],
@@ -127,20 +184,39 @@ def _render_github(findings: Sequence[Finding], messages: Sequence[str]) -> str:
         level = "warning" if finding.fixed else "error"
         properties = ",".join(
             (
-                f"file={_escape_property(display_path(finding.path))}",
+                f"file={_escape_property(finding.path)}",
                 f"line={finding.line}",
                 f"col={finding.column}",
                 f"title={_escape_property(finding.code)}",
             )
         )
-        lines.append(f"::{level} {properties}::{_escape_data(display_path(finding.message))}")
-    lines.extend(f"::notice::{_escape_data(display_path(message))}" for message in messages)
+        lines.append(f"::{level} {properties}::{_escape_data(finding.message)}")
+    lines.extend(f"::notice::{_escape_data(message)}" for message in messages)
     return "".join(line + "\n" for line in lines)
 
 
+# What GitHub's workflow commands decode: `%`, CR and LF in data; `:` and
+# `,` as well in properties. Other characters pass through as they are, so
+# a path keeps its real name in the annotation.
+_DATA_ESCAPES = {"%": "%25", "\r": "%0D", "\n": "%0A"}
+_PROPERTY_ESCAPES = {**_DATA_ESCAPES, ":": "%3A", ",": "%2C"}
+
+
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _escape_workflow(text, _DATA_ESCAPES)
 
 
 def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return _escape_workflow(text, _PROPERTY_ESCAPES)
+
+
+def _escape_workflow(text: str, escapes: dict[str, str]) -> str:
+    out = []
+    for char in text:
+        if char in escapes:
+            out.append(escapes[char])
+        elif "\udc80" <= char <= "\udcff":  # a byte that was not UTF-8 (os.fsdecode)
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        else:
+            out.append(char)
+    return "".join(out)

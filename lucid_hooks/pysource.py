@@ -5,9 +5,8 @@ normalised forms that copies of the same code share."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from tokenize import TokenInfo
@@ -60,7 +59,7 @@ def skeleton(data: bytes) -> bytes:
     return text.replace(b"\\\n", b"")
 
 
-def token_analysis(data: bytes, *, is_init: bool) -> tuple[object, bool]:
+def token_analysis(data: bytes, *, is_init: bool) -> tuple[tuple[str, str | bytes], bool]:
     """The file's tokens without comments, blank lines and indentation
     widths, and whether it has code that counts: a file of only docstrings,
     ``pass`` and ``...`` does not, nor an ``__init__.py`` of only imports,

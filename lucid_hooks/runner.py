@@ -1,26 +1,35 @@
-"""What every hook does around its own check: arguments, configuration,
-ignores, fixes, output and the exit status."""
+"""What every hook does around its own check: the command line derived from
+its declaration, configuration, ignores, fixes, output and the exit status."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from lucid_hooks.config import HOOK_OPTIONS, Config, ConfigError, load_config
-from lucid_hooks.findings import FORMATS, Finding, is_suppressed, render
-from lucid_hooks.paths import PathArgs, display_path, find_root, normalize_paths
+from lucid_hooks.cache import open_cache
+from lucid_hooks.config import Config, ConfigError, load_config
+from lucid_hooks.findings import FORMATS, Finding, LineReader, is_suppressed, render
+from lucid_hooks.git import find_root
+from lucid_hooks.options import Option, OptionError
+from lucid_hooks.paths import PathArgs, display_path, normalize_paths, path_selector
+from lucid_hooks.snapshot import Snapshot
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Collection, Sequence
+
+    from lucid_hooks.registry import Hook
+
+
+class UndeclaredOptionError(KeyError):
+    """A hook read an option it never declared: a bug in the hook."""
 
 
 class HookContext:
     """What a hook's check function gets: the repo, its paths, its options."""
 
-    __slots__ = ("config", "excludes", "files", "folders", "is_git", "options", "root")
+    __slots__ = ("config", "excludes", "files", "folders", "is_git", "options", "root", "snapshot")
 
     def __init__(
         self,
@@ -32,6 +41,7 @@ class HookContext:
         config: Config,
         options: dict[str, object],
         default_excludes: bool = True,
+        snapshot: Snapshot | None = None,
     ) -> None:
         self.root = root
         self.is_git = is_git
@@ -42,146 +52,79 @@ class HookContext:
         self.folders = [path for path in folders if not self.excludes.matches(path)]
         self.config = config
         self.options = options
+        self.snapshot = snapshot if snapshot is not None else Snapshot(root, is_git)
+
+    def option(self, key: str) -> object:
+        if key not in self.options:
+            raise UndeclaredOptionError(f"option {key!r} was never declared by this hook")
+        return self.options[key]
 
     def strings(self, key: str) -> list[str]:
-        """A list-of-strings option (config.py checked its kind)."""
-        value = self.options.get(key)
+        """A list-of-strings option (its kind was checked)."""
+        value = self.option(key)
         return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
 
     def number(self, key: str) -> float:
-        """A numeric option (config.py checked its kind)."""
-        value = self.options.get(key)
+        """A numeric option (its kind was checked)."""
+        value = self.option(key)
         return float(value) if isinstance(value, (int, float)) else 0.0
 
     def absolute(self, path: str) -> str:
         return os.path.join(self.root, path) if path else self.root
 
 
-class HookSpec:
-    """A hook as the runner and the umbrella command see it."""
+# --- the command line ----------------------------------------------------------
 
-    __slots__ = (
-        "add_options",
-        "default_excludes",
-        "description",
-        "find",
-        "hook_id",
-        "summarize",
-        "wants",
+
+def hook_parser(hook: Hook) -> argparse.ArgumentParser:
+    """The hook's command line: paths, --format, and a flag per option that
+    declares one."""
+    parser = argparse.ArgumentParser(
+        prog=hook.id, description=hook.description, allow_abbrev=False
     )
-
-    def __init__(
-        self,
-        *,
-        hook_id: str,
-        description: str,
-        find: Callable[[HookContext], list[Finding]],
-        wants: Callable[[str], bool],
-        add_options: Callable[[argparse.ArgumentParser], None] | None = None,
-        default_excludes: bool = True,
-        summarize: Callable[[Sequence[Finding]], list[str]] | None = None,
-    ) -> None:
-        self.hook_id = hook_id
-        self.description = description
-        self.find = find
-        self.wants = wants
-        self.add_options = add_options
-        # False: the built-in excludes do not apply (the user's still do).
-        self.default_excludes = default_excludes
-        # Messages computed from the findings that are finally reported.
-        self.summarize = summarize
-
-
-def run_hook(hook: HookSpec, argv: Sequence[str] | None) -> int:
-    """Parse argv, run the hook over the paths, print, return the exit status."""
-    hook_id = hook.hook_id
-    parser = argparse.ArgumentParser(prog=hook_id, description=hook.description)
     parser.add_argument("filenames", nargs="*", metavar="PATH", help="files or folders to check")
     add_format_argument(parser)
-    if "fix" in HOOK_OPTIONS.get(hook_id, {}):
+    add_cache_argument(parser)
+    for option in hook.options:
+        if option.flag is not None:
+            add_option_flag(parser, option)
+    return parser
+
+
+def add_option_flag(parser: argparse.ArgumentParser, option: Option) -> None:
+    """A flag that overrides a declared option; its value is checked by the
+    option's kind, as the configuration's is."""
+    flag = option.flag
+    assert flag is not None
+    kind = option.kind
+    help_text = f"{option.help} (overrides `{option.key}`)"
+    if kind.word is None:
         parser.add_argument(
-            "--fix",
+            flag,
+            dest=option.dest,
             action=argparse.BooleanOptionalAction,
             default=None,
-            help="apply the safe fixes (default: the `fix` setting, true unless configured)",
+            help=f"{help_text}; default {str(option.default).lower()}",
         )
-    if hook.add_options is not None:
-        hook.add_options(parser)
-    args = parser.parse_args(argv)
-
-    invocation = Invocation.start(hook_id, args.filenames)
-    if invocation is None:
-        return 2
-    options = invocation.config.options(hook_id) if hook_id in HOOK_OPTIONS else {}
-    for key in options:
-        given = getattr(args, key.replace("-", "_"), None)
-        if given is not None:
-            options[key] = given
-    paths = invocation.paths
-    findings, messages = invocation.run(
-        hook, paths.files, paths.folders, options, fix=bool(options.get("fix", False))
+        return
+    parser.add_argument(
+        flag,
+        dest=option.dest,
+        type=_argument_type(kind.word),
+        action="append" if kind.repeatable else "store",
+        metavar=kind.metavar,
+        help=f"{help_text}{'; repeatable' if kind.repeatable else ''}",
     )
-    return invocation.finish(findings, messages, args.format)
 
 
-class Invocation:
-    """One command run: the repository, its configuration, the paths given,
-    and the exit status so far. Shared by every hook and `lucid-hooks check`."""
-
-    __slots__ = ("config", "is_git", "paths", "prog", "root", "status")
-
-    def __init__(
-        self, prog: str, root: str, is_git: bool, config: Config, paths: PathArgs
-    ) -> None:
-        self.prog = prog
-        self.root = root
-        self.is_git = is_git
-        self.config = config
-        self.paths = paths
-        self.status = 0
-        for path in paths.missing:
-            self.status = usage_error(prog, f"{display_path(path)}: no such file or directory")
-        for path in paths.outside:
-            self.status = usage_error(prog, f"{display_path(path)}: outside the repository {root}")
-
-    @classmethod
-    def start(cls, prog: str, targets: Sequence[str]) -> Invocation | None:
-        """None when the configuration is broken (already reported: exit 2)."""
-        cwd = os.getcwd()
-        root, is_git = find_root(cwd)
+def _argument_type(word: Callable[[str], object]) -> Callable[[str], object]:
+    def convert(text: str) -> object:
         try:
-            config = load_config(root)
-        except ConfigError as error:
-            usage_error(prog, str(error))
-            return None
-        return cls(prog, root, is_git, config, normalize_paths(targets, root, cwd))
+            return word(text)
+        except OptionError as error:
+            raise argparse.ArgumentTypeError(str(error)) from error
 
-    def run(
-        self,
-        hook: HookSpec,
-        files: Sequence[str],
-        folders: Sequence[str],
-        options: dict[str, object],
-        *,
-        fix: bool,
-    ) -> tuple[list[Finding], list[str]]:
-        context = HookContext(
-            root=self.root,
-            is_git=self.is_git,
-            files=files,
-            folders=folders,
-            config=self.config,
-            options=options,
-            default_excludes=hook.default_excludes,
-        )
-        return execute(hook.find, context, fix=fix, summarize=hook.summarize)
-
-    def finish(self, findings: Sequence[Finding], messages: Sequence[str], fmt: str) -> int:
-        """Print everything; the exit status: 2 usage, 1 findings or fixes, 0 clean."""
-        write_output(render(findings, messages, fmt))
-        if findings or messages:
-            return max(self.status, 1)
-        return self.status
+    return convert
 
 
 def add_format_argument(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +136,154 @@ def add_format_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def value_flags(hook: Hook) -> frozenset[str]:
+    """The hook's flags that take a value (the next word is theirs)."""
+    flags = {option.flag for option in hook.options if option.flag and option.kind.word}
+    return frozenset({"--format", *(flag for flag in flags if flag)})
+
+
+def add_cache_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="neither read nor write the cache (folder: $LUCID_HOOKS_CACHE_DIR, or the"
+        " user cache folder)",
+    )
+
+
+def separate_paths(argv: Sequence[str], takes_value: Collection[str]) -> list[str]:
+    """``argv`` with every word that names an existing path moved after a
+    ``--``, so a file named like an option (``-x.py``, a root file called
+    ``--no-fix``) that pre-commit passes is read as a file, never as an
+    option. The value of a flag that takes one stays with its flag.
+    """
+    kept: list[str] = []
+    paths: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            paths.extend(words)
+        elif word.startswith("-") and word != "-" and os.path.lexists(word):
+            paths.append(word)
+        else:
+            kept.append(word)
+            value = next(words, None) if word in takes_value else None
+            if value is not None:
+                kept.append(value)
+    return [*kept, "--", *paths] if paths else kept
+
+
+def run_hook(hook: Hook, argv: Sequence[str] | None) -> int:
+    """Parse argv, run the hook over the paths, print, return the exit status."""
+    parser = hook_parser(hook)
+    words = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(separate_paths(words, value_flags(hook)))
+    invocation = Invocation.start(hook.id, args.filenames, cache=args.cache)
+    if invocation is None:
+        return 2
+    options = invocation.config.hook_options(hook)
+    for option in hook.options:
+        given = getattr(args, option.dest, None)
+        if option.flag is not None and given is not None:
+            options[option.key] = given
+    paths = invocation.paths
+    fix = bool(options.get("fix", False))
+    findings, messages = invocation.run(hook, paths.files, paths.folders, options, fix=fix)
+    return invocation.finish(findings, messages, args.format)
+
+
+# --- one run -------------------------------------------------------------------
+
+
+class Invocation:
+    """One command run: the repository, its configuration and snapshot, the
+    paths given, and the exit status so far. Shared by every hook and
+    `lucid-hooks check`."""
+
+    __slots__ = ("config", "paths", "prog", "snapshot", "status")
+
+    def __init__(self, prog: str, snapshot: Snapshot, config: Config, paths: PathArgs) -> None:
+        self.prog = prog
+        self.snapshot = snapshot
+        self.config = config
+        self.paths = paths
+        self.status = 0
+        tracked = set(snapshot.tracked() or ()) if paths.missing else set()
+        for given, relative in zip(paths.missing, paths.missing_relative):
+            # A tracked file absent from disk (sparse checkout, skip-worktree)
+            # is not there to check; anything else is a typing mistake.
+            if relative not in tracked:
+                self.status = usage_error(
+                    prog, f"{display_path(given)}: no such file or directory"
+                )
+        for path in paths.outside:
+            self.status = usage_error(
+                prog, f"{display_path(path)}: outside the repository {snapshot.root}"
+            )
+
+    @property
+    def root(self) -> str:
+        return self.snapshot.root
+
+    @classmethod
+    def start(cls, prog: str, targets: Sequence[str], *, cache: bool) -> Invocation | None:
+        """None when the configuration is broken (already reported: exit 2)."""
+        cwd = os.getcwd()
+        root, is_git = find_root(cwd)
+        try:
+            config = load_config(root)
+        except ConfigError as error:
+            usage_error(prog, str(error))
+            return None
+        snapshot = Snapshot(root, is_git, open_cache(enabled=cache))
+        return cls(prog, snapshot, config, normalize_paths(targets, root, cwd))
+
+    def run(
+        self,
+        hook: Hook,
+        files: Sequence[str],
+        folders: Sequence[str],
+        options: dict[str, object],
+        *,
+        fix: bool,
+    ) -> tuple[list[Finding], list[str]]:
+        """The hook over ``files`` and the files below ``folders`` that
+        ``pre-commit run --all-files`` would pass it."""
+        context = HookContext(
+            root=self.snapshot.root,
+            is_git=self.snapshot.is_git,
+            files=[*files, *self.files_below(hook, folders)],
+            folders=folders,
+            config=self.config,
+            options=options,
+            default_excludes=hook.default_excludes,
+            snapshot=self.snapshot,
+        )
+        findings, messages = execute(hook.find, context, fix=fix, summarize=hook.summarize)
+        for finding in findings:
+            finding.hook = hook.id
+        return findings, messages
+
+    def files_below(self, hook: Hook, folders: Sequence[str]) -> list[str]:
+        if not folders:
+            return []
+        below = path_selector((), folders)
+        listed = [path for path in self.snapshot.files(self.config.excludes) if below(path)]
+        return self.snapshot.select(listed, hook.selection)
+
+    def finish(self, findings: Sequence[Finding], messages: Sequence[str], fmt: str) -> int:
+        """Print everything; the exit status: 2 usage, 1 findings or fixes, 0 clean."""
+        self.snapshot.save()
+        write_output(render(findings, messages, fmt))
+        if findings or messages:
+            return max(self.status, 1)
+        return self.status
+
+
+# --- ignores and fixes ---------------------------------------------------------
+
+
 def execute(
     find: Callable[[HookContext], list[Finding]],
     context: HookContext,
@@ -202,15 +293,6 @@ def execute(
 ) -> tuple[list[Finding], list[str]]:
     """Run a check, drop ignored findings, apply fixes; findings and messages
     (the fixes' notes, then the hook's summary of what is left)."""
-    findings, messages = _find_and_fix(find, context, fix=fix)
-    if summarize is not None:
-        messages.extend(summarize(findings))
-    return findings, messages
-
-
-def _find_and_fix(
-    find: Callable[[HookContext], list[Finding]], context: HookContext, *, fix: bool
-) -> tuple[list[Finding], list[str]]:
     findings = [
         finding
         for finding in find(context)
@@ -219,8 +301,16 @@ def _find_and_fix(
     reader = LineReader(context.root, findings)
     findings = [finding for finding in findings if not is_suppressed(finding, reader)]
     messages: list[str] = []
-    if not fix:
-        return findings, messages
+    if fix:
+        findings = apply_fixes(findings, messages)
+    if summarize is not None:
+        messages.extend(summarize(findings))
+    return findings, messages
+
+
+def apply_fixes(findings: Sequence[Finding], messages: list[str]) -> list[Finding]:
+    """The findings after their fixes ran (a fix another process already
+    made drops its finding); each fix's note goes to ``messages``."""
     kept = []
     for finding in sorted(findings, key=Finding.sort_key):
         if finding.fix is None:
@@ -234,64 +324,15 @@ def _find_and_fix(
             kept.append(finding)
             continue
         if note is None:
-            # Someone else (a parallel pre-commit batch) fixed it meanwhile.
-            continue
+            continue  # someone else (a parallel pre-commit batch) fixed it meanwhile
         finding.fixed = note
         kept.append(finding)
         if note:
             messages.append(note)
-    return kept, messages
+    return kept
 
 
-class LineReader:
-    """Reads single lines of repo files for inline suppressions.
-
-    Each file is read once, up to the deepest line that one of `findings`
-    has there (or that is asked for), each line cut at `LINE_LIMIT` bytes: a
-    finding on a huge or binary file costs no more than its first lines, and a
-    suppression comment is never that long.
-    """
-
-    LINE_LIMIT = 1 << 16
-
-    __slots__ = ("_cache", "_deepest", "_root")
-
-    def __init__(self, root: str, findings: Iterable[Finding] = ()) -> None:
-        self._root = root
-        self._cache: dict[str, list[bytes]] = {}
-        self._deepest: dict[str, int] = {}
-        for finding in findings:
-            self._deepest[finding.path] = max(finding.line, self._deepest.get(finding.path, 0))
-
-    def __call__(self, path: str, line: int) -> bytes | None:
-        lines = self._cache.get(path)
-        if lines is None or (len(lines) < line and path not in self._deepest):
-            lines = self._read(path, max(line, self._deepest.get(path, 0)))
-            self._cache[path] = lines
-        if not 1 <= line <= len(lines):
-            return None
-        return lines[line - 1]
-
-    def _read(self, path: str, count: int) -> list[bytes]:
-        full = os.path.join(self._root, path)
-        lines: list[bytes] = []
-        try:
-            if not os.path.isfile(full):
-                return lines
-            with open(full, "rb") as file:
-                while len(lines) < count:
-                    text = file.readline(self.LINE_LIMIT)
-                    if not text:
-                        break
-                    lines.append(text.rstrip(b"\r\n"))
-                    rest = text
-                    while not rest.endswith(b"\n"):  # a longer line: skip its rest
-                        rest = file.readline(self.LINE_LIMIT)
-                        if not rest:
-                            break
-        except OSError:
-            pass
-        return lines
+# --- output --------------------------------------------------------------------
 
 
 def usage_error(prog: str, message: str) -> int:

@@ -6,10 +6,11 @@ chance or on how many sets are asked about at once.
 
 from __future__ import annotations
 
-# Not typing.TYPE_CHECKING: importing typing costs a hook milliseconds.
-TYPE_CHECKING = False
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence
+    from collections.abc import Set as AbstractSet
 
 # Below this many probe-to-set comparisons, comparing every probe with every
 # set directly is cheaper than building the prefix index.
@@ -17,7 +18,7 @@ DIRECT_COMPARISONS = 50_000
 
 
 def similar_sets(
-    sets: Sequence[set[bytes]], probes: Iterable[int], threshold: float
+    sets: Sequence[AbstractSet[bytes]], probes: Iterable[int], threshold: float
 ) -> dict[int, list[tuple[float, int]]]:
     """For each probe, the other sets whose Jaccard similarity with it is at
     least ``threshold``, as ``(similarity, index)``; exact, whichever way the
@@ -46,7 +47,7 @@ def similar_sets(
 
 
 def prefix_candidates(
-    sets: Sequence[set[bytes]], probes: Sequence[int], threshold: float
+    sets: Sequence[AbstractSet[bytes]], probes: Sequence[int], threshold: float
 ) -> dict[int, Collection[int]]:
     """Prefix filtering: with every set's elements in one global order, two
     sets of similarity at least t share an element among the first
@@ -66,7 +67,7 @@ def prefix_candidates(
     shared = {element for element, count in frequency.items() if count > 1}
     rank = frequency.__getitem__
 
-    def prefix(elements: set[bytes]) -> list[bytes]:
+    def prefix(elements: AbstractSet[bytes]) -> list[bytes]:
         size = len(elements)
         # The small slack keeps a rounding error from shortening the prefix.
         length = size - ceil(threshold * size - 1e-9) + 1

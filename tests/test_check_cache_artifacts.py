@@ -14,13 +14,13 @@ import pytest
 
 from lucid_hooks import check_cache_artifacts
 from lucid_hooks.check_cache_artifacts import (
-    append_missing_lines,
+    CACHE_PATTERNS,
     git_rm_command,
     main,
     shell_quote,
 )
 from lucid_hooks.cli import main as lucid_hooks_main
-from lucid_hooks.config import CACHE_PATTERNS
+from lucid_hooks.snapshot import Snapshot
 from tests.conftest import GIT_ENV, git, init_repo, write_tree
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -970,15 +970,6 @@ def test_concurrent_fixers_append_each_pattern_once(tmp_path: Path) -> None:
     assert len(added) == len(expected) - 1, "each line is reported by the process that wrote it"
 
 
-def test_append_missing_lines_directly(tmp_path: Path) -> None:
-    target = tmp_path / ".gitignore"
-
-    assert append_missing_lines(str(target), ["a/", "b", "a/"]) == ["a/", "b"]
-    assert append_missing_lines(str(target), ["b", "c"]) == ["c"]
-    assert append_missing_lines(str(target), ["a/"]) == []
-    assert target.read_text() == "a/\nb\nc\n"
-
-
 # --- quoting ---------------------------------------------------------------------------
 
 
@@ -1030,7 +1021,7 @@ def test_git_rm_command_uses_literal_pathspecs_only_when_needed() -> None:
 # --- through pre-commit -----------------------------------------------------------------
 
 
-def test_manifest_entry_is_valid() -> None:
+def test_manifest_entry_is_valid(tmp_path: Path) -> None:
     manifest = (PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     entry = manifest.split("- id: check-cache-artifacts\n", 1)[1].split("\n- id: ", 1)[0]
     assert "  entry: check-cache-artifacts\n" in entry
@@ -1047,4 +1038,9 @@ def test_manifest_entry_is_valid() -> None:
         check=False,
     )
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert check_cache_artifacts.wants("pkg/__pycache__/m.cpython-311.pyc")
+    write_tree(tmp_path, {"pkg/__pycache__/m.cpython-311.pyc": b"\x00\xff"})
+    os.symlink("gone", tmp_path / "link")
+    selected = Snapshot(str(tmp_path), False).select(
+        ["pkg/__pycache__/m.cpython-311.pyc", "link"], check_cache_artifacts.HOOK.selection
+    )
+    assert selected == ["pkg/__pycache__/m.cpython-311.pyc", "link"]

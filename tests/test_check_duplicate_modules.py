@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from lucid_hooks import check_duplicate_modules as hook
 from lucid_hooks.check_duplicate_modules import main, wants
+from lucid_hooks.snapshot import Snapshot
 from tests.conftest import git, init_repo, write_tree
 
 RECORDER = '''"""Records a session: frames with their time."""
@@ -364,14 +365,14 @@ def test_unreadable_passed_file_is_lh001(
 ) -> None:
     write_tree(repo, {"a.py": RECORDER, "locked.py": RECORDER, "other.py": RECORDER})
     init_repo(repo)
-    real_read = hook._read
+    real_read = Snapshot.read
 
-    def read(path: str) -> bytes | None:
+    def read(self: Snapshot, path: str, limit: int) -> bytes | None:
         if path.endswith(("locked.py", "other.py")):
             raise PermissionError(13, "Permission denied")
-        return real_read(path)
+        return real_read(self, path, limit)
 
-    monkeypatch.setattr(hook, "_read", read)
+    monkeypatch.setattr(Snapshot, "read", read)
 
     code, out = run(capsys, "a.py", "locked.py")
 

@@ -11,7 +11,8 @@ import pytest
 
 from lucid_hooks import __version__
 from lucid_hooks.cli import main
-from lucid_hooks.rules import all_rules, explain, find_rule, markdown_reference, markdown_table
+from lucid_hooks.docs import explain, markdown_reference, markdown_table
+from lucid_hooks.registry import all_rules, find_rule
 from tests.conftest import init_repo, write_tree
 
 PACKAGE_TREE = {"pkg/__init__.py": "", "pkg/sub/m.py": "X = 1\n"}
@@ -289,3 +290,76 @@ def test_python_dash_m_version() -> None:
     assert completed.returncode == 0
     assert completed.stdout == f"lucid-hooks {__version__}\n"
     assert completed.stderr == ""
+
+
+# --- one engine: the umbrella gives each hook what the hook itself would get -------
+
+
+def test_check_on_a_subfolder_agrees_with_each_hook(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lucid_hooks import check_cache_artifacts, check_init_files
+
+    write_tree(repo, {**PACKAGE_TREE, "tools/run.py": "X = 1\n", "tools/__init__.py": ""})
+    init_repo(repo)
+    write_tree(repo, {"tools/pkg.egg-info/PKG-INFO": "Name: pkg\n", "tools/sub/m.py": "Y = 1\n"})
+
+    _, umbrella, _ = run(capsys, "check", "tools")
+    _, caches, _ = run_hook_main(capsys, check_cache_artifacts.main, "--no-fix", "tools")
+    _, inits, _ = run_hook_main(capsys, check_init_files.main, "--no-fix", "tools")
+
+    assert [line for line in umbrella if " LH3" in line] == [
+        line for line in caches if " LH3" in line
+    ]
+    assert any("tools/pkg.egg-info/PKG-INFO:1:1: LH301" in line for line in umbrella)
+    assert [line for line in umbrella if " LH1" in line] == [
+        line for line in inits if " LH1" in line
+    ]
+
+
+def run_hook_main(capsys: pytest.CaptureFixture[str], main, *args: str):  # type: ignore[no-untyped-def]
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out.splitlines(), captured.err.splitlines()
+
+
+def test_check_lists_the_tracked_files_once(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lucid_hooks import git
+
+    write_tree(repo, {**PACKAGE_TREE, "Dockerfile": "FROM scratch\n", "a/__pycache__/x.pyc": b""})
+    init_repo(repo)
+    calls: list[str] = []
+    real = git.tracked_files
+
+    def counted(root: str) -> list[str] | None:
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(git, "tracked_files", counted)
+
+    status, out, _ = run(capsys, "check")
+
+    assert status == 1
+    assert {line.split(": ")[1].split()[0] for line in out if ": LH" in line} == {
+        "LH101",
+        "LH301",
+        "LH302",
+    }
+    assert calls == [str(repo)]
+
+
+def test_check_passes_each_hook_the_files_of_its_identify_types(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A symlinked module is not passed to check-init-files (types: [file]),
+    # as pre-commit would not pass it either.
+    write_tree(repo, {"pkg/__init__.py": "", "elsewhere/m.py": "X = 1\n", "pkg/real/m.py": ""})
+    (repo / "pkg" / "linked").mkdir()
+    (repo / "pkg" / "linked" / "m.py").symlink_to(repo / "elsewhere" / "m.py")
+    init_repo(repo)
+
+    _, out, _ = run(capsys, "check", "pkg/linked/m.py", "pkg/real/m.py")
+
+    assert [line.split(":")[0] for line in lh1_lines(out)] == ["pkg/real/__init__.py"]

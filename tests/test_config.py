@@ -428,3 +428,18 @@ def test_config_silences_the_hook_and_its_fix(
 
     assert (status, capsys.readouterr().out) == (0, "")
     assert not (repo / "pkg" / "sub" / "__init__.py").exists()
+
+
+def test_a_bom_at_the_start_is_accepted(tmp_path: Path) -> None:
+    config = load(tmp_path, b'\xef\xbb\xbf[tool.lucid-hooks]\nignore = ["LH104"]\n')
+
+    assert config.ignore == ("LH104",)
+
+
+def test_a_hook_tables_options_are_checked_by_that_hooks_declaration(tmp_path: Path) -> None:
+    message = config_error(
+        tmp_path, "[tool.lucid-hooks.check-duplicate-modules]\npackage-roots = []\n"
+    )
+
+    assert "unknown key 'package-roots' in [tool.lucid-hooks.check-duplicate-modules]" in message
+    assert "known: min-lines, similarity" in message

@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING
 import pytest
 
 from lucid_hooks.config import Config
-from lucid_hooks.findings import Finding, is_suppressed, render, suppressed_codes
-from lucid_hooks.paths import create_empty_file
-from lucid_hooks.runner import HookContext, HookSpec, LineReader, execute, run_hook
+from lucid_hooks.findings import Finding, LineReader, is_suppressed, render, suppressed_codes
+from lucid_hooks.registry import FileSelection, Hook
+from lucid_hooks.runner import HookContext, execute, run_hook
+from lucid_hooks.safe_writes import create_empty_file
 from tests.conftest import write_tree
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-JSON_FIELDS = {"path", "line", "column", "code", "name", "message", "fixable", "fixed"}
+JSON_FIELDS = {"path", "line", "column", "code", "name", "message", "fixable", "fixed", "hook"}
 
 
 def noop_fix() -> str | None:
@@ -109,6 +110,7 @@ def test_json_format() -> None:
         "message": "first",
         "fixable": True,
         "fixed": None,
+        "hook": None,
     }
     assert (second["line"], second["code"], second["fixable"]) == (10, "LH102", False)
     assert second["name"] == "missing-intermediate-init-file"
@@ -484,11 +486,14 @@ def find_todos(context: HookContext) -> list[Finding]:
     return findings
 
 
-TODO_HOOK = HookSpec(
-    hook_id="todo-hook",
+TODO_HOOK = Hook(
+    id="todo-hook",
+    name="find TODOs",
     description="finds TODOs",
+    rules=(),
+    options=(),
+    selection=FileSelection(types_or=("python",)),
     find=find_todos,
-    wants=lambda path: path.endswith(".py"),
 )
 
 
@@ -550,3 +555,23 @@ def test_run_hook_bad_format_is_a_usage_error(
 
     assert raised.value.code == 2
     assert "xml" in capsys.readouterr().err
+
+
+def test_github_format_escapes_newlines_in_file_and_message_as_github_decodes_them() -> None:
+    findings = [Finding("odd\nname/x%.py", "LH101", "about `odd\nname/`\r")]
+
+    lines = render(findings, ["Created odd\nname/__init__.py"], "github").splitlines()
+
+    assert lines == [
+        "::error file=odd%0Aname/x%25.py,line=1,col=1,title=LH101::about `odd%0Aname/`%0D",
+        "::notice::Created odd%0Aname/__init__.py",
+    ]
+
+
+def test_github_format_keeps_tabs_and_marks_undecodable_bytes() -> None:
+    path = os.fsdecode(b"tab\tbed/\xff.py")
+
+    (line,) = render([Finding(path, "LH101", "m")], [], "github").splitlines()
+
+    assert line == "::error file=tab\tbed/\\xff.py,line=1,col=1,title=LH101::m"
+    line.encode("utf-8")

@@ -1,0 +1,126 @@
+"""Read-only git access: where the repository is, what it tracks, what it
+ignores. Hooks never change the index; every command here only reads.
+
+git honours ``GIT_INDEX_FILE``, so a temporary index that pre-commit or
+``git commit -a`` set up is the one read.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+
+def find_root(start: str) -> tuple[str, bool]:
+    """The repository root above ``start`` and whether it is a git work tree.
+
+    A folder holding ``.git`` (a folder, or a file for worktrees and
+    submodules) is the root; outside a repository the start folder is.
+    """
+    current = os.path.abspath(start)
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current, True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return os.path.abspath(start), False
+        current = parent
+
+
+def run_git(root: str, args: Sequence[str], stdin: bytes | None = None) -> bytes | None:
+    """The output of a git command, None when git is missing or fails
+    (check-ignore's 1, "nothing matched", counts as success)."""
+    try:
+        completed = subprocess.run(
+            ("git", *args),
+            cwd=root,
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    except OSError:
+        return None
+    success = (0, 1) if args and args[0] == "check-ignore" else (0,)
+    return completed.stdout if completed.returncode in success else None
+
+
+def git_lines(root: str, *args: str) -> list[str] | None:
+    """NUL-separated output of a read-only git command, None if git fails."""
+    output = run_git(root, args)
+    if output is None:
+        return None
+    return [line for line in os.fsdecode(output).split("\0") if line]
+
+
+def tracked_files(root: str) -> list[str] | None:
+    return git_lines(root, "ls-files", "-z", "--cached", "--full-name")
+
+
+def staged_deletions(root: str) -> list[str]:
+    """Files the index deletes relative to HEAD (renames count as deletions)."""
+    lines = git_lines(
+        root, "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=D", "-z"
+    )
+    return lines or []
+
+
+def untracked_files(root: str, folders: Iterable[str]) -> list[str]:
+    """Files below ``folders`` that git neither tracks nor ignores: what
+    ``git add`` would add. A nested repository (listed as ``folder/``) is
+    left out: it is not ours to check."""
+    pathspecs = [folder for folder in folders if folder]
+    lines = git_lines(
+        root,
+        "--literal-pathspecs",
+        "ls-files",
+        "-z",
+        "--others",
+        "--exclude-standard",
+        "--full-name",
+        "--",
+        *pathspecs,
+    )
+    return [path for path in lines or () if not path.endswith("/")]
+
+
+class IgnoreRule(NamedTuple):
+    """The ignore rule git applies to a path: where it is and its text."""
+
+    source: str
+    line: str
+    pattern: str
+
+    @property
+    def negated(self) -> bool:
+        """A ``!`` rule: it un-ignores the path on purpose."""
+        return self.pattern.startswith("!")
+
+
+def ignore_rules(root: str, paths: Iterable[str]) -> dict[str, IgnoreRule] | None:
+    """The rule that decides each path, asked of ``git check-ignore`` once;
+    paths no rule matches are absent. None when git cannot answer.
+
+    ``--no-index`` judges tracked files too; ``--verbose --non-matching``
+    names the deciding rule, so a ``!`` rule is told apart from no rule.
+    """
+    payload = b"".join(os.fsencode(path) + b"\0" for path in paths)
+    output = run_git(
+        root,
+        ("check-ignore", "--no-index", "--verbose", "--non-matching", "-z", "--stdin"),
+        stdin=payload,
+    )
+    if output is None:
+        return None
+    fields = os.fsdecode(output).split("\0")
+    rules: dict[str, IgnoreRule] = {}
+    for start in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = fields[start : start + 4]
+        if pattern:
+            rules[path] = IgnoreRule(source, line, pattern)
+    return rules

@@ -1,0 +1,127 @@
+"""Globs over repo-relative paths, written like `.gitignore` lines.
+
+A pattern without `/` matches a name at any depth, one with `/` (or a
+leading `./`) is anchored at the root; `**` spans folders, `*` and `?` stay
+within one name, and a pattern that matches a folder covers everything below
+it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# Folders no hook ever looks into, whatever the configuration says; the same
+# spirit as ruff's default `exclude`.
+DEFAULT_EXCLUDES = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+
+
+def translate_glob(pattern: str) -> str:
+    """A glob as a regular expression over repo-relative paths."""
+    anchored = pattern.startswith("./") or "/" in pattern.rstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    pattern = pattern.strip("/")
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif char == "*":
+            out.append("[^/]*")
+            i += 1
+        elif char == "?":
+            out.append("[^/]")
+            i += 1
+        elif char == "[" and "]" in pattern[i + 2 :]:
+            end = pattern.index("]", i + 2)
+            out.append(_bracket(pattern[i + 1 : end]))
+            i = end + 1
+        else:
+            out.append(re.escape(char))
+            i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    return prefix + "".join(out) + "(?:/.*)?"
+
+
+def _bracket(body: str) -> str:
+    body = body.replace("\\", "\\\\")
+    # As in .gitignore, a bracket expression never matches "/".
+    body = "^/" + body[1:] if body.startswith(("!", "^")) else body.replace("/", "")
+    return "[" + body + "]" if body else "(?!)"
+
+
+class GlobSet:
+    """A set of globs compiled into one regular expression."""
+
+    __slots__ = ("_regex", "patterns")
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = tuple(p for p in patterns if p.strip("/"))
+        if self.patterns:
+            alternatives = "|".join(translate_glob(p) for p in self.patterns)
+            self._regex: re.Pattern[str] | None = re.compile(alternatives, re.DOTALL)
+        else:
+            self._regex = None
+
+    def __bool__(self) -> bool:
+        return self._regex is not None
+
+    def matches(self, path: str) -> bool:
+        """Whether ``path`` or one of its folders matches a pattern."""
+        return self._regex is not None and self._regex.fullmatch(path) is not None
+
+
+def check_glob(pattern: str) -> str | None:
+    """Why ``pattern`` is not a usable glob, or None when it is."""
+    if not pattern.strip("/"):
+        return "an empty glob matches nothing"
+    try:
+        re.compile(translate_glob(pattern))
+    except re.error as error:
+        return f"invalid glob: {error}"
+    return None
+
+
+def check_ignore_glob(pattern: str) -> str | None:
+    """Why ``pattern`` cannot also be a ``.gitignore`` line meaning the same,
+    or None when it can (check-cache-artifacts writes its patterns there)."""
+    problem = check_glob(pattern)
+    if problem:
+        return problem
+    if not pattern.isprintable() or "\\" in pattern:
+        return "control characters and backslashes cannot be written to .gitignore"
+    if pattern.startswith(("!", "#")):
+        return "a leading `!` or `#` means something else in .gitignore"
+    if pattern.startswith("./"):
+        return "write it without the leading `./`, as .gitignore does"
+    if pattern != pattern.rstrip():
+        return "git drops trailing whitespace from .gitignore lines"
+    return None

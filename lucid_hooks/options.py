@@ -1,0 +1,142 @@
+"""Options: each declared once, with its kind, default and help; the
+configuration file and the command line both check values through the
+declaration's kind, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from lucid_hooks.globs import check_glob, check_ignore_glob
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_CODE = re.compile(r"LH\d{1,3}")
+
+
+class OptionError(ValueError):
+    """A value of the wrong kind; the message says what was expected."""
+
+
+class Kind(NamedTuple):
+    """What values an option takes, and how one is checked and read.
+
+    ``check(where, value)`` raises OptionError for a configuration value;
+    ``word`` turns one command-line word into a value (or is None for a
+    true/false flag, which the command line spells ``--x`` / ``--no-x``).
+    ``repeatable``: the flag may be given several times, making a list.
+    """
+
+    name: str
+    check: Callable[[str, object], None]
+    word: Callable[[str], object] | None
+    metavar: str
+    repeatable: bool = False
+
+
+class Option(NamedTuple):
+    """One setting of a hook (or of every hook): its key in
+    ``[tool.lucid-hooks.<hook>]``, its kind, default and help, and the
+    command-line flag that overrides it (None: configuration only)."""
+
+    key: str
+    kind: Kind
+    default: object
+    help: str
+    flag: str | None = None
+
+    @property
+    def dest(self) -> str:
+        return self.key.replace("-", "_")
+
+
+def _check_bool(where: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise OptionError(f"{where} must be true or false")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_fraction(where: str, value: object) -> None:
+    if not _is_number(value) or not 0 < value <= 1:  # type: ignore[operator]
+        raise OptionError(f"{where} must be a number greater than 0, at most 1")
+
+
+def _check_count(where: str, value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise OptionError(f"{where} must be a whole number, 0 or more")
+
+
+def _string_list(where: str, value: object, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise OptionError(f"{where} must be a list of {what}")
+    return value
+
+
+def _glob_checker(check: Callable[[str], str | None]) -> Callable[[str, object], None]:
+    def check_globs(where: str, value: object) -> None:
+        for glob in _string_list(where, value, "glob strings"):
+            problem = check(glob)
+            if problem:
+                raise OptionError(f"{where}: {glob!r}: {problem}")
+
+    return check_globs
+
+
+def _check_codes(where: str, value: object) -> None:
+    from lucid_hooks.registry import known_code_prefix
+
+    for code in _string_list(where, value, "rule codes"):
+        if not _CODE.fullmatch(code) or not known_code_prefix(code):
+            raise OptionError(
+                f"{where}: {code!r} is not a rule code or prefix (see `lucid-hooks rules`)"
+            )
+
+
+def _check_per_file_ignores(where: str, value: object) -> None:
+    if not isinstance(value, dict):
+        raise OptionError(f"{where} must be a table of glob = [codes]")
+    GLOBS.check(where, list(value))
+    for glob, codes in value.items():
+        _check_codes(f"{where} {glob!r}", codes)
+
+
+def _fraction_word(text: str) -> object:
+    try:
+        value: object = float(text)
+    except ValueError:
+        value = text  # the check rejects it, with the message the configuration gets
+    _check_fraction(repr(text), value)
+    return value
+
+
+def _count_word(text: str) -> object:
+    value: object = int(text) if text.isdigit() else text
+    _check_count(repr(text), value)
+    return value
+
+
+def _glob_word(check: Callable[[str], str | None]) -> Callable[[str], object]:
+    def read(text: str) -> object:
+        problem = check(text)
+        if problem:
+            raise OptionError(f"{text!r}: {problem}")
+        return text
+
+    return read
+
+
+BOOL = Kind("bool", _check_bool, None, "")
+FRACTION = Kind("fraction", _check_fraction, _fraction_word, "FRACTION")
+COUNT = Kind("count", _check_count, _count_word, "N")
+GLOBS = Kind("globs", _glob_checker(check_glob), _glob_word(check_glob), "GLOB", True)
+# Globs that are also written to .gitignore as they are.
+IGNORE_GLOBS = Kind(
+    "ignore-globs", _glob_checker(check_ignore_glob), _glob_word(check_ignore_glob), "GLOB", True
+)
+CODES = Kind("codes", _check_codes, None, "CODE", repeatable=True)
+PER_FILE_IGNORES = Kind("per-file-ignores", _check_per_file_ignores, None, "")

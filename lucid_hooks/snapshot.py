@@ -1,0 +1,297 @@
+"""The repository as one run sees it: the tracked files listed once, and
+folder listings, file contents and parses read once, shared by every hook of
+a ``lucid-hooks check``. Everything is read lazily and kept for the run;
+what outlives the run goes to the on-disk cache (``lucid_hooks.cache``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from typing import TYPE_CHECKING, TypeVar
+
+from lucid_hooks import git
+from lucid_hooks.cache import Cache, Shelf, content_key
+from lucid_hooks.paths import join
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from lucid_hooks.dockerfile import Dockerfile
+    from lucid_hooks.globs import GlobSet
+    from lucid_hooks.registry import FileSelection
+
+R = TypeVar("R")
+
+# Contents kept in memory for the run: small files only, up to a total, so
+# a 100k-file tree costs no more memory than it must.
+KEPT_FILE_BYTES = 1 << 20
+KEPT_TOTAL_BYTES = 64 << 20
+
+
+class Snapshot:
+    """Lazily read, cached facts about one repository for one run."""
+
+    def __init__(self, root: str, is_git: bool, cache: Cache | None = None) -> None:
+        self.root = root
+        self.is_git = is_git
+        # No disk cache unless one is given: tests and library callers stay pure.
+        self.cache = cache if cache is not None else Cache(None)
+        self._shelves: dict[str, Shelf] = {}
+        self._tracked: list[str] | None = None
+        self._tracked_known = False
+        self._present: list[str] | None = None
+        self._walks: dict[tuple[str, ...], list[str]] = {}
+        self._deletions: list[str] | None = None
+        self._lstat: dict[str, os.stat_result | None] = {}
+        self._listings: dict[str, dict[str, bool]] = {}
+        self._contents: dict[str, bytes] = {}
+        self._kept_bytes = 0
+        self._dockerfiles: dict[str, Dockerfile] = {}
+        self._tags: dict[str, frozenset[str]] = {}
+
+    def absolute(self, path: str) -> str:
+        return os.path.join(self.root, path) if path else self.root
+
+    # --- what git knows ----------------------------------------------------
+
+    def tracked(self) -> list[str] | None:
+        """The index's files (``GIT_INDEX_FILE`` honoured), listed once;
+        None outside git or when git fails."""
+        if not self._tracked_known:
+            self._tracked = git.tracked_files(self.root) if self.is_git else None
+            self._tracked_known = True
+        return self._tracked
+
+    def staged_deletions(self) -> list[str]:
+        if self._deletions is None:
+            self._deletions = git.staged_deletions(self.root) if self.is_git else []
+        return self._deletions
+
+    def files(self, excludes: GlobSet) -> list[str]:
+        """The files a run covers: tracked ones present on disk (a sparse
+        checkout's absent files are not ours to check), or outside git every
+        file on disk; none that ``excludes`` matches."""
+        tracked = self.tracked()
+        if tracked is None:
+            # The walk prunes excluded folders, so it depends on the excludes.
+            if excludes.patterns not in self._walks:
+                self._walks[excludes.patterns] = list(walk_files(self.root, "", excludes))
+            return list(self._walks[excludes.patterns])
+        if self._present is None:
+            self._present = [path for path in tracked if self.lstat(path) is not None]
+        return [path for path in self._present if not excludes.matches(path)]
+
+    # --- the file system ---------------------------------------------------
+
+    def lstat(self, path: str) -> os.stat_result | None:
+        if path not in self._lstat:
+            try:
+                self._lstat[path] = os.lstat(self.absolute(path))
+            except (OSError, ValueError):
+                self._lstat[path] = None
+        return self._lstat[path]
+
+    def is_regular(self, path: str) -> bool:
+        info = self.lstat(path)
+        return info is not None and stat.S_ISREG(info.st_mode)
+
+    def listing(self, folder: str) -> dict[str, bool]:
+        """The names in a folder, sorted, each with whether it is a real
+        (not symlinked) folder; empty when the folder cannot be listed."""
+        if folder not in self._listings:
+            entries: list[tuple[str, bool]] = []
+            try:
+                with os.scandir(self.absolute(folder)) as it:
+                    entries.extend((entry.name, _is_real_folder(entry)) for entry in it)
+            except OSError:
+                pass
+            self._listings[folder] = dict(sorted(entries))
+        return self._listings[folder]
+
+    def read(self, path: str, limit: int) -> bytes | None:
+        """The bytes of a regular file of at most ``limit`` bytes; None for
+        anything else (a symlink, a folder, a FIFO, a bigger file). Raises
+        OSError when the file cannot be read."""
+        info = os.lstat(self.absolute(path))
+        kept = self._contents.get(path)
+        if kept is not None and stat.S_ISREG(info.st_mode):
+            return kept if len(kept) <= limit else None
+        data = None
+        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+            with open(self.absolute(path), "rb") as file:
+                data = file.read(limit + 1)
+            data = None if len(data) > limit else data
+        if data is not None:
+            self._keep(path, data)
+        return data
+
+    def head(self, path: str, limit: int) -> bytes:
+        """The first ``limit`` bytes of a file (following a symlink, as
+        ``open`` does); raises OSError like ``open``. A small file is read
+        whole and kept, for the hooks that read all of it next."""
+        data = self._contents.get(path)
+        if data is None:
+            with open(self.absolute(path), "rb") as file:
+                data = file.read(max(limit, KEPT_FILE_BYTES) + 1)
+            if len(data) > KEPT_FILE_BYTES:
+                return data[:limit]
+            self._keep(path, data)
+        return data[:limit]
+
+    def _keep(self, path: str, data: bytes) -> None:
+        if len(data) <= KEPT_FILE_BYTES and self._kept_bytes + len(data) <= KEPT_TOTAL_BYTES:
+            self._kept_bytes += len(data)
+            self._contents[path] = data
+
+    def digest(self, path: str) -> bytes:
+        """The blake2b digest of a file's bytes, read in blocks (any size)."""
+        import hashlib
+
+        digest = hashlib.blake2b(digest_size=20)
+        with open(self.absolute(path), "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+        return digest.digest()
+
+    def derived(
+        self,
+        namespace: str,
+        path: str,
+        limit: int,
+        compute: Callable[[bytes], R],
+        record: Callable[[tuple[object, ...]], R | None],
+    ) -> R | None:
+        """``compute(bytes)`` of a regular file of at most ``limit`` bytes
+        (None for any other file), made once per content: the disk cache
+        keeps it under ``namespace`` by a digest of the bytes, so an
+        unchanged file is not even read. ``compute`` returns a tuple of
+        builtin data; ``record`` rebuilds it from the cache, or says None
+        when what the cache holds is not such a tuple. Raises OSError when
+        the file cannot be read."""
+        info = os.lstat(self.absolute(path))
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        digest = self.content_digest(path, info, limit)
+        if digest is None:
+            return None
+        shelf = self.shelf(namespace)
+        cached = shelf.get(digest, tuple)
+        found = record(cached) if cached is not None else None
+        if found is not None:
+            return found
+        data = self.read(path, limit)
+        if data is None:
+            return None
+        value = compute(data)
+        shelf.put(digest, tuple(value))  # type: ignore[arg-type]
+        return value
+
+    def content_digest(self, path: str, info: os.stat_result, limit: int) -> bytes | None:
+        """The digest of a file's bytes, looked up by its stat data (as git's
+        index does) so that an unchanged file is not read; None when the file
+        is bigger than ``limit`` or is no longer a regular file."""
+        shelf = self.shelf("file-digests")
+        key = content_key(self.absolute(path), stat_signature(info))
+        digest = shelf.get(key, bytes)
+        if digest is None:
+            data = self.read(path, limit)
+            if data is None:
+                return None
+            digest = content_key(data)
+            shelf.put(key, digest)
+        return digest
+
+    def stat_signature(self, path: str) -> str:
+        """What changes whenever the file at ``path`` does (``""``: it is gone)."""
+        info = self.lstat(path)
+        return "" if info is None else stat_signature(info)
+
+    def shelf(self, namespace: str) -> Shelf:
+        """The disk cache's pack for ``namespace``, opened once for the run;
+        it keeps up to a few entries per tracked file."""
+        if namespace not in self._shelves:
+            files = len(self.tracked() or ()) or len(self._lstat)
+            self._shelves[namespace] = self.cache.shelf(
+                namespace, max_entries=4 * max(files, 2500)
+            )
+        return self._shelves[namespace]
+
+    def save(self) -> None:
+        """Write what this run added to the disk cache."""
+        for shelf in self._shelves.values():
+            shelf.save()
+
+    def dockerfile(self, path: str, data: bytes) -> Dockerfile:
+        """The parse of a Dockerfile whose bytes are ``data``, made once."""
+        if path not in self._dockerfiles:
+            from lucid_hooks.dockerfile import parse
+
+            self._dockerfiles[path] = parse(data)
+        return self._dockerfiles[path]
+
+    # --- what pre-commit would pass ------------------------------------------
+
+    def tags(self, path: str) -> frozenset[str]:
+        """identify's tags for a path, as pre-commit computes them (empty
+        when the path is gone)."""
+        if path not in self._tags:
+            from identify.identify import tags_from_path
+
+            try:
+                self._tags[path] = frozenset(tags_from_path(self.absolute(path)))
+            except ValueError:
+                self._tags[path] = frozenset()
+        return self._tags[path]
+
+    def select(self, paths: Iterable[str], selection: FileSelection) -> list[str]:
+        """The paths pre-commit would pass to a hook with this selection."""
+        include = re.compile(selection.files)
+        exclude = re.compile(selection.exclude)
+        return [
+            path
+            for path in paths
+            if include.search(path) and not exclude.search(path) and self._typed(path, selection)
+        ]
+
+    def _typed(self, path: str, selection: FileSelection) -> bool:
+        tags = self.tags(path)
+        return (
+            bool(tags)
+            and tags.issuperset(selection.types)
+            and (not selection.types_or or not tags.isdisjoint(selection.types_or))
+            and tags.isdisjoint(selection.exclude_types)
+        )
+
+
+def stat_signature(info: os.stat_result) -> str:
+    """Size, times, inode and mode: a changed file changes at least one."""
+    return (
+        f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:"
+        f"{info.st_dev}:{info.st_mode}"
+    )
+
+
+def _is_real_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def walk_files(root: str, folder: str, excludes: GlobSet) -> Iterator[str]:
+    """Files below ``folder`` on disk, never following symlinked folders."""
+    start = os.path.join(root, folder) if folder else root
+    for current, dirnames, filenames in os.walk(start):
+        relative_folder = os.path.relpath(current, root)
+        relative_folder = "" if relative_folder == os.curdir else relative_folder
+        if os.sep != "/":
+            relative_folder = relative_folder.replace(os.sep, "/")
+        dirnames[:] = sorted(
+            name for name in dirnames if not excludes.matches(join(relative_folder, name))
+        )
+        for name in sorted(filenames):
+            path = join(relative_folder, name)
+            if not excludes.matches(path):
+                yield path

@@ -1,0 +1,170 @@
+"""lucid_hooks.git: the repository root and read-only git access."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lucid_hooks.git import find_root, staged_deletions, tracked_files
+from tests.conftest import GIT_ENV, git, init_repo, write_tree
+
+UNDECODABLE = os.fsdecode(b"\xff.py")
+
+ODD_NAMES = [
+    "with space.py",
+    "new\nline.py",
+    "[brackets].py",
+    "$dollar.py",
+    "a=b.py",
+    "ünïcödé.py",
+    "..dots.py",
+    "-dash.py",
+    "semi;colon.py",
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code under test calls git with the environment as it is: a test run
+    from inside a git hook must not leak that hook's index or repository."""
+    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def make_file(folder: Path, name: str) -> Path:
+    """Create ``folder/name``; skip when the file system refuses the name."""
+    path = folder / name
+    try:
+        path.write_bytes(b"")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip(f"the file system refuses the name {name!r}")
+    return path
+
+
+def has_git_above(path: Path) -> bool:
+    return any((parent / ".git").exists() for parent in (path, *path.parents))
+
+
+# --- find_root -------------------------------------------------------------------
+
+
+def test_find_root_finds_git_folder_above(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+
+    assert find_root(str(deep)) == (str(tmp_path), True)
+    assert find_root(str(tmp_path)) == (str(tmp_path), True)
+
+
+def test_find_root_accepts_git_file_of_worktrees(tmp_path: Path) -> None:
+    (tmp_path / ".git").write_text("gitdir: /elsewhere/.git/worktrees/x\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+
+    assert find_root(str(tmp_path / "sub")) == (str(tmp_path), True)
+
+
+def test_find_root_prefers_nearest_repository(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    inner = tmp_path / "vendor" / "lib"
+    (inner / ".git").mkdir(parents=True)
+
+    (inner / "x").mkdir()
+
+    assert find_root(str(inner / "x")) == (str(inner), True)
+
+
+def test_find_root_outside_git_is_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if has_git_above(tmp_path):
+        pytest.skip("the temporary folder lies inside a git repository")
+    start = tmp_path / "a"
+    start.mkdir()
+    monkeypatch.chdir(start)
+
+    assert find_root(".") == (str(start), False)
+    assert find_root(str(start)) == (str(start), False)
+
+
+# --- git -------------------------------------------------------------------------
+
+
+def test_git_tracked_files_lists_index_only(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "", "pkg/b.py": "", "sp ace/new\nline.py": "", "x=[1].py": ""})
+    init_repo(tmp_path)
+    write_tree(tmp_path, {"untracked.py": "", "newpkg/m.py": "", "staged.py": ""})
+    git(tmp_path, "add", "staged.py")
+    (tmp_path / "a.py").unlink()  # deleted on disk only: still in the index
+
+    tracked = tracked_files(str(tmp_path))
+
+    assert tracked is not None
+    assert sorted(tracked) == ["a.py", "pkg/b.py", "sp ace/new\nline.py", "staged.py", "x=[1].py"]
+
+
+def test_git_tracked_files_undecodable_name(tmp_path: Path) -> None:
+    make_file(tmp_path, UNDECODABLE)
+    init_repo(tmp_path)
+
+    assert tracked_files(str(tmp_path)) == [UNDECODABLE]
+
+
+def test_git_tracked_files_outside_git_is_none(tmp_path: Path) -> None:
+    if has_git_above(tmp_path):
+        pytest.skip("the temporary folder lies inside a git repository")
+
+    assert tracked_files(str(tmp_path)) is None
+    assert staged_deletions(str(tmp_path)) == []
+
+
+def test_staged_deletions(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"a.py": "A = 1\n", "b.py": "B = 2\n", "c.py": "C = 3\n", "odd name\n.py": "", "d.py": ""},
+    )
+    init_repo(tmp_path)
+    git(tmp_path, "rm", "-q", "a.py")
+    git(tmp_path, "mv", "b.py", "moved.py")
+    git(tmp_path, "rm", "-q", "--cached", "odd name\n.py")
+    (tmp_path / "c.py").unlink()  # not staged: not a deletion of the commit
+    (tmp_path / "d.py").write_text("changed\n", encoding="utf-8")
+    git(tmp_path, "add", "d.py")
+
+    assert sorted(staged_deletions(str(tmp_path))) == ["a.py", "b.py", "odd name\n.py"]
+
+
+def test_git_staged_deletions_before_first_commit(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": ""})
+    init_repo(tmp_path, commit=False)
+    git(tmp_path, "add", "a.py")
+
+    assert staged_deletions(str(tmp_path)) == []
+    assert tracked_files(str(tmp_path)) == ["a.py"]
+
+
+def test_git_helpers_honour_git_index_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    write_tree(repo, {"a.py": "", "b.py": ""})
+    init_repo(repo)
+    index = tmp_path / "temporary-index"
+    shutil.copyfile(repo / ".git" / "index", index)
+    subprocess.run(
+        ("git", "rm", "-q", "--cached", "a.py"),
+        cwd=repo,
+        env={**os.environ, **GIT_ENV, "GIT_INDEX_FILE": str(index)},
+        check=True,
+        capture_output=True,
+    )
+
+    assert staged_deletions(str(repo)) == []
+    assert tracked_files(str(repo)) == ["a.py", "b.py"]
+
+    monkeypatch.setenv("GIT_INDEX_FILE", str(index))
+
+    assert staged_deletions(str(repo)) == ["a.py"]
+    assert tracked_files(str(repo)) == ["b.py"]

@@ -1,0 +1,175 @@
+"""lucid_hooks.runner: the command line derived from a hook's declaration,
+and what every hook does around its check."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lucid_hooks import check_duplicate_modules, check_init_files
+from lucid_hooks.config import Config
+from lucid_hooks.runner import HookContext, UndeclaredOptionError, separate_paths
+from tests.conftest import git, init_repo, write_tree
+
+WALLET = {"wallet/__init__.py": "", "wallet/walletd/keys.py": "KEY = 1\n"}
+
+
+@pytest.fixture(autouse=True)
+def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner calls git with the environment as it is: a test run from
+    inside a git hook must not leak that hook's index or repository."""
+    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], main, *args: str) -> tuple[int, list[str], str]:  # type: ignore[no-untyped-def]
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out.splitlines(), captured.err
+
+
+# --- paths that look like options ----------------------------------------------------
+
+
+def test_separate_paths_moves_existing_dash_paths_after_a_double_dash(repo: Path) -> None:
+    write_tree(repo, {"-x.py": "", "--no-fix": "", "a.py": ""})
+
+    assert separate_paths(["--no-fix", "a.py", "-x.py"], {"--format"}) == [
+        "a.py",
+        "--",
+        "--no-fix",
+        "-x.py",
+    ]
+    assert separate_paths(["--format", "json", "--fix", "a.py"], {"--format"}) == [
+        "--format",
+        "json",
+        "--fix",
+        "a.py",
+    ]
+    assert separate_paths(["--", "--no-fix"], set()) == ["--", "--no-fix"]
+
+
+def test_a_flag_value_that_names_a_file_stays_the_flags(repo: Path) -> None:
+    write_tree(repo, {"-1": "", "a.py": ""})
+
+    assert separate_paths(["--min-lines", "-1", "a.py"], {"--min-lines"}) == [
+        "--min-lines",
+        "-1",
+        "a.py",
+    ]
+
+
+def test_file_named_like_a_flag_is_checked_not_obeyed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {**WALLET, "--no-fix": "", "-x.py": "X = 1\n"})
+
+    # What pre-commit runs: the files, sorted, `--no-fix` among them.
+    status, out, err = run(
+        capsys, check_init_files.main, "--no-fix", "-x.py", "wallet/walletd/keys.py"
+    )
+
+    assert (status, err) == (1, "")
+    assert out[-1] == "Created wallet/walletd/__init__.py", "the fix was not switched off"
+    assert (repo / "wallet/walletd/__init__.py").exists()
+
+
+def test_dash_named_python_files_are_compared(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = "".join(f"def f{i}(x):\n    return x * {i} + {i * i}\n\n" for i in range(12))
+    write_tree(repo, {"-x.py": module, "a/x.py": module})
+
+    status, out, err = run(capsys, check_duplicate_modules.main, "-x.py")
+
+    assert (status, err) == (1, "")
+    assert [line.split(": ")[1].split()[0] for line in out] == ["LH401"]
+
+
+# --- missing paths -------------------------------------------------------------------
+
+
+def test_tracked_file_missing_on_disk_is_skipped(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {**WALLET, "sparse/gone.py": "X = 1\n"})
+    init_repo(repo)
+    git(repo, "update-index", "--skip-worktree", "sparse/gone.py")
+    (repo / "sparse" / "gone.py").unlink()
+
+    status, out, err = run(
+        capsys, check_init_files.main, "--no-fix", "sparse/gone.py", "wallet/walletd/keys.py"
+    )
+
+    assert err == ""
+    assert status == 1
+    assert [line.split(":")[0] for line in out] == ["wallet/walletd/__init__.py"]
+
+
+def test_untracked_missing_file_is_still_a_usage_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, WALLET)
+    init_repo(repo)
+
+    status, _, err = run(capsys, check_init_files.main, "--no-fix", "typo.py")
+
+    assert status == 2
+    assert err == "check-init-files: error: typo.py: no such file or directory\n"
+
+
+# --- options -------------------------------------------------------------------------
+
+
+def test_reading_an_undeclared_option_is_an_error(tmp_path: Path) -> None:
+    context = HookContext(
+        root=str(tmp_path),
+        is_git=False,
+        files=[],
+        folders=[],
+        config=Config(),
+        options={"similarity": 0.5},
+    )
+
+    assert context.number("similarity") == 0.5
+    with pytest.raises(UndeclaredOptionError, match="'min-line'"):
+        context.number("min-line")
+
+
+def test_flags_come_from_the_declaration(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        check_duplicate_modules.main(["--help"])
+
+    out = capsys.readouterr().out
+    for option in check_duplicate_modules.HOOK.options:
+        assert option.flag is not None
+        assert option.flag in out
+    assert "--fix" not in out, "the hook declares no fix"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--similarity", "0"], "'0' must be a number greater than 0, at most 1"),
+        (["--similarity", "x"], "'x' must be a number greater than 0, at most 1"),
+        (["--min-lines", "2.5"], "'2.5' must be a whole number, 0 or more"),
+    ],
+)
+def test_flag_values_are_checked_like_the_configuration(
+    repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        check_duplicate_modules.main([*args, "."])
+
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_abbreviated_flags_are_refused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        check_duplicate_modules.main(["--simil", "0.5", "."])
+
+    assert raised.value.code == 2
+    assert os.path.basename("--simil") in capsys.readouterr().err
