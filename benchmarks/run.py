@@ -26,8 +26,8 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 
-# hook id -> (our command, the peer's command, what the peer is); "{files}"
-# stands for the tracked .py files.
+# scenario -> (our command, the peer's command, what the peer is); "{files}"
+# stands for the tracked .py files, "{one}" for one of them (a one-file commit).
 SCENARIOS: dict[str, tuple[list[str], list[str], str]] = {
     "check-init-files": (
         ["check-init-files", "--no-fix", "{files}"],
@@ -40,9 +40,19 @@ SCENARIOS: dict[str, tuple[list[str], list[str], str]] = {
         "pre-commit-hooks check-ast",
     ),
     "check-duplicate-modules": (
+        ["check-duplicate-modules", "--no-cache", "{files}"],
+        ["check-ast", "{files}"],
+        "pre-commit-hooks check-ast",
+    ),
+    "check-duplicate-modules, cache warm": (
         ["check-duplicate-modules", "{files}"],
         ["check-ast", "{files}"],
         "pre-commit-hooks check-ast",
+    ),
+    "check-duplicate-modules, one-file commit, cache warm": (
+        ["check-duplicate-modules", "{one}"],
+        ["check-duplicate-modules", "--no-cache", "{one}"],
+        "the same with --no-cache",
     ),
 }
 
@@ -72,6 +82,8 @@ def command_line(template: list[str], files: list[str]) -> list[str]:
     for part in template:
         if part == "{files}":
             expanded.extend(files)
+        elif part == "{one}":
+            expanded.append(files[len(files) // 2])
         elif not expanded:
             executable = BIN / part
             if not executable.exists():
@@ -82,13 +94,13 @@ def command_line(template: list[str], files: list[str]) -> list[str]:
     return expanded
 
 
-def wall_times(command: list[str], cwd: Path, runs: int) -> list[float]:
-    for _ in range(3):  # warm the page cache and the interpreter's .pyc files
-        subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+def wall_times(command: list[str], cwd: Path, runs: int, env: dict[str, str]) -> list[float]:
+    for _ in range(3):  # warm the page cache, the .pyc files and our disk cache
+        subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+        subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
         times.append(time.perf_counter() - start)
     return times
 
@@ -100,6 +112,9 @@ def main() -> int:
     parser.add_argument("--only", choices=sorted(SCENARIOS), action="append")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
+        # Users have .pyc files; the hooks' disk cache goes to a fresh folder.
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        env["LUCID_HOOKS_CACHE_DIR"] = str(Path(temporary) / "cache")
         tree = Path(temporary) / "tree"
         tree.mkdir()
         files = build_tree(tree, args.files)
@@ -110,8 +125,12 @@ def main() -> int:
         for hook, (ours, theirs, peer) in SCENARIOS.items():
             if args.only and hook not in args.only:
                 continue
-            our_time = statistics.median(wall_times(command_line(ours, files), tree, args.runs))
-            peer_time = statistics.median(wall_times(command_line(theirs, files), tree, args.runs))
+            our_time = statistics.median(
+                wall_times(command_line(ours, files), tree, args.runs, env)
+            )
+            peer_time = statistics.median(
+                wall_times(command_line(theirs, files), tree, args.runs, env)
+            )
             print(
                 f"| {hook} | {our_time * 1000:.0f} ms | {peer} | {peer_time * 1000:.0f} ms"
                 f" | {our_time / peer_time:.2f} |"

@@ -236,10 +236,13 @@ def find_cache_artifacts(context: HookContext) -> list[Finding]:
     if context.folders:
         paths.update(dict.fromkeys(files_below(context, index, scanner)))
     artifacts = []
-    linked: dict[str, bool] = {}
     for path in paths:
         match = scanner.match(path)
-        if match is None or _in_git_folder(path) or _beyond_link(context.root, path, linked):
+        if (
+            match is None
+            or _in_git_folder(path)
+            or context.snapshot.inside_link(parent_folder(path))
+        ):
             continue
         artifacts.append(Artifact(path, match.pattern, match.unit))
     if not artifacts:
@@ -291,16 +294,6 @@ def files_below(context: HookContext, index: list[str] | None, scanner: Scanner)
 
 def _in_git_folder(path: str) -> bool:
     return path == ".git" or path.startswith(".git/") or "/.git/" in path
-
-
-def _beyond_link(root: str, path: str, linked: dict[str, bool]) -> bool:
-    """Whether a folder above ``path`` is a symlink: git tracks nothing there."""
-    for folder in ancestors(parent_folder(path)):
-        if folder not in linked:
-            linked[folder] = os.path.islink(os.path.join(root, folder))
-        if linked[folder]:
-            return True
-    return False
 
 
 def judge_with_git(root: str, artifacts: Sequence[Artifact]) -> bool:

@@ -1,10 +1,12 @@
 """check-duplicate-modules: copies of code, stdlib shadowing, redundant Dockerfiles (LH4xx).
 
 The twin of a changed file can be anywhere in the tree, so every tracked
-Python module and Dockerfile is read, not only the files passed. Only
-findings that involve a passed file are reported, and each is worded the
-same whichever of its files was passed, so pre-commit's batches cannot change
-the union of what is printed.
+Python module and Dockerfile is considered, not only the files passed. Each
+finding knows the files it is about and is reported when one of them was
+passed, worded the same whichever, so pre-commit's batches cannot change the
+union of what is printed. What is derived from a file is kept in the disk
+cache by its content; a run given many files (a batch of ``--all-files``)
+finds the whole tree's duplicates once and keeps them for the next batches.
 
 Speed: ``tokenize`` is pure Python up to 3.11 and reads about 3 MB/s, slower
 than parsing, so the tree is compared on a cheap *skeleton* of each file (its
@@ -17,10 +19,12 @@ skeleton's lines are what near duplicates are measured by.
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding, unreadable_file
 from lucid_hooks.options import COUNT, FRACTION, Option
 from lucid_hooks.packages import INIT, is_init, module_name
@@ -172,6 +176,14 @@ PYTHON_SUFFIXES = (".py",)
 DOCKERFILE_NAMES = frozenset({"Dockerfile", "Containerfile"})
 ENTRY_POINT_NAMES = ("main.py", "__main__.py")
 
+# The disk cache's namespaces; the number changes with what they hold, so a
+# build of the same version with another layout (an editable install, a
+# pre-commit `rev:` between releases) never reads the old one.
+CACHE_FACTS = "dup-facts-1"
+CACHE_TOKENS = "dup-tokens-1"
+CACHE_TOKENS_INIT = "dup-tokens-init-1"
+CACHE_TREE = "dup-tree-1"
+
 # Bigger files are compared byte for byte only: normalising them would cost
 # more memory than they are worth, and nobody edits them by hand.
 MAX_NORMALISED_BYTES = 2 << 20
@@ -244,14 +256,17 @@ class Facts(NamedTuple):
     has_main_block: bool
 
     @classmethod
-    def from_cache(cls, value: tuple[object, ...]) -> Facts | None:
+    def restored(cls, value: tuple[object, ...]) -> Facts | None:
+        """The facts from what `stored` gave the cache (lines joined into one
+        bytes object: far quicker to store and load than a set)."""
         if len(value) != 3:
             return None
-        key, lines, has_main_block = value
+        key, joined, has_main_block = value
         if not (key is None or isinstance(key, bytes)) or not isinstance(has_main_block, bool):
             return None
-        if not isinstance(lines, frozenset):
+        if not isinstance(joined, bytes):
             return None
+        lines = frozenset(joined.split(b"\n")) if joined else frozenset()
         return cls(key, lines, has_main_block)
 
     @classmethod
@@ -259,10 +274,15 @@ class Facts(NamedTuple):
         text = skeleton(data)
         flat = text.replace(b"\n", b"")
         return cls(
-            _digest(b"skeleton", flat) if flat else None,
+            content_key(b"skeleton", flat) if flat else None,
             frozenset(text.split(b"\n")) - _COMMON_LINES,
             _MAIN_BLOCK.search(data) is not None,
         )
+
+    def stored(self) -> tuple[bytes | None, bytes | None, bool]:
+        # Lines hold no line break, so joining them loses nothing.
+        joined = None if self.lines is None else b"\n".join(self.lines)
+        return (self.key, joined, self.has_main_block)
 
 
 class Analysis(NamedTuple):
@@ -273,37 +293,31 @@ class Analysis(NamedTuple):
     counts: bool
 
     @classmethod
-    def from_cache(cls, value: tuple[object, ...]) -> Analysis | None:
+    def restored(cls, value: tuple[object, ...]) -> Analysis | None:
         if len(value) != 2 or not isinstance(value[0], bytes) or not isinstance(value[1], bool):
             return None
         return cls(value[0], value[1])
+
+    def stored(self) -> tuple[bytes, bool]:
+        return (self.form, self.counts)
 
     @classmethod
     def of_source(cls, data: bytes, *, is_init: bool) -> Analysis:
         (kind, form), counts = token_analysis(data, is_init=is_init)
         encoded = form.encode("utf-8", "surrogatepass") if isinstance(form, str) else form
-        return cls(_digest(kind.encode(), encoded), counts)
-
-
-def _digest(*parts: bytes) -> bytes:
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
-    return digest.digest()
+        return cls(content_key(kind.encode(), encoded), counts)
 
 
 class Module:
     """A tracked Python file with its facts; tokenized only when needed."""
 
-    __slots__ = ("_analysis", "facts", "path")
+    __slots__ = ("_analysis", "facts", "path", "unreadable")
 
     def __init__(self, path: str, facts: Facts) -> None:
         self.path = path
         self.facts = facts
         self._analysis: Analysis | None = None
+        self.unreadable = False  # could not be read again to be tokenized
 
     @property
     def key(self) -> bytes | None:
@@ -325,15 +339,17 @@ class Module:
         is_init_file = is_init(self.path)
         try:
             found = snapshot.derived(
-                "dup-tokens" + ("-init" if is_init_file else ""),
+                CACHE_TOKENS_INIT if is_init_file else CACHE_TOKENS,
                 self.path,
                 MAX_NORMALISED_BYTES,
                 lambda data: Analysis.of_source(data, is_init=is_init_file),
-                Analysis.from_cache,
+                Analysis.stored,
+                Analysis.restored,
             )
         except OSError:
+            self.unreadable = True
             found = None
-        return found if found is not None else Analysis(_digest(self.path.encode()), False)
+        return found if found is not None else Analysis(content_key(self.path.encode()), False)
 
 
 class Tree:
@@ -353,14 +369,20 @@ class Tree:
         )
         self.passed = path_selector(context.files, context.folders)
         self.passed_count = len(context.files)
+        self.unreadable: set[str] = set()  # files a comparison could not read
+
+    def passing_everything(self) -> Tree:
+        """The same tree, every file of it counted as passed."""
+        whole = copy.copy(self)
+        whole.passed = lambda path: True
+        whole.unreadable = set()
+        return whole
 
     def any_passed(self, paths: Iterable[str]) -> bool:
         return any(self.passed(path) for path in paths)
 
     def fingerprint(self, options: str) -> bytes:
         """A key that changes whenever a file of the tree or the options do."""
-        from lucid_hooks.cache import content_key
-
         paths = [*self.python, *self.dockerfiles]
         signatures = (f"{path}\0{self.snapshot.stat_signature(path)}" for path in paths)
         return content_key(self.root, options, *signatures)
@@ -403,48 +425,58 @@ class DuplicateFinding(Finding):
 
     @classmethod
     def from_row(cls, row: object) -> DuplicateFinding | None:
+        """The finding `row` gave, or None for anything else."""
         if not (isinstance(row, tuple) and len(row) == 6):
             return None
         path, line, column, code, message, involves = row
-        if not (isinstance(path, str) and isinstance(involves, tuple)):
+        texts = (path, code, message)
+        if not all(isinstance(text, str) for text in texts) or not isinstance(involves, tuple):
+            return None
+        numbers = (line, column)
+        if not all(type(number) is int and number > 0 for number in numbers):
+            return None
+        if not all(isinstance(item, str) for item in involves):
             return None
         return cls(path, code, message, involves, line=line, column=column)
 
 
-# From this many passed files on, a run (one of pre-commit's batches of an
-# `--all-files` run, most likely) finds the duplicates of the whole tree
-# once and keeps them on disk for the next batches, which only filter them.
+# From this many passed files on (or a fifth of the tree), a run (one of
+# pre-commit's batches of an `--all-files` run, most likely) finds the
+# duplicates of the whole tree once and keeps them in the disk cache for the
+# next batches, which only filter them. Without the cache that would be
+# wasted work, so each batch then compares only its own files.
 WHOLE_TREE_FILES = 1000
 
 
 def find_duplicates(context: HookContext) -> list[Finding]:
     tree = Tree(context)
     options = (context.number("similarity"), int(context.number("min-lines")))
-    if tree.passed_count < WHOLE_TREE_FILES and 5 * tree.passed_count < len(tree.python):
-        found = tree_findings(tree, *options)
-    else:
+    many = tree.passed_count >= WHOLE_TREE_FILES or 5 * tree.passed_count >= len(tree.python)
+    if many and context.snapshot.cache.enabled:
         found = whole_tree_findings(tree, *options)
+    else:
+        found = tree_findings(tree, *options)
     reported: list[Finding] = [finding for finding in found if tree.any_passed(finding.involves)]
     return reported
 
 
 def whole_tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[DuplicateFinding]:
     """Every finding of the tree, as if every file were passed: from the
-    disk cache when the tree is unchanged since a run that made them."""
+    disk cache when the tree is unchanged since the run that made them. The
+    cache holds one entry per tree, replaced as the tree changes, and none
+    from a run that could not read every file (the next may)."""
     cache = tree.snapshot.cache
-    key = tree.fingerprint(f"{similarity}/{min_lines}")
-    rows = cache.get("dup-tree", key, list)
-    if rows is not None:
-        found = [DuplicateFinding.from_row(row) for row in rows]
+    where = content_key(tree.root)
+    fingerprint = tree.fingerprint(f"{similarity}/{min_lines}")
+    kept = cache.get(CACHE_TREE, where, tuple)
+    if kept is not None and len(kept) == 2 and kept[0] == fingerprint:
+        found = [DuplicateFinding.from_row(row) for row in kept[1]]
         if all(found):
             return [finding for finding in found if finding is not None]
-    passed = tree.passed
-    tree.passed = lambda path: True
-    try:
-        findings = tree_findings(tree, similarity, min_lines)
-    finally:
-        tree.passed = passed
-    cache.put("dup-tree", key, [finding.row() for finding in findings])
+    whole = tree.passing_everything()
+    findings = tree_findings(whole, similarity, min_lines)
+    if not whole.unreadable:
+        cache.put(CACHE_TREE, where, (fingerprint, [finding.row() for finding in findings]))
     return findings
 
 
@@ -458,6 +490,7 @@ def tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[Duplica
             near_duplicates(tree, modules, skip=twins, similarity=similarity, min_lines=min_lines)
         )
         findings.extend(stdlib_shadowing(tree, shadowing_candidates(tree.python), modules))
+        tree.unreadable.update(module.path for module in modules if module.unreadable)
     if tree.any_passed(tree.dockerfiles):
         findings.extend(redundant_dockerfiles(tree))
     return merge_same(findings)
@@ -485,6 +518,7 @@ def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
         try:
             facts = module_facts(tree.snapshot, path)
         except OSError as error:
+            tree.unreadable.add(path)
             if tree.passed(path):
                 findings.append(DuplicateFinding.about(unreadable_file(path, error), [path]))
             continue
@@ -494,10 +528,10 @@ def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
 
 def module_facts(snapshot: Snapshot, path: str) -> Facts:
     facts = snapshot.derived(
-        "dup-facts", path, MAX_NORMALISED_BYTES, Facts.of_source, Facts.from_cache
+        CACHE_FACTS, path, MAX_NORMALISED_BYTES, Facts.of_source, Facts.stored, Facts.restored
     )
     if facts is None:  # grew past the limit, or huge from the start
-        return Facts(_digest(b"bytes", snapshot.digest(path)), None, False)
+        return Facts(content_key(b"bytes", snapshot.digest(path)), None, False)
     return facts
 
 
@@ -765,6 +799,7 @@ def redundant_dockerfiles(tree: Tree) -> list[DuplicateFinding]:
             data = tree.snapshot.read(path, MAX_NORMALISED_BYTES)
             key: object = tree.snapshot.digest(path) if data is None else None
         except OSError as error:
+            tree.unreadable.add(path)
             if tree.passed(path):
                 problems.append(DuplicateFinding.about(unreadable_file(path, error), [path]))
             continue

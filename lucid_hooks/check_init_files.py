@@ -193,8 +193,8 @@ class PackageTree:
         self.namespace_packages = namespace_packages
         self.findings: list[Finding] = []
         self._states: dict[str, State] = {}
-        self._linked: dict[str, bool] = {}
         self._has_module: dict[str, bool | None] = {}
+        self._listings: dict[str, dict[str, bool]] = {}
 
     def state(self, folder: str) -> State:
         if folder not in self._states:
@@ -220,9 +220,9 @@ class PackageTree:
     def _decide(self, folder: str) -> State:
         if not folder or self._ignored(folder):
             return State.NOT_PACKAGE
-        if not os.path.isdir(self.snapshot.absolute(folder)) or self._inside_link(folder):
+        if not os.path.isdir(self.snapshot.absolute(folder)) or self.snapshot.inside_link(folder):
             return State.NOT_PACKAGE
-        if INIT in self._listing(folder):
+        if self._has_init(folder):
             return State.REGULAR_PACKAGE
         parent = parent_folder(folder)
         parent_state = self.state(parent)
@@ -293,25 +293,20 @@ class PackageTree:
     def _ignored(self, folder: str) -> bool:
         return self.excludes.matches(folder) or self.namespace_packages.matches(folder)
 
-    def _inside_link(self, folder: str) -> bool:
-        """Whether the folder or one above it (inside the repo) is a symlink."""
-        if not folder:
-            return False
-        if folder not in self._linked:
-            self._linked[folder] = os.path.islink(
-                self.snapshot.absolute(folder)
-            ) or self._inside_link(parent_folder(folder))
-        return self._linked[folder]
+    def _has_init(self, folder: str) -> bool:
+        # A stat, not a listing: most folders are packages, and need no more.
+        return os.path.lexists(os.path.join(self.snapshot.absolute(folder), INIT))
 
     def _listing(self, folder: str) -> dict[str, bool]:
         """Names in a folder, sorted, each with whether it is a real (non-link)
         folder; excluded folders are left out."""
-        listing = self.snapshot.listing(folder)
-        return {
-            name: is_dir
-            for name, is_dir in listing.items()
-            if not (is_dir and self._ignored(join(folder, name)))
-        }
+        if folder not in self._listings:
+            self._listings[folder] = {
+                name: is_dir
+                for name, is_dir in self.snapshot.listing(folder).items()
+                if not (is_dir and self._ignored(join(folder, name)))
+            }
+        return self._listings[folder]
 
     def _holds_module(self, folder: str) -> bool | None:
         """Whether the folder holds a `.py` module that is not a script;
@@ -347,18 +342,19 @@ class PackageTree:
             current = pending.pop(0)
             if not is_identifier(current.rpartition("/")[2]):
                 continue
-            if INIT in self._listing(current) or self._holds_module(current):
+            if self._has_init(current) or self._holds_module(current):
                 return current
             pending.extend(self._subfolders(current))
         return None
 
 
-def folders_to_check(files: Iterable[str]) -> tuple[set[str], set[str]]:
+def folders_to_check(files: Iterable[str], folders: Iterable[str]) -> tuple[set[str], set[str]]:
     """Folders whose state a change to `files` can alter: their ancestors,
     the whole subtree under a changed `__init__.py`, and a folder named
-    like a changed module. Returns (single folders, subtrees)."""
+    like a changed module; and the subtrees of the `folders` given.
+    Returns (single folders, subtrees)."""
     single: set[str] = set()
-    subtrees: set[str] = set()
+    subtrees: set[str] = set(folders)
     for path in files:
         folder, _, name = path.rpartition("/")
         single.update(ancestors(folder))
@@ -382,7 +378,7 @@ def find_missing_init_files(context: HookContext) -> list[Finding]:
         package_roots=GlobSet(context.strings("package-roots")),
         namespace_packages=GlobSet(context.strings("namespace-packages")),
     )
-    single, subtrees = folders_to_check(files)
+    single, subtrees = folders_to_check(files, context.folders)
     for folder in sorted(single):
         if tree.is_folder(folder):
             tree.state(folder)

@@ -14,6 +14,7 @@ from lucid_hooks.runner import (
     Invocation,
     add_cache_argument,
     add_format_argument,
+    separate_paths,
     usage_error,
     write_output,
 )
@@ -36,9 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
-        help="run every hook over a tree, on the files `pre-commit run --all-files` would pass",
+        help="run every hook: on the files `pre-commit run --all-files` would pass them,"
+        " or as `<hook> PATH...` would run",
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders, each hook run as `<hook> PATH...` would run (default: the"
+        " files below the current folder that `pre-commit run --all-files` would pass)",
+    )
     check.add_argument(
         "--fix", action="store_true", help="apply the safe fixes, as the hooks do by default"
     )
@@ -68,11 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["check"]:
+        words[1:] = separate_paths(words[1:], {"--format"})
+    args = parser.parse_args(words)
     if args.command == "check":
-        return check_tree(
-            args.paths or [os.curdir], output_format=args.format, fix=args.fix, cache=args.cache
-        )
+        return check_tree(args.paths, output_format=args.format, fix=args.fix, cache=args.cache)
     if args.command == "rules":
         return print_rules(args.format)
     if args.command == "rule":
@@ -113,9 +122,10 @@ def print_options(output_format: str) -> int:
 
 
 def check_tree(targets: Sequence[str], *, output_format: str, fix: bool, cache: bool) -> int:
-    """Every hook, each given what ``<hook> PATH...`` would be given: the
-    files among ``targets`` that pre-commit would pass it, and the folders."""
-    invocation = Invocation.start(PROG, targets, cache=cache)
+    """Every hook over the tree. Without targets, each hook gets what
+    ``pre-commit run --all-files`` would give it, below the current folder;
+    with targets, exactly what ``<hook> TARGET...`` would get."""
+    invocation = Invocation.start(PROG, targets or [os.curdir], cache=cache)
     if invocation is None:
         return 2
     paths = invocation.paths
@@ -125,8 +135,11 @@ def check_tree(targets: Sequence[str], *, output_format: str, fix: bool, cache: 
         options = invocation.config.hook_options(hook)
         if hook.option("fix") is not None:
             options["fix"] = fix
-        files = invocation.snapshot.select(paths.files, hook.selection)
-        found, said = invocation.run(hook, files, paths.folders, options, fix=fix)
+        if targets:
+            found, said = invocation.run(hook, paths.files, paths.folders, options, fix=fix)
+        else:
+            files = invocation.files_below(hook, paths.folders)
+            found, said = invocation.run(hook, files, [], options, fix=fix)
         findings.extend(found)
         messages.extend(said)
     return invocation.finish(findings, messages, output_format)

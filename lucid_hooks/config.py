@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
-from lucid_hooks.options import CODES, GLOBS, PER_FILE_IGNORES, Option, OptionError
+from lucid_hooks.options import CODES, GLOBS, PER_FILE_IGNORES, Option, OptionError, declared
 from lucid_hooks.registry import hook_ids, load_hook
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
     from lucid_hooks.registry import Hook
 
@@ -41,6 +41,13 @@ GLOBAL_OPTIONS = (
 )
 
 
+class PerFileIgnore(NamedTuple):
+    """The codes switched off for the paths a glob matches."""
+
+    globs: GlobSet
+    codes: tuple[str, ...]
+
+
 class ConfigError(Exception):
     """A configuration problem, already phrased for the user."""
 
@@ -58,7 +65,7 @@ class Config:
         self.user_excludes = GlobSet(section.get("exclude", ()))
         self.ignore: tuple[str, ...] = tuple(section.get("ignore", ()))
         self.per_file_ignores = [
-            (GlobSet([glob]), tuple(codes))
+            PerFileIgnore(GlobSet([glob]), tuple(codes))
             for glob, codes in section.get("per-file-ignores", {}).items()
         ]
 
@@ -124,12 +131,13 @@ def parse_toml(data: bytes) -> dict[str, Any]:
 def _check_section(section: Mapping[str, Any]) -> dict[str, Mapping[str, object]]:
     """Validate every key; the table of each configured hook."""
     hooks: dict[str, Mapping[str, object]] = {}
-    known_hooks = hook_ids()
     for key, value in section.items():
-        option = _declared(GLOBAL_OPTIONS, key)
+        option = declared(GLOBAL_OPTIONS, key)
         if option is not None:
             _check_value(f"[{SECTION}] {key}", option, value)
-        elif key in known_hooks:
+            continue
+        known_hooks = hook_ids()
+        if key in known_hooks:
             if not isinstance(value, dict):
                 raise ConfigError(f"{CONFIG_FILE}: [{SECTION}.{key}] must be a table")
             _check_hook_table(load_hook(key), value)
@@ -144,19 +152,14 @@ def _check_section(section: Mapping[str, Any]) -> dict[str, Mapping[str, object]
 
 
 def _check_hook_table(hook: Hook, table: Mapping[str, object]) -> None:
-    hook_id, declared = hook.id, hook.options
     for key, value in table.items():
-        option = _declared(declared, key)
+        option = hook.option(key)
         if option is None:
-            known = ", ".join(sorted(option.key for option in declared)) or "none"
+            known = ", ".join(sorted(option.key for option in hook.options)) or "none"
             raise ConfigError(
-                f"{CONFIG_FILE}: unknown key {key!r} in [{SECTION}.{hook_id}] (known: {known})"
+                f"{CONFIG_FILE}: unknown key {key!r} in [{SECTION}.{hook.id}] (known: {known})"
             )
-        _check_value(f"[{SECTION}.{hook_id}] {key}", option, value)
-
-
-def _declared(options: Sequence[Option], key: str) -> Option | None:
-    return next((option for option in options if option.key == key), None)
+        _check_value(f"[{SECTION}.{hook.id}] {key}", option, value)
 
 
 def _check_value(where: str, option: Option, value: object) -> None:

@@ -15,7 +15,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 
-def find_root(start: str) -> tuple[str, bool]:
+class Root(NamedTuple):
+    path: str
+    is_git: bool  # a git work tree, not just the folder a run started in
+
+
+def find_root(start: str) -> Root:
     """The repository root above ``start`` and whether it is a git work tree.
 
     A folder holding ``.git`` (a folder, or a file for worktrees and
@@ -24,10 +29,10 @@ def find_root(start: str) -> tuple[str, bool]:
     current = os.path.abspath(start)
     while True:
         if os.path.lexists(os.path.join(current, ".git")):
-            return current, True
+            return Root(current, True)
         parent = os.path.dirname(current)
         if parent == current:
-            return os.path.abspath(start), False
+            return Root(os.path.abspath(start), False)
         current = parent
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from lucid_hooks.globs import check_glob, check_ignore_glob
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 _CODE = re.compile(r"LH\d{1,3}")
 
@@ -50,6 +50,11 @@ class Option(NamedTuple):
     @property
     def dest(self) -> str:
         return self.key.replace("-", "_")
+
+
+def declared(options: Iterable[Option], key: str) -> Option | None:
+    """The option of ``options`` whose key is ``key``."""
+    return next((option for option in options if option.key == key), None)
 
 
 def _check_bool(where: str, value: object) -> None:
@@ -115,7 +120,7 @@ def _fraction_word(text: str) -> object:
 
 
 def _count_word(text: str) -> object:
-    value: object = int(text) if text.isdigit() else text
+    value: object = int(text) if text.isascii() and text.isdigit() else text
     _check_count(repr(text), value)
     return value
 

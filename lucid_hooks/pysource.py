@@ -34,16 +34,6 @@ def is_script_source(data: bytes) -> bool:
     return opening is not None and _PEP723_CLOSE.search(data, opening.end()) is not None
 
 
-def read_head(path: str, limit: int = SCRIPT_SCAN_LIMIT) -> bytes:
-    """The first ``limit`` bytes of a file; raises OSError like ``open``."""
-    with open(path, "rb") as file:
-        return file.read(limit)
-
-
-def is_script_file(path: str) -> bool:
-    return is_script_source(read_head(path))
-
-
 def skeleton(data: bytes) -> bytes:
     """The bytes without blanks (line breaks kept), line continuations, or
     anything from ``#`` to the end of its line.

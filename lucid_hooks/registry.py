@@ -66,7 +66,9 @@ class Hook(NamedTuple):
     default_excludes: bool = True
 
     def option(self, key: str) -> Option | None:
-        return next((option for option in self.options if option.key == key), None)
+        from lucid_hooks.options import declared
+
+        return declared(self.options, key)
 
 
 def module_name(hook_id: str) -> str:

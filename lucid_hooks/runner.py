@@ -209,18 +209,20 @@ class Invocation:
         self.config = config
         self.paths = paths
         self.status = 0
-        tracked = set(snapshot.tracked() or ()) if paths.missing else set()
+
+    def report_bad_paths(self) -> None:
+        """Usage errors for paths that are not there, or not in the repository."""
+        paths = self.paths
+        tracked = set(self.snapshot.tracked() or ()) if paths.missing else set()
         for given, relative in zip(paths.missing, paths.missing_relative):
             # A tracked file absent from disk (sparse checkout, skip-worktree)
             # is not there to check; anything else is a typing mistake.
             if relative not in tracked:
-                self.status = usage_error(
-                    prog, f"{display_path(given)}: no such file or directory"
-                )
+                message = f"{display_path(given)}: no such file or directory"
+                self.status = usage_error(self.prog, message)
         for path in paths.outside:
-            self.status = usage_error(
-                prog, f"{display_path(path)}: outside the repository {snapshot.root}"
-            )
+            message = f"{display_path(path)}: outside the repository {self.snapshot.root}"
+            self.status = usage_error(self.prog, message)
 
     @property
     def root(self) -> str:
@@ -237,7 +239,9 @@ class Invocation:
             usage_error(prog, str(error))
             return None
         snapshot = Snapshot(root, is_git, open_cache(enabled=cache))
-        return cls(prog, snapshot, config, normalize_paths(targets, root, cwd))
+        invocation = cls(prog, snapshot, config, normalize_paths(targets, root, cwd))
+        invocation.report_bad_paths()
+        return invocation
 
     def run(
         self,
@@ -266,10 +270,20 @@ class Invocation:
         return findings, messages
 
     def files_below(self, hook: Hook, folders: Sequence[str]) -> list[str]:
+        """The files below ``folders`` that ``pre-commit run --all-files``
+        would pass the hook: tracked ones, of the hook's identify types,
+        without the paths it excludes. Outside git, the files on disk,
+        never walking into the built-in excludes (`.git`, `.venv`, ...): a
+        hook that looks inside those lists them itself."""
         if not folders:
             return []
+        config = self.config
+        if self.snapshot.tracked() is None:
+            excludes = config.excludes
+        else:
+            excludes = config.excludes if hook.default_excludes else config.user_excludes
         below = path_selector((), folders)
-        listed = [path for path in self.snapshot.files(self.config.excludes) if below(path)]
+        listed = [path for path in self.snapshot.files(excludes) if below(path)]
         return self.snapshot.select(listed, hook.selection)
 
     def finish(self, findings: Sequence[Finding], messages: Sequence[str], fmt: str) -> int:

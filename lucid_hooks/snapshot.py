@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
+# A FIFO swapped in for a file must not block a hook; O_NOFOLLOW where the
+# caller wants a regular file, not what a link points at.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
 # Contents kept in memory for the run: small files only, up to a total, so
 # a 100k-file tree costs no more memory than it must.
 KEPT_FILE_BYTES = 1 << 20
@@ -50,6 +55,7 @@ class Snapshot:
         self._kept_bytes = 0
         self._dockerfiles: dict[str, Dockerfile] = {}
         self._tags: dict[str, frozenset[str]] = {}
+        self._linked: dict[str, bool] = {}
 
     def absolute(self, path: str) -> str:
         return os.path.join(self.root, path) if path else self.root
@@ -93,6 +99,17 @@ class Snapshot:
                 self._lstat[path] = None
         return self._lstat[path]
 
+    def inside_link(self, folder: str) -> bool:
+        """Whether ``folder`` or a folder above it (inside the repository) is
+        a symlink: git tracks nothing below one, and no hook writes there."""
+        if not folder:
+            return False
+        if folder not in self._linked:
+            info = self.lstat(folder)
+            linked = info is not None and stat.S_ISLNK(info.st_mode)
+            self._linked[folder] = linked or self.inside_link(folder.rpartition("/")[0])
+        return self._linked[folder]
+
     def is_regular(self, path: str) -> bool:
         info = self.lstat(path)
         return info is not None and stat.S_ISREG(info.st_mode)
@@ -114,26 +131,35 @@ class Snapshot:
         """The bytes of a regular file of at most ``limit`` bytes; None for
         anything else (a symlink, a folder, a FIFO, a bigger file). Raises
         OSError when the file cannot be read."""
-        info = os.lstat(self.absolute(path))
         kept = self._contents.get(path)
-        if kept is not None and stat.S_ISREG(info.st_mode):
+        if kept is not None and self.is_regular(path):
             return kept if len(kept) <= limit else None
-        data = None
-        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
-            with open(self.absolute(path), "rb") as file:
-                data = file.read(limit + 1)
-            data = None if len(data) > limit else data
-        if data is not None:
-            self._keep(path, data)
+        try:
+            fd = os.open(self.absolute(path), _READ_FLAGS | _NO_FOLLOW)
+        except OSError as error:
+            if os.path.islink(self.absolute(path)):
+                return None  # O_NOFOLLOW refused a symlink: not a regular file
+            raise error
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            data = file.read(limit + 1)
+        if len(data) > limit:
+            return None
+        self._keep(path, data)
         return data
 
     def head(self, path: str, limit: int) -> bytes:
-        """The first ``limit`` bytes of a file (following a symlink, as
-        ``open`` does); raises OSError like ``open``. A small file is read
-        whole and kept, for the hooks that read all of it next."""
+        """The first ``limit`` bytes of a regular file (following a symlink,
+        as ``open`` does; empty for a FIFO or a folder); raises OSError like
+        ``open``. A small file is read whole and kept, for the hooks that
+        read all of it next."""
         data = self._contents.get(path)
         if data is None:
-            with open(self.absolute(path), "rb") as file:
+            with os.fdopen(os.open(self.absolute(path), _READ_FLAGS), "rb") as file:
+                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                    return b""
                 data = file.read(max(limit, KEPT_FILE_BYTES) + 1)
             if len(data) > KEPT_FILE_BYTES:
                 return data[:limit]
@@ -161,31 +187,34 @@ class Snapshot:
         path: str,
         limit: int,
         compute: Callable[[bytes], R],
-        record: Callable[[tuple[object, ...]], R | None],
+        stored: Callable[[R], tuple[object, ...]],
+        restored: Callable[[tuple[object, ...]], R | None],
     ) -> R | None:
         """``compute(bytes)`` of a regular file of at most ``limit`` bytes
         (None for any other file), made once per content: the disk cache
-        keeps it under ``namespace`` by a digest of the bytes, so an
-        unchanged file is not even read. ``compute`` returns a tuple of
-        builtin data; ``record`` rebuilds it from the cache, or says None
-        when what the cache holds is not such a tuple. Raises OSError when
-        the file cannot be read."""
+        keeps ``stored(value)``, builtin data, under ``namespace`` by a digest
+        of the bytes, so an unchanged file is not even read; ``restored``
+        turns that data back into the value, or says None when the cache held
+        something else. Raises OSError when the file cannot be read."""
         info = os.lstat(self.absolute(path))
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
+        if not self.cache.enabled:
+            data = self.read(path, limit)
+            return None if data is None else compute(data)
         digest = self.content_digest(path, info, limit)
         if digest is None:
             return None
         shelf = self.shelf(namespace)
-        cached = shelf.get(digest, tuple)
-        found = record(cached) if cached is not None else None
+        kept = shelf.get(digest, tuple)
+        found = restored(kept) if kept is not None else None
         if found is not None:
             return found
         data = self.read(path, limit)
         if data is None:
             return None
         value = compute(data)
-        shelf.put(digest, tuple(value))  # type: ignore[arg-type]
+        shelf.put(digest, stored(value))
         return value
 
     def content_digest(self, path: str, info: os.stat_result, limit: int) -> bytes | None:
@@ -234,16 +263,29 @@ class Snapshot:
     # --- what pre-commit would pass ------------------------------------------
 
     def tags(self, path: str) -> frozenset[str]:
-        """identify's tags for a path, as pre-commit computes them (empty
-        when the path is gone)."""
+        """identify's tags for a path, as pre-commit computes them; empty
+        when the path is gone. identify opens a file it cannot classify by
+        name: a FIFO would block it and an unreadable file would raise, so
+        those get the tags their name and kind give, as the hook then reports
+        them (LH001) or leaves them."""
         if path not in self._tags:
-            from identify.identify import tags_from_path
-
-            try:
-                self._tags[path] = frozenset(tags_from_path(self.absolute(path)))
-            except ValueError:
-                self._tags[path] = frozenset()
+            self._tags[path] = self._identify(path)
         return self._tags[path]
+
+    def _identify(self, path: str) -> frozenset[str]:
+        from identify.identify import tags_from_filename, tags_from_path
+
+        info = self.lstat(path)
+        if info is None:
+            return frozenset()
+        if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+            try:
+                return frozenset(tags_from_path(self.absolute(path)))
+            except (OSError, ValueError):
+                pass
+        elif stat.S_ISLNK(info.st_mode):
+            return frozenset({"symlink"})
+        return frozenset({"file", *tags_from_filename(path.rpartition("/")[2])})
 
     def select(self, paths: Iterable[str], selection: FileSelection) -> list[str]:
         """The paths pre-commit would pass to a hook with this selection."""

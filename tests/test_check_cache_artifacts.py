@@ -964,10 +964,17 @@ def test_concurrent_fixers_append_each_pattern_once(tmp_path: Path) -> None:
         "*.egg-info/",
     ]
     lines = gitignore_lines(repo)
-    assert sorted(lines) == sorted(expected), "each pattern exactly once"
+    assert len(lines) == len(set(lines)), "each pattern at most once"
     assert lines[0] == "node_modules/"
+    # Which patterns are needed depends on the race: once `*.pyc` is in,
+    # `a/__pycache__/m.pyc` is ignored, and a process judging after that
+    # rightly adds no `__pycache__/`. Every artifact ends up ignored.
+    assert set(lines) <= set(expected)
+    assert set(expected) - set(lines) <= {"__pycache__/"}
+    ignored = git(repo, "check-ignore", "--no-index", *files).splitlines()
+    assert sorted(ignored) == sorted(files)
     added = [line for out, _ in results for line in out.decode().splitlines() if "Added" in line]
-    assert len(added) == len(expected) - 1, "each line is reported by the process that wrote it"
+    assert len(added) == len(lines) - 1, "each line is reported by the process that wrote it"
 
 
 # --- quoting ---------------------------------------------------------------------------

@@ -950,3 +950,88 @@ def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert [(f["path"], f["code"], f["name"]) for f in document["findings"]] == [
         ("a/y.py", "LH401", "duplicate-module")
     ]
+
+
+# --- the disk cache ------------------------------------------------------------
+
+
+def cache_tree(repo: Path) -> list[str]:
+    """A tree with a copy, a near copy and a shadowing module, committed."""
+    near = module(7)
+    write_tree(
+        repo,
+        {
+            "a/rec.py": RECORDER,
+            "b/rec_copy.py": RECORDER_REFORMATTED,
+            "c/one.py": near,
+            "c/two.py": near.replace("x * ", "x ** ", 2),
+            "svc/main.py": "import logging\n",
+            "svc/logging.py": module(8),
+            **{f"other/m{n}.py": module(100 + n) for n in range(6)},
+            "Dockerfile": "FROM scratch\n",
+            "svc/Dockerfile": "from  scratch\n",
+        },
+    )
+    init_repo(repo)
+    return tracked(repo)
+
+
+def test_every_subset_reports_what_a_run_without_cache_reports(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = cache_tree(repo)
+    assert run(capsys, *files)[1], "the whole-tree run fills the cache"
+    rng = random.Random(3)
+    for size in (1, 2, 3, len(files) // 2, len(files) - 1, len(files)):
+        subset = sorted(rng.sample(files, size))
+        assert run(capsys, *subset) == run(capsys, "--no-cache", *subset), subset
+
+
+def test_an_edit_between_runs_is_seen(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = cache_tree(repo)
+    _, before = run(capsys, *files)
+    (repo / "b" / "rec_copy.py").write_text(module(9))
+
+    _, after = run(capsys, *files)
+
+    assert any("b/rec_copy.py" in line for line in before)
+    assert not any("b/rec_copy.py" in line for line in after)
+    assert after == run(capsys, "--no-cache", *files)[1]
+
+
+def test_a_run_that_could_not_read_a_file_is_not_kept(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = cache_tree(repo)
+    real_read = Snapshot.read
+
+    def flaky(self: Snapshot, path: str, limit: int) -> bytes | None:
+        if path == "b/rec_copy.py":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self, path, limit)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Snapshot, "read", flaky)
+        _, failed = run(capsys, "--no-cache", *files)
+        assert "b/rec_copy.py:1:1: LH001 cannot read file: Permission denied" in failed
+        run(capsys, *files)
+
+    # Readable again, same stat data: the result is not the failed run's.
+    _, out = run(capsys, *files)
+    assert out == run(capsys, "--no-cache", *files)[1]
+    assert not any(" LH001 " in line for line in out)
+
+
+def test_a_damaged_cache_entry_is_a_miss(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lucid_hooks.cache import content_key, open_cache
+
+    files = cache_tree(repo)
+    expected = run(capsys, *files)
+    cache = open_cache()
+    where = content_key(str(repo))
+    fingerprint, rows = cache.get(hook.CACHE_TREE, where, tuple) or (None, [])
+    assert rows, "the whole-tree result was kept"
+    damaged = [("a/rec.py", "1", 1, "LH401", "m", ("a/rec.py",)), *rows[1:]]
+    cache.put(hook.CACHE_TREE, where, (fingerprint, damaged))
+
+    assert run(capsys, *files) == expected

@@ -19,14 +19,6 @@ PACKAGE_TREE = {"pkg/__init__.py": "", "pkg/sub/m.py": "X = 1\n"}
 FINDING = "pkg/sub/__init__.py:1:1: LH101 "
 
 
-@pytest.fixture(autouse=True)
-def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`check` calls git with the environment as it is: a test run from inside
-    a git hook must not leak that hook's index or repository."""
-    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], list[str]]:
     status = main(list(args))
     captured = capsys.readouterr()
@@ -350,16 +342,39 @@ def test_check_lists_the_tracked_files_once(
     assert calls == [str(repo)]
 
 
-def test_check_passes_each_hook_the_files_of_its_identify_types(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+def test_check_without_paths_gives_each_hook_the_files_of_its_identify_types(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A symlinked module is not passed to check-init-files (types: [file]),
-    # as pre-commit would not pass it either.
-    write_tree(repo, {"pkg/__init__.py": "", "elsewhere/m.py": "X = 1\n", "pkg/real/m.py": ""})
-    (repo / "pkg" / "linked").mkdir()
-    (repo / "pkg" / "linked" / "m.py").symlink_to(repo / "elsewhere" / "m.py")
+    from lucid_hooks import runner
+
+    write_tree(repo, {"pkg/__init__.py": "", "real/m.py": "X = 1\n", "pkg/s.pyi": ""})
+    write_tree(repo, {"Dockerfile": "FROM scratch\n", "notes.txt": "", "data.bin": b"\0"})
+    (repo / "pkg" / "linked.py").symlink_to(repo / "real" / "m.py")
     init_repo(repo)
+    given: dict[str, list[str]] = {}
+    real_run = runner.Invocation.run
 
-    _, out, _ = run(capsys, "check", "pkg/linked/m.py", "pkg/real/m.py")
+    def record(self, hook, files, folders, options, *, fix):  # type: ignore[no-untyped-def]
+        given[hook.id] = sorted(files)
+        return real_run(self, hook, files, folders, options, fix=fix)
 
-    assert [line.split(":")[0] for line in lh1_lines(out)] == ["pkg/real/__init__.py"]
+    monkeypatch.setattr(runner.Invocation, "run", record)
+
+    run(capsys, "check")
+
+    # As pre-commit's types: [file] drops the symlink; .pyi is of types_or.
+    assert given["check-init-files"] == ["pkg/__init__.py", "pkg/s.pyi", "real/m.py"]
+    assert given["check-duplicate-modules"] == ["Dockerfile", "pkg/__init__.py", "real/m.py"]
+    assert given["check-cache-artifacts"] == sorted(
+        ["Dockerfile", "data.bin", "notes.txt", "pkg/__init__.py", "pkg/linked.py"]
+        + ["pkg/s.pyi", "real/m.py"]
+    )
+
+
+def test_check_reads_dash_names_as_paths(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, {"-d/__init__.py": "", "pkg/__init__.py": "", "pkg/-x/m.py": "X = 1\n"})
+
+    status, out, err = run(capsys, "check", "pkg", "-d")
+
+    assert (status, err) == (1, [])
+    assert "pkg/-x/__init__.py:1:1: LH104" in out[0]

@@ -8,44 +8,7 @@ from pathlib import Path
 import pytest
 
 from lucid_hooks.paths import display_path, normalize_paths
-from tests.conftest import write_tree
-
-UNDECODABLE = os.fsdecode(b"\xff.py")
-
-ODD_NAMES = [
-    "with space.py",
-    "new\nline.py",
-    "[brackets].py",
-    "$dollar.py",
-    "a=b.py",
-    "ünïcödé.py",
-    "..dots.py",
-    "-dash.py",
-    "semi;colon.py",
-]
-
-
-@pytest.fixture(autouse=True)
-def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The code under test calls git with the environment as it is: a test run
-    from inside a git hook must not leak that hook's index or repository."""
-    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def make_file(folder: Path, name: str) -> Path:
-    """Create ``folder/name``; skip when the file system refuses the name."""
-    path = folder / name
-    try:
-        path.write_bytes(b"")
-    except (OSError, UnicodeEncodeError):
-        pytest.skip(f"the file system refuses the name {name!r}")
-    return path
-
-
-def has_git_above(path: Path) -> bool:
-    return any((parent / ".git").exists() for parent in (path, *path.parents))
-
+from tests.conftest import ODD_NAMES, UNDECODABLE, make_file, write_tree
 
 # --- normalize_paths -------------------------------------------------------------
 

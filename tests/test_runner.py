@@ -16,14 +16,6 @@ from tests.conftest import git, init_repo, write_tree
 WALLET = {"wallet/__init__.py": "", "wallet/walletd/keys.py": "KEY = 1\n"}
 
 
-@pytest.fixture(autouse=True)
-def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The runner calls git with the environment as it is: a test run from
-    inside a git hook must not leak that hook's index or repository."""
-    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def run(capsys: pytest.CaptureFixture[str], main, *args: str) -> tuple[int, list[str], str]:  # type: ignore[no-untyped-def]
     status = main(list(args))
     captured = capsys.readouterr()

@@ -8,45 +8,8 @@ from pathlib import Path
 import pytest
 
 from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
-from lucid_hooks.snapshot import walk_files
-from tests.conftest import write_tree
-
-UNDECODABLE = os.fsdecode(b"\xff.py")
-
-ODD_NAMES = [
-    "with space.py",
-    "new\nline.py",
-    "[brackets].py",
-    "$dollar.py",
-    "a=b.py",
-    "ünïcödé.py",
-    "..dots.py",
-    "-dash.py",
-    "semi;colon.py",
-]
-
-
-@pytest.fixture(autouse=True)
-def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The code under test calls git with the environment as it is: a test run
-    from inside a git hook must not leak that hook's index or repository."""
-    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def make_file(folder: Path, name: str) -> Path:
-    """Create ``folder/name``; skip when the file system refuses the name."""
-    path = folder / name
-    try:
-        path.write_bytes(b"")
-    except (OSError, UnicodeEncodeError):
-        pytest.skip(f"the file system refuses the name {name!r}")
-    return path
-
-
-def has_git_above(path: Path) -> bool:
-    return any((parent / ".git").exists() for parent in (path, *path.parents))
-
+from lucid_hooks.snapshot import Snapshot, walk_files
+from tests.conftest import ODD_NAMES, init_repo, make_file, write_tree
 
 # --- walk_files ------------------------------------------------------------------
 
@@ -113,3 +76,70 @@ def test_walk_files_odd_names(tmp_path: Path) -> None:
     files = list(walk_files(str(tmp_path), "", GlobSet([])))
 
     assert files == sorted("odd [dir]/" + name for name in ODD_NAMES)
+
+
+# --- identify's tags, as pre-commit computes them ------------------------------
+
+
+def test_tags_of_files_links_and_folders(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "", "Dockerfile": "", "notes": "text\n"})
+    os.symlink("a.py", tmp_path / "link.py")
+    snapshot = Snapshot(str(tmp_path), False)
+
+    assert {"file", "python", "text"} <= snapshot.tags("a.py")
+    assert "dockerfile" in snapshot.tags("Dockerfile")
+    assert {"file", "text"} <= snapshot.tags("notes")
+    assert snapshot.tags("link.py") == {"symlink"}
+    assert snapshot.tags("gone.py") == frozenset()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_fifo_is_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    os.mkfifo(tmp_path / "pipe.py")
+    snapshot = Snapshot(str(tmp_path), False)
+
+    # identify would block opening it to tell text from binary.
+    assert snapshot.tags("pipe") == {"file"}
+    assert "python" in snapshot.tags("pipe.py")
+    assert snapshot.read("pipe.py", 100) is None
+    assert snapshot.head("pipe.py", 100) == b""
+
+
+def test_a_file_identify_cannot_read_gets_the_tags_of_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from identify import identify
+
+    write_tree(tmp_path, {"locked.py": "", "locked": ""})
+
+    def refuse(path: str) -> set[str]:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(identify, "tags_from_path", refuse)
+    snapshot = Snapshot(str(tmp_path), False)
+
+    assert {"file", "python"} <= snapshot.tags("locked.py")
+    assert snapshot.tags("locked") == {"file"}
+
+
+def test_tracked_files_are_listed_once_and_absent_ones_left_out(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "", "gone.py": "", "build/x.py": ""})
+    init_repo(tmp_path)
+    (tmp_path / "gone.py").unlink()
+    snapshot = Snapshot(str(tmp_path), True)
+
+    assert snapshot.files(GlobSet(["build"])) == ["a.py"]
+    assert snapshot.files(GlobSet([])) == ["a.py", "build/x.py"]
+    assert snapshot.tracked() == ["a.py", "build/x.py", "gone.py"]
+
+
+def test_inside_link(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"real/sub/x.py": ""})
+    os.symlink("real", tmp_path / "linked")
+    snapshot = Snapshot(str(tmp_path), False)
+
+    assert snapshot.inside_link("linked")
+    assert snapshot.inside_link("linked/sub")
+    assert not snapshot.inside_link("real/sub")
+    assert not snapshot.inside_link("")
