@@ -232,9 +232,8 @@ class ArtifactFinding(Finding):
 def find_cache_artifacts(context: HookContext) -> list[Finding]:
     scanner = Scanner(configured_patterns(context))
     paths = dict.fromkeys(context.files)
-    index = context.snapshot.tracked()
     if context.folders:
-        paths.update(dict.fromkeys(files_below(context, index, scanner)))
+        paths.update(dict.fromkeys(files_below(context, context.snapshot.tracked(), scanner)))
     artifacts = []
     for path in paths:
         match = scanner.match(path)
@@ -249,6 +248,8 @@ def find_cache_artifacts(context: HookContext) -> list[Finding]:
         return []
     judged = False
     if context.is_git:
+        # Listed only now: a commit without artifacts costs no `git ls-files`.
+        index = context.snapshot.tracked()
         if index is not None:
             tracked = set(index)
             for artifact in artifacts:

@@ -1,135 +1,211 @@
-"""End to end: the hooks through real pre-commit, in real git repositories
-(the fixtures, shared by the session, are in conftest.py)."""
+"""End to end: the hooks through real pre-commit and real prek, in real git
+repositories. Every scenario runs under both runners, which must behave the
+same (the fixtures, shared by the session, are in conftest.py)."""
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
-from tests.conftest import PROJECT, demo_repo, git, pre_commit
+import pytest
+
+from tests.conftest import (
+    GIT_ENV,
+    PROJECT,
+    SCRIPTS,
+    Completed,
+    Runner,
+    finding_lines,
+    git,
+    hook_ids,
+    manifest,
+)
+
+WALLETD_LH101 = (
+    "wallet/walletd/__init__.py:1:1: LH101 package folder `wallet/walletd/` has modules"
+    " but no `__init__.py` (inside package `wallet/`)"
+)
 
 
-def test_manifest_is_valid(pre_commit_env: dict[str, str]) -> None:
-    result = pre_commit(pre_commit_env, PROJECT, "validate-manifest", ".pre-commit-hooks.yaml")
-    assert result.returncode == 0, result.stdout + result.stderr
+def output(result: Completed) -> str:
+    return result.stdout + result.stderr
 
 
-def test_try_repo_fixes_the_demo_then_passes(
-    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
-) -> None:
-    demo = demo_repo(tmp_path / "demo")
+def test_manifest_is_valid(runner: Runner) -> None:
+    result = runner(PROJECT, "validate-manifest", ".pre-commit-hooks.yaml")
+    assert result.returncode == 0, output(result)
+
+
+def test_run_fixes_the_demo_then_passes(tmp_path: Path, runner: Runner) -> None:
+    demo = runner.demo(tmp_path / "demo")
     assert not (demo / "wallet/walletd/__init__.py").exists()
 
-    first = pre_commit(
-        pre_commit_env, demo, "try-repo", str(hook_repo), "check-init-files", "--all-files"
-    )
+    first = runner(demo, "run", "check-init-files", "--all-files")
 
-    output = first.stdout + first.stderr
-    assert first.returncode == 1, output
-    assert (
-        "wallet/walletd/__init__.py:1:1: LH101 package folder `wallet/walletd/` has modules"
-        " but no `__init__.py` (inside package `wallet/`)"
-    ) in output
-    assert "Created wallet/walletd/__init__.py" in output
+    assert first.returncode == 1, output(first)
+    assert WALLETD_LH101 in output(first)
+    assert "Created wallet/walletd/__init__.py" in output(first)
     assert (demo / "wallet/walletd/__init__.py").read_bytes() == b""
 
-    second = pre_commit(
-        pre_commit_env, demo, "try-repo", str(hook_repo), "check-init-files", "--all-files"
-    )
-    assert second.returncode == 0, second.stdout + second.stderr
+    second = runner(demo, "run", "check-init-files", "--all-files")
+
+    assert second.returncode == 0, output(second)
     assert "Passed" in second.stdout
 
 
-def test_commit_that_deletes_an_init_file_is_stopped(
-    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
-) -> None:
-    demo = demo_repo(tmp_path / "demo")
+def test_commit_that_deletes_an_init_file_is_stopped(tmp_path: Path, runner: Runner) -> None:
+    demo = runner.demo(tmp_path / "demo")
     (demo / "wallet/walletd/__init__.py").write_text("")
     git(demo, "add", "wallet/walletd/__init__.py")
     git(demo, "commit", "-q", "--no-verify", "-m", "add the missing __init__.py")
     git(demo, "rm", "-q", "wallet/walletd/__init__.py")
 
     # No Python file is staged, only the deletion: the hook must still run.
-    result = pre_commit(pre_commit_env, demo, "try-repo", str(hook_repo), "check-init-files")
+    result = runner(demo, "run", "check-init-files")
 
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert "wallet/walletd/__init__.py:1:1: LH101" in output
+    assert result.returncode == 1, output(result)
+    assert "wallet/walletd/__init__.py:1:1: LH101" in output(result)
 
 
-def test_try_repo_duplicate_modules_on_the_demo(
-    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
-) -> None:
-    demo = demo_repo(tmp_path / "demo")
+def test_duplicate_modules_on_the_demo(tmp_path: Path, runner: Runner) -> None:
+    demo = runner.demo(tmp_path / "demo")
 
-    result = pre_commit(
-        pre_commit_env, demo, "try-repo", str(hook_repo), "check-duplicate-modules", "--all-files"
-    )
+    result = runner(demo, "run", "check-duplicate-modules", "--all-files")
 
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    lines = output.splitlines()
+    assert result.returncode == 1, output(result)
+    lines = output(result).splitlines()
     assert any(
         " LH401 " in line
         and "sessions/session_recorder.py" in line
         and "sessions/recorder/session_recorder.py" in line
         for line in lines
-    ), output
+    ), output(result)
     assert any(
         " LH404 " in line
         and "sessions/pipeline/Dockerfile" in line
         and "sessions/storage/Dockerfile" in line
         for line in lines
-    ), output
+    ), output(result)
     assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
-def test_try_repo_on_the_demo_fixes_then_reports_only_tracked_files(
-    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
+def test_cache_artifacts_fixed_then_only_tracked_files_reported(
+    tmp_path: Path, runner: Runner
 ) -> None:
-    demo = demo_repo(tmp_path / "demo")
+    demo = runner.demo(tmp_path / "demo")
     cached = "sessions/__pycache__"
     assert git(demo, "ls-files", cached)
     assert not (demo / ".gitignore").exists()
 
-    first = pre_commit(
-        pre_commit_env, demo, "try-repo", str(hook_repo), "check-cache-artifacts", "--all-files"
-    )
+    first = runner(demo, "run", "check-cache-artifacts", "--all-files")
 
-    output = first.stdout + first.stderr
-    assert first.returncode == 1, output
-    assert f"{cached}/session_recorder.cpython-311.pyc:1:1: LH301" in output
-    assert "Added `__pycache__/` to .gitignore" in output
+    assert first.returncode == 1, output(first)
+    assert f"{cached}/session_recorder.cpython-311.pyc:1:1: LH301" in output(first)
+    assert "Added `__pycache__/` to .gitignore" in output(first)
     assert (demo / ".gitignore").read_text().splitlines() == ["__pycache__/"]
     after_fix = (demo / ".gitignore").read_bytes()
 
-    second = pre_commit(
-        pre_commit_env, demo, "try-repo", str(hook_repo), "check-cache-artifacts", "--all-files"
-    )
+    second = runner(demo, "run", "check-cache-artifacts", "--all-files")
 
-    output = second.stdout + second.stderr
-    assert second.returncode == 1, output
-    assert "LH302" not in output
-    assert f"{cached}/session_recorder.cpython-311.pyc:1:1: LH301" in output
-    assert f"run at the repository root: git rm -r --cached -- {cached}" in output
+    assert second.returncode == 1, output(second)
+    assert "LH302" not in output(second)
+    assert f"{cached}/session_recorder.cpython-311.pyc:1:1: LH301" in output(second)
+    assert f"run at the repository root: git rm -r --cached -- {cached}" in output(second)
     assert (demo / ".gitignore").read_bytes() == after_fix
 
 
-def test_commit_of_the_kept_copy_names_the_leftover(
-    tmp_path: Path, pre_commit_env: dict[str, str], hook_repo: Path
-) -> None:
-    """Through real pre-commit, without --all-files: only the staged file is
-    passed, and its untouched twin is still found (tests/test_e2e.py runs
-    the hook over every file of the demo)."""
-    demo = demo_repo(tmp_path / "demo")
+def test_commit_of_the_kept_copy_names_the_leftover(tmp_path: Path, runner: Runner) -> None:
+    """Without --all-files only the staged file is passed, and its untouched
+    twin is still found (test_duplicate_modules_on_the_demo passes every file
+    of the demo)."""
+    demo = runner.demo(tmp_path / "demo")
     kept = demo / "sessions/recorder/session_recorder.py"
     kept.write_text(kept.read_text() + "# touched\n")
     git(demo, "add", "sessions/recorder/session_recorder.py")
 
-    staged = pre_commit(
-        pre_commit_env, demo, "try-repo", str(hook_repo), "check-duplicate-modules"
+    staged = runner(demo, "run", "check-duplicate-modules")
+
+    assert staged.returncode == 1, output(staged)
+    assert "sessions/session_recorder.py:1:1: LH401 same code as" in output(staged)
+    assert "LH404" not in output(staged)
+
+
+@functools.cache
+def no_fix_args() -> Mapping[str, Sequence[str]]:
+    """`--no-fix` for each hook that fixes by default (its --help offers it),
+    so that the hooks, like `lucid-hooks check`, only report."""
+    args = {}
+    for hook in manifest():
+        entry = shutil.which(str(hook["entry"]), path=str(SCRIPTS))
+        assert entry is not None, f"{hook['entry']} is not installed in {SCRIPTS}"
+        usage = subprocess.run((entry, "--help"), capture_output=True, text=True, check=True)
+        if "--no-fix" in usage.stdout:
+            args[str(hook["id"])] = ("--no-fix",)
+    return args
+
+
+def as_printed(finding: Mapping[str, object]) -> str:
+    """A finding of `--format json` as the text format prints it."""
+    return (
+        f"{finding['path']}:{finding['line']}:{finding['column']}:"
+        f" {finding['code']} {finding['message']}"
     )
 
-    output = staged.stdout + staged.stderr
-    assert staged.returncode == 1, output
-    assert "sessions/session_recorder.py:1:1: LH401 same code as" in output
-    assert "LH404" not in output
+
+@pytest.mark.parametrize("hook_id", hook_ids())
+def test_each_hook_reports_what_lucid_hooks_check_reports(
+    tmp_path: Path, runner: Runner, hook_id: str
+) -> None:
+    """`lucid-hooks check` on the demo finds, per hook, exactly what that hook
+    finds through the runner with --all-files (so both runners find the same)."""
+    demo = runner.demo(tmp_path / "demo", no_fix_args())
+
+    hook = runner(demo, "run", hook_id, "--all-files")
+
+    through_runner = finding_lines(output(hook))
+    assert hook.returncode == 1, output(hook)
+    assert through_runner, f"{hook_id} found nothing in the demo:\n{output(hook)}"
+    # Reporting only: lucid-hooks check below sees the very tree the hook saw.
+    assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
+
+    # This checkout's code, which the hook repository is a snapshot of.
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(PROJECT)}
+    env.pop("GIT_INDEX_FILE", None)
+    check = subprocess.run(
+        (sys.executable, "-m", "lucid_hooks", "check", "--format", "json"),
+        cwd=demo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert check.returncode == 1, output(check)
+    findings = json.loads(check.stdout)["findings"]
+    assert through_runner <= {as_printed(finding) for finding in findings}
+    assert all("hook" in finding for finding in findings), (
+        "lucid-hooks check --format json names no `hook` for its findings"
+    )
+    from_check = {as_printed(finding) for finding in findings if finding["hook"] == hook_id}
+    assert through_runner == from_check
+
+
+# Last, so that its try-repo (conftest.try_repo, started with the session)
+# has finished while the other scenarios ran.
+def test_try_repo_fixes_the_demo(
+    runner: Runner, first_tries: Mapping[str, tuple[Path, Future[Completed]]]
+) -> None:
+    demo, started = first_tries[runner.name]
+    result = started.result()
+
+    assert result.returncode == 1, output(result)
+    assert WALLETD_LH101 in output(result)
+    assert "Created wallet/walletd/__init__.py" in output(result)
+    assert (demo / "wallet/walletd/__init__.py").read_bytes() == b""

@@ -243,46 +243,44 @@ def project_with_new_hook(tmp_path: Path) -> Path:
 
 def test_adding_a_hook_needs_only_three_places(project_with_new_hook: Path) -> None:
     project = project_with_new_hook
+    repo = project / "repo"
+    repo.mkdir()
+    (repo / "TODO").write_text("later\n")
+    # One interpreter runs the copy's `lucid-hooks` several times, as a user would.
     script = textwrap.dedent(
         f"""
-        import sys
+        import contextlib, io, pathlib, sys
         sys.path.insert(0, {str(project)!r})
         sys.path.insert(1, {str(PROJECT / "tests")!r})
         from lucid_hooks import registry
         from lucid_hooks.cli import main
         from test_registry import manifest_problems
         assert "check-example" in registry.hook_ids(), registry.hook_ids()
-        problems = manifest_problems(__import__("pathlib").Path({str(project)!r}),
-                                     registry.all_hooks())
+        problems = manifest_problems(pathlib.Path({str(project)!r}), registry.all_hooks())
         assert problems == [], problems
-        sys.exit(main(sys.argv[1:]))
+
+        def run(*args, config):
+            pathlib.Path("pyproject.toml").write_text(config)
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = main(list(args))
+            return status, out.getvalue(), err.getvalue()
+
+        good = "[tool.lucid-hooks.check-example]\\nmax-todos = 0\\n"
+        status, out, err = run("rules", config=good)
+        assert status == 0 and "LH901  todo-file" in out, (out, err)
+        assert "max-todos = 0" in run("options", config=good)[1]
+        assert run("check", config=good)[:2] == (1, "TODO:1:1: LH901 a TODO file\\n")
+        bad = "[tool.lucid-hooks.check-example]\\nmax-todos = -1\\n"
+        status, _, err = run("check", config=bad)
+        assert status == 2 and "max-todos must be a whole number" in err, err
+        print("ok")
         """
-    )
-    repo = project / "repo"
-    repo.mkdir()
-    (repo / "TODO").write_text("later\n")
-    (repo / "pyproject.toml").write_text(
-        "[tool.lucid-hooks.check-example]\nmax-todos = 0\n[tool.lucid-hooks]\nignore = []\n"
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            (sys.executable, "-c", script, *args),
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+    completed = subprocess.run(
+        (sys.executable, "-c", script), cwd=repo, env=env, capture_output=True, text=True
+    )
 
-    rules = run("rules")
-    assert rules.returncode == 0, rules.stderr
-    assert "LH901  todo-file" in rules.stdout
-    assert "max-todos = 0" in run("options").stdout
-    checked = run("check")
-    assert (checked.returncode, checked.stdout) == (1, "TODO:1:1: LH901 a TODO file\n")
-    (repo / "pyproject.toml").write_text("[tool.lucid-hooks.check-example]\nmax-todos = -1\n")
-    broken = run("check")
-    assert broken.returncode == 2
-    assert "max-todos must be a whole number" in broken.stderr
+    assert (completed.returncode, completed.stdout) == (0, "ok\n"), completed.stderr
