@@ -277,7 +277,12 @@ def runner_env(**settings: str) -> dict[str, str]:
 def make_runner(name: str, home: Path, hook_repo: HookRepo) -> Runner | str:
     """The runner called ``name`` with its store in ``home``, or why it cannot run here."""
     if name == "pre-commit":
-        env = runner_env(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", **PIP_OFFLINE)
+        env = runner_env(
+            PRE_COMMIT_HOME=str(home),
+            PRE_COMMIT_COLOR="never",
+            LUCID_HOOKS_CACHE_DIR=str(home / "lucid-hooks-cache"),
+            **PIP_OFFLINE,
+        )
         return Runner(name, (sys.executable, "-m", "pre_commit"), env, hook_repo)
     prek = shutil.which("prek", path=str(SCRIPTS)) or shutil.which("prek")
     if prek is None:
@@ -287,6 +292,8 @@ def make_runner(name: str, home: Path, hook_repo: HookRepo) -> Runner | str:
     env = runner_env(
         PREK_HOME=str(home),
         PREK_COLOR="never",
+        # The hooks' own cache stays with the session, out of the user's.
+        LUCID_HOOKS_CACHE_DIR=str(home / "lucid-hooks-cache"),
         # uv takes a Python it manages before any other: with none to find,
         # it takes this interpreter, first on PATH.
         UV_PYTHON_INSTALL_DIR=str(home / "no-managed-python"),
