@@ -92,6 +92,16 @@ def _glob_checker(check: Callable[[str], str | None]) -> Callable[[str, object],
     return check_globs
 
 
+def _check_texts(where: str, value: object) -> None:
+    if not all(_string_list(where, value, "strings")):
+        raise OptionError(f"{where}: an empty string matches everything")
+
+
+def _text_word(text: str) -> object:
+    _check_texts(repr(text), [text])
+    return text
+
+
 def _check_codes(where: str, value: object) -> None:
     from lucid_hooks.registry import known_code_prefix
 
@@ -143,5 +153,6 @@ GLOBS = Kind("globs", _glob_checker(check_glob), _glob_word(check_glob), "GLOB",
 IGNORE_GLOBS = Kind(
     "ignore-globs", _glob_checker(check_ignore_glob), _glob_word(check_ignore_glob), "GLOB", True
 )
+TEXTS = Kind("strings", _check_texts, _text_word, "TEXT", repeatable=True)
 CODES = Kind("codes", _check_codes, None, "CODE", repeatable=True)
 PER_FILE_IGNORES = Kind("per-file-ignores", _check_per_file_ignores, None, "")

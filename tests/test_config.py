@@ -442,4 +442,4 @@ def test_a_hook_tables_options_are_checked_by_that_hooks_declaration(tmp_path: P
     )
 
     assert "unknown key 'package-roots' in [tool.lucid-hooks.check-duplicate-modules]" in message
-    assert "known: min-lines, similarity" in message
+    assert "known: generated-markers, min-lines, similarity" in message
