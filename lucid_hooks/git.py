@@ -36,9 +36,11 @@ def find_root(start: str) -> Root:
         current = parent
 
 
-def run_git(root: str, args: Sequence[str], stdin: bytes | None = None) -> bytes | None:
-    """The output of a git command, None when git is missing or fails
-    (check-ignore's 1, "nothing matched", counts as success)."""
+def run_git(
+    root: str, args: Sequence[str], stdin: bytes | None = None, success: Sequence[int] = (0,)
+) -> bytes | None:
+    """The output of a git command, None when git is missing or exits with
+    a status not in ``success``."""
     try:
         completed = subprocess.run(
             ("git", *args),
@@ -51,7 +53,6 @@ def run_git(root: str, args: Sequence[str], stdin: bytes | None = None) -> bytes
         )
     except OSError:
         return None
-    success = (0, 1) if args and args[0] == "check-ignore" else (0,)
     return completed.stdout if completed.returncode in success else None
 
 
@@ -119,6 +120,7 @@ def ignore_rules(root: str, paths: Iterable[str]) -> dict[str, IgnoreRule] | Non
         root,
         ("check-ignore", "--no-index", "--verbose", "--non-matching", "-z", "--stdin"),
         stdin=payload,
+        success=(0, 1),  # 1: no path matched a rule
     )
     if output is None:
         return None

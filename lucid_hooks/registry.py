@@ -20,6 +20,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks.options import declared
 from lucid_hooks.rules import CORE_RULES, Rule
 
 if TYPE_CHECKING:
@@ -66,8 +67,6 @@ class Hook(NamedTuple):
     default_excludes: bool = True
 
     def option(self, key: str) -> Option | None:
-        from lucid_hooks.options import declared
-
         return declared(self.options, key)
 
 

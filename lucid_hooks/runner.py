@@ -70,7 +70,7 @@ class HookContext:
         return float(value) if isinstance(value, (int, float)) else 0.0
 
     def absolute(self, path: str) -> str:
-        return os.path.join(self.root, path) if path else self.root
+        return self.snapshot.absolute(path)
 
 
 # --- the command line ----------------------------------------------------------
@@ -138,8 +138,8 @@ def add_format_argument(parser: argparse.ArgumentParser) -> None:
 
 def value_flags(hook: Hook) -> frozenset[str]:
     """The hook's flags that take a value (the next word is theirs)."""
-    flags = {option.flag for option in hook.options if option.flag and option.kind.word}
-    return frozenset({"--format", *(flag for flag in flags if flag)})
+    flags = [option.flag for option in hook.options if option.flag and option.kind.word]
+    return frozenset(("--format", *flags))
 
 
 def add_cache_argument(parser: argparse.ArgumentParser) -> None:
@@ -223,10 +223,6 @@ class Invocation:
         for path in paths.outside:
             message = f"{display_path(path)}: outside the repository {self.snapshot.root}"
             self.status = usage_error(self.prog, message)
-
-    @property
-    def root(self) -> str:
-        return self.snapshot.root
 
     @classmethod
     def start(cls, prog: str, targets: Sequence[str], *, cache: bool) -> Invocation | None:
