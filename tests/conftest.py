@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +40,42 @@ ODD_NAMES = [
     "-dash.py",
     "semi;colon.py",
 ]
+
+
+# The tests write and delete thousands of small trees; on a disk mounted with
+# `discard` that costs twice the tests themselves (sys time), on tmpfs nothing.
+MEMORY_FOLDER = Path("/dev/shm")
+MEMORY_NEEDED = 2 * 1024**3  # ten times what one run holds at its peak
+MEMORY_BASETEMP = pytest.StashKey[Path]()
+
+
+def memory_basetemp() -> Path | None:
+    """A fresh folder on the machine's memory file system, if it has room."""
+    try:
+        usage = shutil.disk_usage(MEMORY_FOLDER)
+    except OSError:
+        return None
+    if usage.free < MEMORY_NEEDED or not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return None
+    return Path(tempfile.mkdtemp(prefix="lucid-hooks-tests-", dir=MEMORY_FOLDER))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.option.basetemp is None and not is_xdist_worker(config):
+        folder = memory_basetemp()
+        if folder is not None:
+            config.option.basetemp = str(folder)
+            config.stash[MEMORY_BASETEMP] = folder
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    folder = session.config.stash.get(MEMORY_BASETEMP, None)
+    if folder is None:
+        return
+    if exitstatus == 0:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"\nthe test trees are kept in {folder} (memory: remove it when done)")
 
 
 @pytest.fixture(autouse=True)
@@ -340,7 +377,7 @@ def runners(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, Runner | s
     if not any(WHEELHOUSE.glob("*.whl")):
         return dict.fromkeys(
             RUNNERS,
-            f"no wheelhouse at {WHEELHOUSE}: run `pip wheel -w .wheelhouse . setuptools wheel"
+            f"no wheelhouse at {WHEELHOUSE}: run `pip wheel -w .wheelhouse . flit_core"
             " tomli` once (README, Tests) so the end-to-end tests install offline",
         )
     hook_repo = snapshot_of_project(tmp_path_factory.mktemp("hook-repo"))
@@ -406,9 +443,23 @@ def first_tries(
 def end_to_end_head_start(request: pytest.FixtureRequest) -> None:
     """Starts the installs and try-repos with the session, when an
     end-to-end test is selected, so that they run on the second core while
-    the unit tests run on the first."""
-    if runners_of(request.session):
+    the unit tests run on the first. Under xdist every worker sees every
+    test: there the worker given the end-to-end tests (first in its queue,
+    see pytest_collection_modifyitems) starts them with its first one."""
+    if not is_xdist_worker(request.config) and runners_of(request.session):
         request.getfixturevalue("first_tries")
+
+
+def is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist (`--dist loadfile`: a file's tests run in one worker) the
+    end-to-end tests come first: their worker builds the stores while the
+    others run unit tests."""
+    if is_xdist_worker(config):
+        items.sort(key=lambda item: "runner" not in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session", params=RUNNERS)
@@ -416,6 +467,7 @@ def runner(
     request: pytest.FixtureRequest,
     runners: Mapping[str, Runner | str],
     installs: Mapping[str, Future[Completed]],
+    first_tries: Mapping[str, tuple[Path, Future[Completed]]],
 ) -> Runner:
     """Each scenario under each runner, once its store holds the hook
     environment (a failed install fails here, as itself)."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -820,18 +821,21 @@ def mixed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_batches(root: Path, batches: list[list[str]]) -> set[str]:
-    """Every batch in its own process, as pre-commit runs them."""
+    """Every batch a fresh invocation, one after another, as pre-commit runs
+    them (the hook keeps no state between calls but its disk cache; the
+    end-to-end tests run batches in processes of their own)."""
     lines: set[str] = set()
-    for batch in batches:
-        completed = subprocess.run(
-            (sys.executable, "-m", "lucid_hooks.check_duplicate_modules", *batch),
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert completed.returncode in (0, 1), completed.stderr
-        lines.update(completed.stdout.splitlines())
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        for batch in batches:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                code = main(batch)
+            assert code in (0, 1)
+            lines.update(out.getvalue().splitlines())
+    finally:
+        os.chdir(cwd)
     return lines
 
 
