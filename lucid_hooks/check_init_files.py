@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 from lucid_hooks.findings import Finding, unreadable_file
 from lucid_hooks.globs import GlobSet
 from lucid_hooks.options import BOOL, GLOBS, Option
-from lucid_hooks.packages import INIT, SOURCE_SUFFIXES, is_identifier, module_file_beside
+from lucid_hooks.packages import (
+    INIT,
+    SOURCE_SUFFIXES,
+    is_identifier,
+    is_regular_package,
+    module_file_beside,
+)
 from lucid_hooks.paths import ancestors, join, parent_folder
 from lucid_hooks.pysource import SCRIPT_SCAN_LIMIT, is_script_source
 from lucid_hooks.registry import FileSelection, Hook
@@ -121,20 +127,33 @@ INVALID_PACKAGE_NAME = Rule(
     code="LH104",
     name="invalid-package-folder-name",
     hook=HOOK_ID,
-    summary="A folder of modules inside a package has a name that cannot be imported",
+    summary="A folder meant as a package has a name that cannot be imported",
     explanation="""
-        A folder inside a package holds modules, but its name is not a Python
-        identifier (`my-tools`, `2024_data`) or is a keyword (`class`),
-        so no `import` statement can ever name it and mypy refuses it as a
-        package. An `__init__.py` would not help, so none is created.
-        Rename the folder to an identifier, or, if it holds data or
-        standalone files rather than modules, exclude it.
+        A folder whose name is not a Python identifier (`my-tools`,
+        `02_network_security`) or is a keyword (`class`) is never a regular
+        package: no `import` statement can name it, mypy refuses it, and
+        pytest stops at it when it works out a test's package. It is reported
+        where it is meant as one: when it holds an `__init__.py`, and when it
+        holds modules, or leads to them, inside a package or under a
+        `package-roots` glob. Nothing below it is inside a package: no LH101
+        or LH102 there, and the fix never creates an `__init__.py` in or below
+        it. Rename the folder to an identifier, and change every path that
+        names it with it: scripts, CI files, Dockerfiles, compose files. Or
+        delete its `__init__.py` (standalone scripts need none), or exclude a
+        folder of data. The import system itself checks no names:
+        `python -m 02_x.app` does find such a folder; if that is how it is
+        run, put `# lucid: ignore[LH104]` in its `__init__.py`.
     """,
     bad="""
+02_network_security/__init__.py         # no import can name this package
+02_network_security/firewall/rules.py
 pkg/__init__.py
-pkg/my-tools/helpers.py
+pkg/my-tools/helpers.py                 # nor this subpackage
 """,
     good="""
+network_security/__init__.py            # renamed, and the paths to it too
+network_security/firewall/__init__.py
+network_security/firewall/rules.py
 pkg/__init__.py
 pkg/my_tools/__init__.py
 pkg/my_tools/helpers.py
@@ -168,6 +187,16 @@ class State(enum.Enum):
     NOT_PACKAGE = "not a package"
     REGULAR_PACKAGE = "regular package"
     PENDING_PACKAGE = "lacks __init__.py, which the fix creates"
+    # A folder meant as a package whose name no import can spell, and every
+    # folder below it: no dotted name reaches them, so none is a package.
+    UNREACHABLE = "no import can reach it"
+
+
+# The states whose subfolders are inside a package.
+PACKAGE_STATES = frozenset({State.REGULAR_PACKAGE, State.PENDING_PACKAGE})
+
+# How every LH104 message ends: renaming a folder breaks whatever names it.
+RENAME_ADVICE = "rename it (and the paths to it in scripts, CI files, Dockerfiles)"
 
 
 class PackageTree:
@@ -222,45 +251,75 @@ class PackageTree:
             return State.NOT_PACKAGE
         if not os.path.isdir(self.snapshot.absolute(folder)) or self.snapshot.inside_link(folder):
             return State.NOT_PACKAGE
-        if self._has_init(folder):
-            return State.REGULAR_PACKAGE
         parent = parent_folder(folder)
         parent_state = self.state(parent)
-        if parent_state is State.NOT_PACKAGE and not self.package_roots.matches(folder):
+        if parent_state is State.UNREACHABLE:
+            return State.UNREACHABLE
+        name = folder.rpartition("/")[2]
+        has_init = self._has_init(folder)
+        if is_regular_package(name, has_init=has_init):
+            return State.REGULAR_PACKAGE
+        if has_init:
+            self.findings.append(self._unimportable_package(folder))
+            return State.UNREACHABLE
+        inside = parent_state in PACKAGE_STATES
+        if not inside and not self.package_roots.matches(folder):
+            # Outside any package a folder is a plain one, whatever its name
+            # (`my-service/` holding top-level packages): only what is below
+            # it can be a package.
             return State.NOT_PACKAGE
+        if not is_identifier(name):
+            return self._unimportable_folder(folder, inside)
         has_module = self._holds_module(folder)
         if has_module is None:  # unreadable files: draw no conclusion
             return State.NOT_PACKAGE
         nested = None if has_module else self._nested_package(folder)
         if not has_module and nested is None:
             return State.NOT_PACKAGE
-        inside = parent_state is not State.NOT_PACKAGE
         where = f"inside package `{parent}/`" if inside else "under a package root"
-        finding = self._blocker(folder, where) or self._missing(folder, where, nested, inside)
+        finding = self._shadowing(folder) or self._missing(folder, where, nested, inside)
         self.findings.append(finding)
         return State.PENDING_PACKAGE if finding.fix else State.NOT_PACKAGE
 
-    def _blocker(self, folder: str, where: str) -> Finding | None:
-        """LH104 or LH103: the folder needs `__init__.py` but cannot have one."""
-        parent, _, name = folder.rpartition("/")
-        init_path = join(folder, INIT)
-        if not is_identifier(name):
-            return Finding(
-                init_path,
-                INVALID_PACKAGE_NAME.code,
-                f"`{folder}/` holds modules {where}, but `{name}` is not a valid"
-                " package name: rename it to an identifier or exclude it",
+    def _unimportable_package(self, folder: str) -> Finding:
+        """LH104 for a folder that holds `__init__.py` under a name no import can spell."""
+        return Finding(
+            join(folder, INIT),
+            INVALID_PACKAGE_NAME.code,
+            f"package `{folder.rpartition('/')[2]}/` can never be imported: {RENAME_ADVICE}"
+            " or delete this `__init__.py`",
+        )
+
+    def _unimportable_folder(self, folder: str, inside: bool) -> State:
+        """LH104 for a folder in a package's place, without `__init__.py`, under
+        a name no import can spell, when it holds modules or leads to them."""
+        has_module = self._holds_module(folder)
+        if has_module or (has_module is False and self._nested_package(folder) is not None):
+            name = folder.rpartition("/")[2]
+            what = f"subpackage `{name}/`" if inside else f"`{name}/` under a package root"
+            self.findings.append(
+                Finding(
+                    join(folder, INIT),
+                    INVALID_PACKAGE_NAME.code,
+                    f"{what} can never be imported: {RENAME_ADVICE} or exclude it",
+                )
             )
+        # Whatever it holds, every import of what is below it would go through it.
+        return State.UNREACHABLE
+
+    def _shadowing(self, folder: str) -> Finding | None:
+        """LH103: the folder needs `__init__.py`, but one would shadow a module.
+        Names, not paths, after the finding's own path: the line stays short."""
+        parent, _, name = folder.rpartition("/")
         files = [entry for entry, is_dir in self._listing(parent).items() if not is_dir]
         sibling = module_file_beside(files, name)
         if sibling is None:
             return None
-        sibling = join(parent, sibling)
         return Finding(
-            init_path,
+            join(folder, INIT),
             INIT_WOULD_SHADOW_MODULE.code,
-            f"`{folder}/` needs an `__init__.py`, but it would shadow the module"
-            f" `{sibling}`: rename one of them, or move `{sibling}` into `{init_path}`",
+            f"`{name}/` needs an `__init__.py`, which would shadow `{sibling}`: rename one of"
+            " them, or move the module's code into the `__init__.py`",
         )
 
     def _missing(self, folder: str, where: str, nested: str | None, inside: bool) -> Finding:
@@ -270,18 +329,20 @@ class PackageTree:
         if nested is None:
             rule = MISSING_INIT
             message = f"package folder `{folder}/` has modules but no `__init__.py` ({where})"
-        elif inside:
-            rule = MISSING_INTERMEDIATE_INIT
-            message = (
-                f"folder `{folder}/` lies between package `{parent}/` and `{nested}/`"
-                " but has no `__init__.py`"
-            )
         else:
             rule = MISSING_INTERMEDIATE_INIT
-            message = (
-                f"folder `{folder}/` is under a package root and leads to `{nested}/`"
-                " but has no `__init__.py`"
-            )
+            # The nested folder from `folder`: its full path repeats the folder's.
+            below = nested[len(folder) + 1 :]
+            if inside:
+                message = (
+                    f"folder `{folder}/` lies between package `{parent}/` and `{below}/`"
+                    " below it but has no `__init__.py`"
+                )
+            else:
+                message = (
+                    f"folder `{folder}/` is under a package root and leads to `{below}/`"
+                    " below it but has no `__init__.py`"
+                )
         return Finding(init_path, rule.code, message, fix=self._creator(init_path))
 
     def _creator(self, path: str) -> Callable[[], str | None]:

@@ -7,6 +7,12 @@ folder ``name/`` holding ``__init__.py``), then a module (an extension
 ``name.*.so``, then ``name.py``), and only then a namespace package (a folder
 ``name/`` without ``__init__.py``). So adding ``__init__.py`` to a folder
 that sits beside a module of the same name changes what the import finds.
+
+A regular package here is one an import statement can name: a folder called
+``02_network_security`` is none, even holding ``__init__.py``, and nothing
+below it has a dotted name through it. The import system itself checks no
+names, though: ``importlib.import_module("02_x.sub")`` and ``python -m
+02_x.sub`` do find such a folder, and relative imports work inside it.
 """
 
 from __future__ import annotations
@@ -26,6 +32,12 @@ EXTENSION_SUFFIXES = (".so", ".pyd")
 def is_identifier(name: str) -> bool:
     """Whether ``name`` can be a Python package or module name."""
     return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def is_regular_package(name: str, *, has_init: bool) -> bool:
+    """Whether a folder called ``name`` that does (or does not) hold
+    ``__init__.py`` is a regular package an import statement can name."""
+    return has_init and is_identifier(name)
 
 
 def is_init(path: str) -> bool:

@@ -5,7 +5,8 @@ normalised forms that copies of the same code share."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from itertools import chain
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,30 +35,125 @@ def is_script_source(data: bytes) -> bool:
     return opening is not None and _PEP723_CLOSE.search(data, opening.end()) is not None
 
 
-def skeleton(data: bytes) -> bytes:
-    """The bytes without blanks (line breaks kept), line continuations, or
-    anything from ``#`` to the end of its line.
+# A string literal or a comment, found where tokenize finds them (a `#` in a
+# string is text, and so is a quote in a comment). Unrolled, and without the
+# prefix letters, which would stop the search at every `r`, `b`, `u` and `f`.
+_STRING = (
+    rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+    rb"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    rb'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    rb"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+)
+_LEXEME = re.compile(rb"(#[^\n]*|" + _STRING + rb")", re.DOTALL)
+_PREFIX_LETTERS = frozenset(b"rRbBuUfFtT")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# The last byte of the code before a string that may be a docstring or have a prefix.
+_LOOK_AFTER = frozenset({b"", b"\n", b" ", b"\t", *(bytes((letter,)) for letter in b"rRbBuUfFtT")})
 
-    Files with the same tokens have the same skeleton, except in the rare
-    case of a ``#`` inside a string followed by differently wrapped lines.
+
+class Skeleton(NamedTuple):
+    """A module's bytes without blanks (line breaks kept), line
+    continuations and comments, in two forms.
+
+    ``code`` holds no string literal at all: modules with the same tokens
+    apart from docstrings have the same ``code`` once its line breaks are
+    dropped, however they are wrapped, so it is a key that misses no copy.
+    ``lines`` keeps every string but the docstrings (a string alone on its
+    lines, first in the file or after a line that ends with ``:``): the
+    lines near duplicates are measured by.
     """
+
+    code: bytes
+    lines: bytes
+
+
+def skeleton(data: bytes) -> Skeleton:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
-    text = data.translate(None, _BLANKS)
-    if b"#" in text:
-        text = _COMMENT.sub(b"", text)
-    return text.replace(b"\\\n", b"")
+    # Code, then the comment or string after it, in turn.
+    pieces = _LEXEME.split(data)
+    code = pieces[::2]
+    kept = [b"" if lexeme[:1] == b"#" else lexeme for lexeme in pieces[1::2]]
+    lines_code = list(code)
+    # Only a string after a prefix letter or at the start of a line needs a look.
+    for place in [
+        place
+        for place, (text, lexeme) in enumerate(zip(code, kept))
+        if lexeme and text[-1:] in _LOOK_AFTER
+    ]:
+        text = code[place]
+        prefix = _prefix_size(text) if text and text[-1] in _PREFIX_LETTERS else 0
+        if prefix:
+            code[place] = text[:-prefix]
+        if _is_docstring(pieces, 2 * place + 1, prefix):
+            kept[place] = b""
+            lines_code[place] = code[place]
+    kept.append(b"")
+    lines = b"".join(chain.from_iterable(zip(lines_code, kept)))
+    return Skeleton(_squeeze(b"".join(code)), _squeeze(lines))
 
 
-def token_analysis(data: bytes, *, is_init: bool) -> tuple[tuple[str, str | bytes], bool]:
-    """The file's tokens without comments, blank lines and indentation
-    widths, and whether it has code that counts: a file of only docstrings,
-    ``pass`` and ``...`` does not, nor an ``__init__.py`` of only imports,
-    dunder assignments and ``try``/``except`` around them.
+def _squeeze(text: bytes) -> bytes:
+    return text.translate(None, _BLANKS).replace(b"\\\n", b"")
+
+
+def _prefix_size(text: bytes) -> int:
+    """How many letters of a string prefix (``r``, ``rb``, ``f``...) end ``text``."""
+    size = 1 if len(text) < 2 or text[-2] not in _PREFIX_LETTERS else 2
+    if len(text) > size and text[-size - 1] in _WORD_BYTES:
+        return 0  # the end of a name, not a prefix (or an odd one: `xr"..."`)
+    return size
+
+
+def _is_docstring(pieces: Sequence[bytes], index: int, prefix: int) -> bool:
+    """Whether the string ``pieces[index]`` is alone on its lines, and
+    first in the file or right after a line that ends with ``:``."""
+    before = pieces[index - 1]
+    before = before[: len(before) - prefix]
+    line_start = before.rfind(b"\n")
+    if (line_start < 0 and index > 1) or before[line_start + 1 :].strip(_BLANKS):
+        return False
+    after = pieces[index + 1]
+    end_of_line = after.find(b"\n")
+    if after[: None if end_of_line < 0 else end_of_line].strip(_BLANKS):
+        return False
+    previous = _code_before(pieces, index - 1, before)
+    return not previous or previous.endswith(b":")
+
+
+def _code_before(pieces: Sequence[bytes], position: int, text: bytes) -> bytes:
+    """The code up to the end of the last line with code before
+    ``pieces[position]`` (whose text is ``text``), past comments and blank
+    lines; a string if one ends that line."""
+    while True:
+        code = text.rstrip(_BLANKS + b"\n")
+        if code or position == 0:
+            return code
+        lexeme = pieces[position - 1]
+        if lexeme[:1] != b"#":
+            return lexeme
+        position -= 2
+        text = pieces[position]
+
+
+class TokenForm(NamedTuple):
+    """The tokens of a module without comments, blank lines and indentation
+    widths (``kind`` "tokens"), or for a file that does not tokenize its
+    lines without blanks and comment lines (``kind`` "lines")."""
+
+    kind: str
+    code: str | bytes  # without the statements that are only a string (docstrings)
+    full: str | bytes  # with them
+    counts: bool  # has code other than docstrings, imports and boilerplate
+
+
+def token_analysis(data: bytes) -> TokenForm:
+    """The module's forms, and whether it has code that counts: a file of
+    only docstrings, ``pass``, ``...``, imports, dunder assignments
+    (``__all__``) and ``try``/``except`` around them does not.
 
     A file that does not tokenize (Python 2, a syntax error, bad bytes, a
-    NUL byte) is compared by its lines instead, with comment lines, blank
-    lines and runs of blanks inside a line set aside, and always counts.
+    NUL byte) is compared by its lines instead, and always counts.
     """
     import io
     import tokenize
@@ -65,32 +161,46 @@ def token_analysis(data: bytes, *, is_init: bool) -> tuple[tuple[str, str | byte
     try:
         tokens = list(tokenize.tokenize(io.BytesIO(data).readline))
     except Exception:  # tokenize raises many kinds; each means "not Python 3 source"
-        return ("lines", _line_form(data)), True
+        lines = _line_form(data)
+        return TokenForm("lines", lines, lines, True)
     skipped = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
-    parts: list[str] = []
-    statements: list[list[TokenInfo]] = [[]]
+    code: list[str] = []
+    full: list[str] = []
+    statement: list[TokenInfo] = []
+    counts = False
     for token in tokens:
         kind = token.type
         if kind in skipped or (kind == tokenize.ERRORTOKEN and token.string.isspace()):
             # Up to 3.11 the blanks around a character tokenize cannot
             # place (a Python 2 backtick) come out as error tokens.
             continue
-        if kind == tokenize.NEWLINE:
-            parts.append("\n")
-            statements.append([])
-        elif kind == tokenize.INDENT:
-            parts.append("<indent>")
-        elif kind == tokenize.DEDENT:
-            parts.append("<dedent>")
+        if kind in (tokenize.INDENT, tokenize.DEDENT):
+            marker = "<indent>" if kind == tokenize.INDENT else "<dedent>"
+            code.append(marker)
+            full.append(marker)
+        elif kind != tokenize.NEWLINE:
+            statement.append(token)
         else:
-            parts.append(token.string)
-            statements[-1].append(token)
-    counts = any(
-        not _is_filler(statement) and not (is_init and _is_boilerplate(statement))
-        for statement in statements
-        if statement
-    )
-    return ("tokens", " ".join(parts)), counts
+            counts = _add_statement(statement, code, full) or counts
+            statement = []
+    if statement:  # a last statement with no NEWLINE token (3.9 at the end of some files)
+        counts = _add_statement(statement, code, full) or counts
+    return TokenForm("tokens", " ".join(code), " ".join(full), counts)
+
+
+def _add_statement(statement: Sequence[TokenInfo], code: list[str], full: list[str]) -> bool:
+    """Adds a statement's tokens to the forms (a string alone to ``full``
+    only); whether it is code that counts."""
+    from token import STRING
+
+    words = [token.string for token in statement]
+    full.extend(words)
+    full.append("\n")
+    if all(token.type == STRING for token in statement):
+        return False
+    code.extend(words)
+    code.append("\n")
+    return not (_is_filler(statement) or _is_boilerplate(statement))
 
 
 def _is_filler(statement: Sequence[TokenInfo]) -> bool:

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,12 +54,14 @@ RECORDER_REFORMATTED = (
 ).replace("\n", "\r\n")
 
 LEFTOVER_MESSAGE = (
-    "sessions/session_recorder.py:1:1: LH401 same code as `sessions/recorder/session_recorder.py`"
-    " once whitespace and comments are ignored; this copy looks like the leftover (the"
-    " subpackage `sessions/recorder/` is named for this module, so the code moved there and"
-    " the copy at the root of `sessions/` stayed behind): delete it and use"
-    " `sessions.recorder.session_recorder`"
+    "sessions/session_recorder.py:1:1: LH401 same code as `sessions/recorder/session_recorder.py`:"
+    " this copy is the leftover (the subpackage `sessions/recorder/` is named for it); delete it"
 )
+KEEPER_MESSAGE = (
+    "sessions/recorder/session_recorder.py:1:1: LH401 same code as `sessions/session_recorder.py`,"
+    " a leftover copy (the subpackage `sessions/recorder/` is named for it): delete it"
+)
+KEEP_ONE = "keep one copy and import it where the other is used"
 
 
 def module(seed: int, lines: int = 30) -> str:
@@ -139,9 +142,11 @@ def test_seed_duplicate_names_the_leftover(repo: Path, capsys: pytest.CaptureFix
     from_keeper = run(capsys, "sessions/recorder/session_recorder.py")
     from_both = run(capsys, *tracked(repo))
 
+    # Each passed copy gets its own line: so pre-commit's batches, each of
+    # its own files, print together what one run over both prints.
     assert from_leftover == (1, [LEFTOVER_MESSAGE])
-    assert from_keeper == from_leftover
-    assert from_both == from_leftover
+    assert from_keeper == (1, [KEEPER_MESSAGE])
+    assert from_both == (1, [KEEPER_MESSAGE, LEFTOVER_MESSAGE])
 
 
 def test_twin_is_found_among_tracked_files_not_passed(
@@ -155,10 +160,7 @@ def test_twin_is_found_among_tracked_files_not_passed(
 
     code, out = run(capsys, "a/util.py")
     assert code == 1
-    assert out == [
-        "b/tools.py:1:1: LH401 same code as `a/util.py` once whitespace and comments are"
-        " ignored: keep one copy and import it where the other is used"
-    ]
+    assert out == [f"a/util.py:1:1: LH401 same code as `b/tools.py`: {KEEP_ONE}"]
 
 
 def test_untracked_copy_is_not_a_twin_unless_passed(
@@ -182,21 +184,18 @@ def test_outside_git_every_file_on_disk_counts(
     code, out = run(capsys, "a/util.py")
 
     assert code == 1
-    assert [line.split(":")[0] for line in out] == ["b/util.py"]
+    assert out == [f"a/util.py:1:1: LH401 same code as `b/util.py`: {KEEP_ONE}"]
 
 
-def test_group_of_copies_pairs_each_with_the_keeper(
-    repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_group_of_copies_names_the_keeper(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_tree(repo, {"a.py": RECORDER, "b.py": RECORDER, "c.py": RECORDER})
     init_repo(repo)
 
-    code, out = run(capsys, "a.py")
-    assert code == 1
-    assert [line.split(": LH401 ")[0] for line in out] == ["b.py:1:1", "c.py:1:1"]
-    assert all("same code as `a.py`" in line for line in out)
-
-    assert run(capsys, "c.py")[1] == [out[1]]
+    assert run(capsys, "a.py") == (
+        1,
+        [f"a.py:1:1: LH401 same code as `b.py`: {KEEP_ONE} (1 more copy)"],
+    )
+    assert run(capsys, "c.py") == (1, [f"c.py:1:1: LH401 same code as `a.py`: {KEEP_ONE}"])
 
 
 def test_code_differences_are_not_duplicates(
@@ -283,7 +282,7 @@ def test_init_files_with_code_are_duplicates(
     code, out = run(capsys, "one/__init__.py")
     assert code == 1
     assert codes(out) == ["LH401"]
-    assert out[0].startswith("two/__init__.py:1:1: LH401 same code as `one/__init__.py`")
+    assert out[0].startswith("one/__init__.py:1:1: LH401 same code as `two/__init__.py`")
 
 
 PYTHON2 = 'print "hello"\nexec "x = 1"\nprint `x`, 0777\nraise E, "v"\n'
@@ -310,10 +309,9 @@ def test_python2_and_broken_files_compare_by_lines(
 
     assert code == 1
     assert [line.split(": ")[0] for line in out] == [
-        "broken/b.py:1:1",
-        "nul/b.py:1:1",
-        "old/b.py:1:1",
-        "old/c.py:1:1",
+        *("broken/a.py:1:1", "broken/b.py:1:1"),
+        *("nul/a.py:1:1", "nul/b.py:1:1"),
+        *("old/a.py:1:1", "old/b.py:1:1", "old/c.py:1:1"),
     ]
     assert all(" LH401 " in line for line in out)
 
@@ -336,7 +334,10 @@ def test_binary_and_undecodable_files(repo: Path, capsys: pytest.CaptureFixture[
     code, out = run(capsys, *tracked(repo))
 
     assert code == 1
-    assert [line.split(": ")[0] for line in out] == ["bin/b.py:1:1", "latin/b.py:1:1"]
+    assert [line.split(": ")[0] for line in out] == [
+        *("bin/a.py:1:1", "bin/b.py:1:1"),
+        *("latin/a.py:1:1", "latin/b.py:1:1"),
+    ]
 
 
 def test_huge_files_compare_byte_for_byte(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,7 +359,7 @@ def test_huge_files_compare_byte_for_byte(repo: Path, capsys: pytest.CaptureFixt
 
     assert time.perf_counter() - started < 10
     assert code == 1
-    assert [line.split(": ")[0] for line in out] == ["big/b.py:1:1"]
+    assert [line.split(": ")[0] for line in out] == ["big/a.py:1:1", "big/b.py:1:1"]
 
 
 def test_unreadable_passed_file_is_lh001(
@@ -426,12 +427,10 @@ def test_odd_path_characters(repo: Path, capsys: pytest.CaptureFixture[str]) -> 
 
     assert code == 1
     assert out == [
-        "new\\nline/mod.py:1:1: LH401 same code as `-dash/x.py` once whitespace and comments"
-        " are ignored: keep one copy and import it where the other is used",
-        "with space/mod [1].py:1:1: LH401 same code as `-dash/x.py` once whitespace and"
-        " comments are ignored: keep one copy and import it where the other is used",
-        "ünï/cödé.py:1:1: LH401 same code as `-dash/x.py` once whitespace and comments are"
-        " ignored: keep one copy and import it where the other is used",
+        f"-dash/x.py:1:1: LH401 same code as `new\\nline/mod.py`: {KEEP_ONE} (2 more copies)",
+        f"new\\nline/mod.py:1:1: LH401 same code as `-dash/x.py`: {KEEP_ONE}",
+        f"with space/mod [1].py:1:1: LH401 same code as `-dash/x.py`: {KEEP_ONE}",
+        f"ünï/cödé.py:1:1: LH401 same code as `-dash/x.py`: {KEEP_ONE}",
     ]
 
 
@@ -439,14 +438,20 @@ def test_leftover_by_name(repo: Path, capsys: pytest.CaptureFixture[str]) -> Non
     write_tree(repo, {"billing/invoice.py": RECORDER, "billing/invoice_old.py": RECORDER})
     init_repo(repo)
 
-    code, out = run(capsys, "billing/invoice.py")
-
-    assert code == 1
-    assert out == [
-        "billing/invoice_old.py:1:1: LH401 same code as `billing/invoice.py` once whitespace"
-        " and comments are ignored; this copy looks like the leftover (its path says `old`):"
-        " delete it and use `billing.invoice`"
-    ]
+    assert run(capsys, "billing/invoice.py") == (
+        1,
+        [
+            "billing/invoice.py:1:1: LH401 same code as `billing/invoice_old.py`, a leftover"
+            " copy (its path says `old`): delete it"
+        ],
+    )
+    assert run(capsys, "billing/invoice_old.py") == (
+        1,
+        [
+            "billing/invoice_old.py:1:1: LH401 same code as `billing/invoice.py`: this copy is"
+            " the leftover (its path says `old`); delete it"
+        ],
+    )
 
 
 def test_inline_suppression_and_per_file_ignores(
@@ -463,7 +468,11 @@ def test_inline_suppression_and_per_file_ignores(
     )
     init_repo(repo)
 
-    assert run(capsys, *tracked(repo)) == (0, [])
+    # The copy to keep has no ignore of its own.
+    assert run(capsys, *tracked(repo)) == (
+        1,
+        [f"a.py:1:1: LH401 same code as `b.py`: {KEEP_ONE} (1 more copy)"],
+    )
 
 
 def test_excluded_twin_is_ignored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -495,13 +504,21 @@ def test_near_duplicate_with_percentage(repo: Path, capsys: pytest.CaptureFixtur
     )
     init_repo(repo)
 
-    expected = [
-        "billing/invoice_v2.py:1:1: LH402 shares 95% of its distinct code lines with"
-        " `billing/invoice.py` (near duplicate): merge the two into one module, or make one"
-        " import what it needs from the other"
-    ]
-    assert run(capsys, "billing/invoice.py") == (1, expected)
-    assert run(capsys, "billing/invoice_v2.py") == (1, expected)
+    advice = "(near duplicate): merge the two, or import one from the other"
+    assert run(capsys, "billing/invoice.py") == (
+        1,
+        [
+            "billing/invoice.py:1:1: LH402 shares 95% of its distinct code lines with"
+            f" `billing/invoice_v2.py` {advice}"
+        ],
+    )
+    assert run(capsys, "billing/invoice_v2.py") == (
+        1,
+        [
+            "billing/invoice_v2.py:1:1: LH402 shares 95% of its distinct code lines with"
+            f" `billing/invoice.py` {advice}"
+        ],
+    )
     assert run(capsys, "other.py") == (0, [])
 
 
@@ -513,16 +530,23 @@ def test_near_duplicate_leftover_wording(repo: Path, capsys: pytest.CaptureFixtu
     )
     init_repo(repo)
 
-    code, out = run(capsys, "sessions/recorder/recorder.py")
-
-    assert code == 1
-    assert out == [
-        "sessions/recorder.py:1:1: LH402 shares 93% of its distinct code lines with"
-        " `sessions/recorder/recorder.py` (near duplicate); this copy looks like the leftover"
-        " (the subpackage `sessions/recorder/` is named for this module, so the code moved"
-        " there and the copy at the root of `sessions/` stayed behind): merge what differs"
-        " into `sessions/recorder/recorder.py` and delete it"
-    ]
+    reason = "(the subpackage `sessions/recorder/` is named for it)"
+    assert run(capsys, "sessions/recorder/recorder.py") == (
+        1,
+        [
+            "sessions/recorder/recorder.py:1:1: LH402 shares 93% of its distinct code lines"
+            f" with `sessions/recorder.py`, a leftover copy {reason}: merge what differs here"
+            " and delete it"
+        ],
+    )
+    assert run(capsys, "sessions/recorder.py") == (
+        1,
+        [
+            "sessions/recorder.py:1:1: LH402 shares 93% of its distinct code lines with"
+            f" `sessions/recorder/recorder.py`: this copy is the leftover {reason}; merge what"
+            " differs and delete it"
+        ],
+    )
 
 
 def test_near_duplicate_threshold_and_min_lines_options(
@@ -572,7 +596,7 @@ def test_near_duplicate_reports_the_closest_module_once(
     assert code == 1
     assert out == [
         "b.py:1:1: LH402 shares 96% of its distinct code lines with `a.py` (near duplicate):"
-        " merge the two into one module, or make one import what it needs from the other"
+        " merge the two, or import one from the other"
     ]
 
 
@@ -633,20 +657,28 @@ def test_stdlib_shadowing_beside_entry_points(
 
     assert code == 1
     assert out == [
-        "script/distutils.py:1:1: LH403 shadows the standard-library module `distutils`"
-        " (Python 3.9-3.11) when `script/run_me.py` runs as a script: its folder `script/`"
-        " comes first on sys.path, so every `import distutils` in that process finds this"
-        " file; rename it",
-        "script/tomllib.py:1:1: LH403 shadows the standard-library module `tomllib`"
-        " (Python 3.11 and later) when `script/run_me.py` runs as a script: its folder"
-        " `script/` comes first on sys.path, so every `import tomllib` in that process"
-        " finds this file; rename it",
-        "tool/types/__init__.py:1:1: LH403 shadows the standard-library module `types` when"
-        " `tool/__main__.py` runs as a script: its folder `tool/` comes first on sys.path, so"
-        " every `import types` in that process finds this file; rename it",
-        "vm/logging.py:1:1: LH403 shadows the standard-library module `logging` when"
-        " `vm/main.py` runs as a script: its folder `vm/` comes first on sys.path, so every"
-        " `import logging` in that process finds this file; rename it",
+        "script/distutils.py:1:1: LH403 shadows the standard-library module `distutils` "
+        "(Python 3.9-3.11) for `script/run_me.py`: `script/` is first on sys.path, so `import"
+        " distutils` finds this file; rename it",
+        "script/run_me.py:1:1: LH403 `script/distutils.py` beside it shadows the standard-"
+        "library module `distutils` (Python 3.9-3.11): `import distutils` finds that file; "
+        "rename it",
+        "script/run_me.py:1:1: LH403 `script/tomllib.py` beside it shadows the standard-"
+        "library module `tomllib` (Python 3.11 and later): `import tomllib` finds that file; "
+        "rename it",
+        "script/tomllib.py:1:1: LH403 shadows the standard-library module `tomllib` (Python "
+        "3.11 and later) for `script/run_me.py`: `script/` is first on sys.path, so `import "
+        "tomllib` finds this file; rename it",
+        "tool/__main__.py:1:1: LH403 `tool/types/__init__.py` beside it shadows the standard-"
+        "library module `types`: `import types` finds that file; rename it",
+        "tool/types/__init__.py:1:1: LH403 shadows the standard-library module `types` for "
+        "`tool/__main__.py`: `tool/` is first on sys.path, so `import types` finds this file;"
+        " rename it",
+        "vm/logging.py:1:1: LH403 shadows the standard-library module `logging` for "
+        "`vm/main.py`: `vm/` is first on sys.path, so `import logging` finds this file; "
+        "rename it",
+        "vm/main.py:1:1: LH403 `vm/logging.py` beside it shadows the standard-library module "
+        "`logging`: `import logging` finds that file; rename it",
     ]
 
 
@@ -668,13 +700,16 @@ def test_stdlib_shadowing_is_reported_from_the_module_or_the_entry_point(
     assert from_module == (
         1,
         [
-            "json.py:1:1: LH403 shadows the standard-library module `json` when `main.py` runs"
-            " as a script: the repository root comes first on sys.path, so every `import json`"
-            " in that process finds this file; rename it"
+            "json.py:1:1: LH403 shadows the standard-library module `json` for `main.py`: the"
+            " repository root is first on sys.path, so `import json` finds this file; rename it"
         ],
     )
-    assert run(capsys, "main.py") == from_module
-    assert run(capsys, "cli.py") == from_module
+    beside = "`json.py` beside it shadows the standard-library module `json`: `import json`"
+    assert run(capsys, "main.py") == (
+        1,
+        [f"main.py:1:1: LH403 {beside} finds that file; rename it"],
+    )
+    assert run(capsys, "cli.py") == (1, [f"cli.py:1:1: LH403 {beside} finds that file; rename it"])
     assert run(capsys, "unrelated.py") == (0, [])
 
 
@@ -731,13 +766,21 @@ def test_redundant_dockerfiles(repo: Path, capsys: pytest.CaptureFixture[str]) -
     )
     init_repo(repo)
 
-    expected = [
-        "sessions/storage/Dockerfile:4:1: LH404 same instructions as"
-        " `sessions/pipeline/Dockerfile` once whitespace, comments and line continuations are"
-        " ignored: build both images from one of them (`docker build -f`) and delete the other"
-    ]
-    assert run(capsys, "sessions/pipeline/Dockerfile") == (1, expected)
-    assert run(capsys, "sessions/storage/Dockerfile") == (1, expected)
+    one_file = "build both images from one file (`docker build -f`) and delete the other"
+    assert run(capsys, "sessions/pipeline/Dockerfile") == (
+        1,
+        [
+            "sessions/pipeline/Dockerfile:2:1: LH404 same instructions as"
+            f" `sessions/storage/Dockerfile`: {one_file}"
+        ],
+    )
+    assert run(capsys, "sessions/storage/Dockerfile") == (
+        1,
+        [
+            "sessions/storage/Dockerfile:4:1: LH404 same instructions as"
+            f" `sessions/pipeline/Dockerfile`: {one_file}"
+        ],
+    )
     assert run(capsys, "sessions/api/Dockerfile", "empty/Dockerfile", "empty2/Dockerfile") == (
         0,
         [],
@@ -758,19 +801,23 @@ def test_redundant_dockerfile_leftover_is_the_one_without_a_service(
     )
     init_repo(repo)
 
-    code, out = run(capsys, "sessions/recorder/Dockerfile")
-
-    assert code == 1
-    assert out == [
-        "images/api.Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`"
-        " once whitespace, comments and line continuations are ignored: build both images from"
-        " one of them (`docker build -f`) and delete the other",
-        "sessions/Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`"
-        " once whitespace, comments and line continuations are ignored; this one looks like"
-        " the leftover (its folder `sessions/` runs no service of its own, while"
-        " `sessions/recorder/` has an entry point): build from `sessions/recorder/Dockerfile`"
-        " and delete it",
-    ]
+    reason = "(`sessions/recorder/` has an entry point, `sessions/` none)"
+    assert run(capsys, "sessions/recorder/Dockerfile") == (
+        1,
+        [
+            "sessions/recorder/Dockerfile:4:1: LH404 same instructions as `sessions/Dockerfile`,"
+            f" a leftover copy {reason}: delete it (1 more copy)"
+        ],
+    )
+    assert run(capsys, "sessions/Dockerfile", "images/api.Dockerfile") == (
+        1,
+        [
+            "images/api.Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`:"
+            " build both images from one file (`docker build -f`) and delete the other",
+            "sessions/Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`:"
+            f" this copy is the leftover {reason}; build from it and delete this one",
+        ],
+    )
 
 
 def test_odd_dockerfiles_never_crash(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -820,11 +867,12 @@ def mixed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return init_repo(root)
 
 
-def run_batches(root: Path, batches: list[list[str]]) -> set[str]:
-    """Every batch a fresh invocation, one after another, as pre-commit runs
-    them (the hook keeps no state between calls but its disk cache; the
-    end-to-end tests run batches in processes of their own)."""
-    lines: set[str] = set()
+def run_batches(root: Path, batches: list[list[str]]) -> list[str]:
+    """Every line that the batches print, each batch a fresh invocation, one
+    after another, as pre-commit runs them (the hook keeps no state between
+    calls but its disk cache; test_pre_commits_own_batches runs them in
+    processes of their own)."""
+    lines: list[str] = []
     cwd = os.getcwd()
     os.chdir(root)
     try:
@@ -833,7 +881,7 @@ def run_batches(root: Path, batches: list[list[str]]) -> set[str]:
             with contextlib.redirect_stdout(out):
                 code = main(batch)
             assert code in (0, 1)
-            lines.update(out.getvalue().splitlines())
+            lines.extend(out.getvalue().splitlines())
     finally:
         os.chdir(cwd)
     return lines
@@ -852,13 +900,37 @@ def test_batching_does_not_change_the_findings(mixed_repo: Path, data: st.DataOb
     batches = [[path for path, n in zip(chosen, batch_of) if n == b] for b in range(4)]
     batches = [batch for batch in batches if batch]
 
-    assert run_batches(mixed_repo, batches) == run_batches(mixed_repo, [chosen])
+    # No line twice: each belongs to a file of its batch.
+    assert sorted(run_batches(mixed_repo, batches)) == run_batches(mixed_repo, [chosen])
+
+
+def test_pre_commits_own_batches(mixed_repo: Path) -> None:
+    """pre-commit's own splitting of the file list (at a small size limit,
+    as a long list splits at 128 KiB), each batch in its own process."""
+    from pre_commit.xargs import partition
+
+    command = (sys.executable, "-m", "lucid_hooks.check_duplicate_modules")
+    files = tracked(mixed_repo)
+    batches = partition(
+        command, files, target_concurrency=1, _max_length=len(" ".join(command)) + 60
+    )
+    assert len(batches) > 3
+    printed = []
+    for batch in batches:
+        completed = subprocess.run(
+            batch, cwd=mixed_repo, capture_output=True, text=True, check=False
+        )
+        assert completed.returncode in (0, 1), completed.stderr
+        printed.extend(completed.stdout.splitlines())
+
+    assert sorted(printed) == run_batches(mixed_repo, [files])
 
 
 def test_every_rule_fires_on_the_mixed_repo(mixed_repo: Path) -> None:
     lines = run_batches(mixed_repo, [tracked(mixed_repo)])
 
     assert sorted({line.split(" ")[1] for line in lines}) == ["LH401", "LH402", "LH403", "LH404"]
+    assert all(len(line) < 200 for line in lines), max(lines, key=len)
 
 
 def test_two_thousand_modules_in_near_linear_time(
@@ -876,8 +948,11 @@ def test_two_thousand_modules_in_near_linear_time(
     elapsed = time.perf_counter() - started
 
     assert code == 1
-    # copy.py says it is the copy; near.py sorts after its twin.
-    assert [line.split(": ")[0] for line in out] == ["pkg0/copy.py:1:1", "pkg3/near.py:1:1"]
+    # Both copies, and both near twins, each on its own line.
+    assert [line.split(": ")[0] for line in out] == [
+        *("pkg0/copy.py:1:1", "pkg1/mod_100.py:1:1"),
+        *("pkg2/mod_200.py:1:1", "pkg3/near.py:1:1"),
+    ]
     assert elapsed < 10
 
 
@@ -939,7 +1014,7 @@ def test_folder_argument_checks_everything_below(
 
     code, out = run(capsys, "a")
     assert code == 1
-    assert codes(out) == ["LH401"]
+    assert codes(out) == ["LH401", "LH401"]
     assert run(capsys, "b") == (0, [])
 
 
@@ -952,7 +1027,7 @@ def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     document = json.loads(capsys.readouterr().out)
 
     assert [(f["path"], f["code"], f["name"]) for f in document["findings"]] == [
-        ("a/y.py", "LH401", "duplicate-module")
+        ("a/x.py", "LH401", "duplicate-module")
     ]
 
 
@@ -1088,7 +1163,8 @@ def test_protoc_output_is_generated_by_its_name(
 
     assert code == 1
     assert [(line.split(":")[0], line.split(" ")[1]) for line in out] == [
-        ("handwritten/b.py", "LH401")
+        ("handwritten/a.py", "LH401"),
+        ("handwritten/b.py", "LH401"),
     ]
 
 
@@ -1101,10 +1177,93 @@ def test_generated_markers_are_configurable(
     )
     section = "[tool.lucid-hooks.check-duplicate-modules]\n"
 
-    assert codes(run(capsys, ".")[1]) == ["LH401"]
+    assert codes(run(capsys, ".")[1]) == ["LH401", "LH401"]
     assert run(capsys, "--generated-marker", "MADE BY OUR", ".") == (0, [])
     write_tree(repo, {"pyproject.toml": section + 'generated-markers = ["made by"]\n'})
     assert run(capsys, ".") == (0, [])
     write_tree(repo, {"pyproject.toml": section + 'generated-markers = [""]\n'})
     assert main(["."]) == 2
     assert "an empty string matches everything" in capsys.readouterr().err
+
+
+# --- docstrings, boilerplate, one line per module ------------------------------
+
+
+def stamped(path: str, body: str) -> str:
+    """``body`` with the module docstring one repository stamps its path into."""
+    return f'"""File: /app/{path}\n\nPart of the chain.\n"""\n' + body
+
+
+CONSENSUS = """import hashlib
+
+
+class Consensus:
+    \"\"\"Agrees on blocks.\"\"\"
+
+    def __init__(self, peers):
+        self.peers = peers
+
+    def vote(self, block):
+        \"\"\"One vote per peer.\"\"\"
+        digest = hashlib.sha256(block).hexdigest()
+        return {peer: digest for peer in self.peers}
+"""
+
+
+def test_copies_that_differ_in_docstrings_only_are_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = CONSENSUS.replace("One vote per peer.", "Each peer votes once.")
+    write_tree(
+        repo,
+        {
+            "blockchain/consensus.py": stamped("blockchain/consensus.py", CONSENSUS),
+            "node/consensus.py": stamped("node/consensus.py", other),
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, *tracked(repo))
+
+    assert code == 1
+    assert out == [
+        "blockchain/consensus.py:1:1: LH401 same code apart from docstrings as"
+        f" `node/consensus.py`: {KEEP_ONE}",
+        "node/consensus.py:1:1: LH401 same code apart from docstrings as"
+        f" `blockchain/consensus.py`: {KEEP_ONE}",
+    ]
+
+
+def test_import_only_modules_are_never_duplicates(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reexports = "".join(f"from .part{n} import name{n}\n" for n in range(30))
+    reexports += "__all__ = [" + ", ".join(f'"name{n}"' for n in range(30)) + "]\n"
+    write_tree(
+        repo,
+        {
+            "one/api.py": '"""The public names."""\n' + reexports,
+            "two/api.py": reexports,
+            "three/api.py": reexports.replace("name29", "other29"),
+        },
+    )
+    init_repo(repo)
+
+    assert run(capsys, *tracked(repo)) == (0, [])
+
+
+def test_a_near_duplicate_module_is_reported_once(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """b is the closest module to a, and c to b: b still gets one line."""
+    base = module(50)
+    write_tree(
+        repo,
+        {"a.py": near_copy(base, 3), "b.py": near_copy(base, 2), "c.py": near_copy(base, 1)},
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, *tracked(repo))
+
+    assert code == 1
+    assert [line.split(":")[0] for line in out] == ["a.py", "b.py", "c.py"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lucid_hooks.check_init_files import main
+from lucid_hooks.check_init_files import RULES, main
 from tests.conftest import git, init_repo, write_tree
 
 MODULE = "def f() -> int:\n    return 1\n"
@@ -101,6 +101,188 @@ def test_never_in_folder_whose_name_is_not_an_identifier(
     assert not (repo / f"pkg/{name}/__init__.py").exists()
 
 
+# The layout users reported: a numbered folder given an `__init__.py`, with
+# folders of modules below it, some with their own `__init__.py`.
+NUMBERED = {
+    "02_network_security/__init__.py": "",
+    "02_network_security/firewall/rules.py": MODULE,
+    "02_network_security/firewall/audit/log.py": MODULE,
+    "02_network_security/scanner/__init__.py": "",
+    "02_network_security/scanner/ports/probe.py": MODULE,
+    "02_network_security/scanner/ports/tcp/syn.py": MODULE,
+}
+NUMBERED_LH104 = (
+    "02_network_security/__init__.py:1:1: LH104 package `02_network_security/` can never be"
+    " imported: rename it (and the paths to it in scripts, CI files, Dockerfiles) or delete"
+    " this `__init__.py`"
+)
+
+
+def test_non_identifier_folder_with_init_is_reported_and_nothing_below_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, NUMBERED)
+
+    # Not inside a package, even below `scanner/__init__.py`: no LH101, no LH102.
+    assert run(capsys, *py_files(repo)) == (1, [NUMBERED_LH104])
+    assert py_files(repo) == sorted(NUMBERED), "no __init__.py is created in or below it"
+
+
+@pytest.mark.parametrize("name", ["my-tools", "2024_data", "class", "with space"])
+def test_non_identifier_folder_with_init_inside_a_package(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    write_tree(
+        repo,
+        {
+            "pkg/__init__.py": "",
+            f"pkg/{name}/__init__.py": "",
+            f"pkg/{name}/helpers.py": MODULE,
+            f"pkg/{name}/sub/m.py": MODULE,
+        },
+    )
+    before = py_files(repo)
+
+    code, out = run(capsys, *py_files(repo))
+
+    assert code == 1
+    assert out == [
+        f"pkg/{name}/__init__.py:1:1: LH104 package `{name}/` can never be imported: rename it"
+        " (and the paths to it in scripts, CI files, Dockerfiles) or delete this `__init__.py`"
+    ]
+    assert py_files(repo) == before
+
+
+def test_non_identifier_folder_inside_a_package_cuts_off_the_packages_below(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "pkg/__init__.py": "",
+            "pkg/my-tools/sub/__init__.py": "",
+            "pkg/my-tools/sub/deep/m.py": MODULE,
+        },
+    )
+
+    code, out = run(capsys, *py_files(repo))
+
+    assert code == 1
+    assert out == [
+        "pkg/my-tools/__init__.py:1:1: LH104 subpackage `my-tools/` can never be imported:"
+        " rename it (and the paths to it in scripts, CI files, Dockerfiles) or exclude it"
+    ]
+    assert not (repo / "pkg/my-tools/sub/deep/__init__.py").exists()
+
+
+def test_non_identifier_folder_outside_packages_holds_top_level_packages(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A service folder named `my-service/` is a plain folder (a sys.path entry
+    # in its image): the packages in it are top-level ones.
+    write_tree(repo, {"my-service/app/__init__.py": "", "my-service/app/routes/users.py": MODULE})
+
+    code, out = run(capsys, *py_files(repo))
+
+    assert code == 1
+    assert out == [
+        "my-service/app/routes/__init__.py:1:1: LH101 package folder `my-service/app/routes/`"
+        " has modules but no `__init__.py` (inside package `my-service/app/`)",
+        "Created my-service/app/routes/__init__.py",
+    ]
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["02_network_security", "02_network_security/scanner", "02_network_security/scanner/ports"],
+)
+def test_folder_arguments_at_or_below_a_non_identifier_package(
+    repo: Path, capsys: pytest.CaptureFixture[str], folder: str
+) -> None:
+    write_tree(repo, NUMBERED)
+
+    assert run(capsys, folder) == (1, [NUMBERED_LH104])
+    assert py_files(repo) == sorted(NUMBERED)
+
+
+def test_deleting_the_init_file_makes_it_a_plain_folder(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {**NUMBERED, "README.md": "x"})
+    init_repo(repo)
+    git(repo, "rm", "-q", "02_network_security/__init__.py")
+
+    # The deletion alone is passed on: the folders below are decided afresh, and
+    # `scanner/` is a top-level package now.
+    code, out = run(capsys, "--no-fix")
+
+    assert code == 1
+    assert out == [
+        "02_network_security/scanner/ports/__init__.py:1:1: LH101 package folder"
+        " `02_network_security/scanner/ports/` has modules but no `__init__.py`"
+        " (inside package `02_network_security/scanner/`)",
+        "02_network_security/scanner/ports/tcp/__init__.py:1:1: LH101 package folder"
+        " `02_network_security/scanner/ports/tcp/` has modules but no `__init__.py`"
+        " (inside package `02_network_security/scanner/ports/`)",
+    ]
+
+
+def test_non_identifier_package_finding_is_silenced_in_its_init_file(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {**NUMBERED, "02_network_security/__init__.py": "# lucid: ignore[LH104]\n"})
+
+    assert run(capsys, *py_files(repo)) == (0, [])
+    assert py_files(repo) == sorted(NUMBERED)
+
+
+def test_non_identifier_folder_under_a_package_root(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"services/02-legacy/app.py": MODULE, "services/02-legacy/sub/m.py": MODULE})
+
+    code, out = run(capsys, "--package-root", "services/*", *py_files(repo))
+
+    assert code == 1
+    assert out == [
+        "services/02-legacy/__init__.py:1:1: LH104 `02-legacy/` under a package root can never"
+        " be imported: rename it (and the paths to it in scripts, CI files, Dockerfiles) or"
+        " exclude it"
+    ]
+    assert not (repo / "services/02-legacy/sub/__init__.py").exists()
+
+
+# A tree on which the hook reports every one of its rules, with names as long
+# as real repositories use.
+EVERY_RULE = {
+    **NUMBERED,
+    "services/payments/__init__.py": "",
+    "services/payments/webhooks/stripe_events.py": MODULE,  # LH101 inside a package
+    "services/payments/adapters/stripe/__init__.py": "",  # LH102 between packages
+    "services/payments/settings.py": MODULE,
+    "services/payments/settings/loader.py": MODULE,  # LH103
+    "services/payments/my-tools/export_ledger.py": MODULE,  # LH104 subpackage
+    "services/payments/02-reports/monthly/__init__.py": "",  # LH104, leading to a package
+    "services/02-legacy/billing_v1.py": MODULE,  # LH104 under a package root
+    "services/ledger/api.py": MODULE,  # LH101 under a package root
+    "services/billing/jobs/nightly/__init__.py": "",  # LH102 under a package root, then inside
+}
+
+
+def test_every_message_line_is_under_200_characters(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, EVERY_RULE)
+
+    code, out = run(capsys, "--no-fix", "--package-root", "services/*", *py_files(repo))
+
+    assert code == 1
+    assert {line.split(" ")[1] for line in out} == {rule.code for rule in RULES}
+    assert len(out) == 10, "every form of every message"
+    for line in out:
+        assert len(line) < 200, line
+
+
 @pytest.mark.parametrize(
     "sibling", ["config.py", "config.pyi", "config.cpython-311-x86_64-linux-gnu.so", "config.pyd"]
 )
@@ -115,8 +297,10 @@ def test_never_where_it_would_shadow_a_sibling_module(
 
     assert code == 1
     assert len(out) == 1
-    assert out[0].startswith("pkg/config/__init__.py:1:1: LH103 ")
-    assert f"`pkg/{sibling}`" in out[0]
+    assert out[0] == (
+        f"pkg/config/__init__.py:1:1: LH103 `config/` needs an `__init__.py`, which would shadow"
+        f" `{sibling}`: rename one of them, or move the module's code into the `__init__.py`"
+    )
     assert not (repo / "pkg/config/__init__.py").exists()
 
 
@@ -238,8 +422,11 @@ def test_intermediate_folder_between_packages(
     code, out = run(capsys, "pkg/sub/inner/m.py")
 
     assert code == 1
-    assert out[0].startswith("pkg/sub/__init__.py:1:1: LH102 folder `pkg/sub/` lies between")
-    assert out[1] == "Created pkg/sub/__init__.py"
+    assert out == [
+        "pkg/sub/__init__.py:1:1: LH102 folder `pkg/sub/` lies between package `pkg/` and"
+        " `inner/` below it but has no `__init__.py`",
+        "Created pkg/sub/__init__.py",
+    ]
 
 
 def test_a_chain_of_missing_files_is_fixed_in_one_run(
@@ -359,9 +546,8 @@ def test_undecodable_file_name_and_folder_name(
 
     assert code == 1
     assert out == [
-        "pkg/d\\xffir/__init__.py:1:1: LH104 `pkg/d\\xffir/` holds modules inside package"
-        " `pkg/`, but `d\\xffir` is not a valid package name: rename it to an identifier or"
-        " exclude it"
+        "pkg/d\\xffir/__init__.py:1:1: LH104 subpackage `d\\xffir/` can never be imported:"
+        " rename it (and the paths to it in scripts, CI files, Dockerfiles) or exclude it"
     ]
 
 
@@ -474,6 +660,7 @@ DEMO_LIKE = {
     "sessions/config/loader.py": MODULE,
     "sessions/my-tools/x.py": MODULE,
     "vm/main.py": MODULE,
+    **NUMBERED,
 }
 
 

@@ -131,7 +131,11 @@ def test_commit_of_the_kept_copy_names_the_leftover(tmp_path: Path, runner: Runn
     staged = runner(demo, "run", "check-duplicate-modules")
 
     assert staged.returncode == 1, output(staged)
-    assert "sessions/session_recorder.py:1:1: LH401 same code as" in output(staged)
+    assert (
+        "sessions/recorder/session_recorder.py:1:1: LH401 same code as"
+        " `sessions/session_recorder.py`, a leftover copy"
+    ) in output(staged)
+    assert "sessions/session_recorder.py:1:1:" not in output(staged)
     assert "LH404" not in output(staged)
 
 
@@ -182,6 +186,8 @@ def test_each_hook_reports_what_lucid_hooks_check_reports(tmp_path: Path, runner
     assert sorted(through_runner) == sorted(hook_ids()), output(hooks)
     for hook_id, found in through_runner.items():
         assert found, f"{hook_id} found nothing in the demo:\n{output(hooks)}"
+        # Detail belongs to `lucid-hooks rule CODE`, not to the line.
+        assert all(len(line) < 200 for line in found), max(found, key=len)
     # Reporting only: lucid-hooks check below sees the very tree the hooks saw.
     assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
 

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from lucid_hooks.packages import is_identifier, module_file_beside, module_name
+from lucid_hooks.packages import (
+    is_identifier,
+    is_regular_package,
+    module_file_beside,
+    module_name,
+)
 from tests.conftest import write_tree
 
 # What `import pkg.config` finds, asked of the interpreter itself: the file
@@ -61,6 +66,81 @@ def test_import_precedence_matches_cpython(
         assert shadowed == "config.py", "an __init__.py would shadow it"
     else:
         assert shadowed is None
+
+
+# What each statement does, run with the tree's root first on sys.path:
+# "imported", "not found" (ImportError) or "syntax error" (it cannot be
+# written at all).
+STATEMENTS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+for statement in sys.argv[2:]:
+    try:
+        exec(compile(statement, "<oracle>", "exec"), {})
+    except SyntaxError:
+        print("syntax error")
+    except ImportError:
+        print("not found")
+    else:
+        print("imported")
+"""
+
+
+def outcomes(root: Path, *statements: str) -> list[str]:
+    completed = subprocess.run(
+        (sys.executable, "-I", "-B", "-c", STATEMENTS, str(root), *statements),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("name", "importable"), [("02_x", False), ("x02", True)])
+def test_only_a_folder_an_import_can_name_is_a_regular_package(
+    tmp_path: Path, name: str, importable: bool
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            f"{name}/__init__.py": "",
+            f"{name}/firewall/__init__.py": "",
+            f"{name}/firewall/rules.py": "",
+        },
+    )
+    outcome = "imported" if importable else "syntax error"
+
+    assert outcomes(
+        tmp_path,
+        f"import {name}",
+        f"import {name}.firewall.rules",
+        f"from {name}.firewall import rules",
+        # The subfolder has no dotted name of its own from the root either.
+        "import firewall.rules",
+        # The import system checks no names: only a string (importlib,
+        # `python -m`) reaches the folder, never an import statement.
+        f"import importlib; importlib.import_module('{name}.firewall.rules')",
+    ) == [outcome, outcome, outcome, "not found", "imported"]
+    assert is_regular_package(name, has_init=True) is importable
+    assert is_regular_package("firewall", has_init=True)
+    assert (module_name(f"{name}/firewall/rules.py") is not None) is importable
+    assert (module_name(f"{name}/firewall/__init__.py") is not None) is importable
+
+
+@pytest.mark.parametrize(
+    ("name", "has_init", "expected"),
+    [
+        ("pkg", True, True),
+        ("pkg", False, False),
+        ("02_network_security", True, False),
+        ("my-tools", True, False),
+        ("class", True, False),
+        ("match", True, True),
+    ],
+)
+def test_is_regular_package(name: str, has_init: bool, expected: bool) -> None:
+    assert is_regular_package(name, has_init=has_init) is expected
 
 
 @pytest.mark.parametrize(
