@@ -1,33 +1,43 @@
 """Dockerfiles read the way BuildKit reads them, without ever raising.
 
-The rules follow moby/buildkit's ``frontend/dockerfile/parser``:
+The rules follow moby/buildkit's ``frontend/dockerfile/parser`` as of
+BuildKit 0.22 (Dockerfile syntax 1.16):
 
+- lines end at ``\\n`` only (a ``\\r`` before it is dropped); a line may hold
+  65,535 bytes at most;
 - parser directives (``# syntax=``, ``# escape=``, ``# check=``) count only
   before anything else, blank lines and other comments included;
 - a comment is a line whose first non-blank character is ``#``, also between
   continuation lines; ``#`` later in a line is an argument like any other;
 - the escape character (``\\``, or a backtick after ``# escape=```) ending a
-  line continues the instruction; blank lines inside a continuation are
-  skipped; continuation lines keep their leading whitespace;
-- a heredoc (``RUN <<EOF``, ``COPY <<-EOT /dst``, several per line) takes the
-  lines up to its terminator, after the instruction's own lines;
-- exec form is a JSON array of strings; anything else, malformed JSON
-  included, is shell form.
+  line continues the instruction, and it is the escape character of flags
+  too; blank lines inside a continuation are skipped; continuation lines keep
+  their leading whitespace;
+- RUN, COPY and ADD in shell form (also as ONBUILD triggers) may open
+  heredocs: ``<<EOF``, ``<< EOF``, ``<<-EOT``, ``3<<"one two"``, several per
+  line; each takes the lines up to its terminator, after the instruction's
+  own lines. Shell words are split as BuildKit's lexer splits them, so a
+  quoted ``'<<EOF'`` opens nothing, and neither does any ``<<`` on a line
+  whose quotes do not balance;
+- exec form is a JSON array of strings; anything else that is not valid JSON
+  is shell form.
 
 Where BuildKit would stop with an error (a repeated directive, an invalid
-escape character, an unterminated heredoc, a line continuation at the end of
-the file) this parser keeps going and records a warning instead, so that a
-hook can say what is wrong rather than crash. Bad bytes are replaced, a BOM
-(UTF-8 or UTF-16) is honoured, CRLF line ends are accepted.
+escape character, an unterminated heredoc, a JSON array holding a
+non-string, ``ENV a=b c``, chained ONBUILD, an over-long line, a file with
+no instructions) this parser keeps going and records a warning instead, so
+that a hook can say what is wrong rather than crash. Bad bytes are replaced,
+a BOM (UTF-8 or UTF-16) is honoured.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 DEFAULT_ESCAPE = "\\"
 DIRECTIVES = frozenset({"syntax", "escape", "check"})
@@ -36,30 +46,69 @@ EXEC_FORM_KEYWORDS = frozenset(
     {"ADD", "CMD", "COPY", "ENTRYPOINT", "HEALTHCHECK", "RUN", "SHELL", "VOLUME"}
 )
 HEREDOC_KEYWORDS = frozenset({"ADD", "COPY", "RUN"})
+# BuildKit reads lines with bufio.Scanner's default buffer: a longer line stops it.
+MAX_LINE_BYTES = 65_535
 
-_DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*", re.ASCII)
-_HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)")
+# Go's unicode.IsSpace, which BuildKit trims and splits with. (str.isspace()
+# also accepts U+001C..U+001F, which Go does not.)
+GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+# `\s` in Go's regexp package: no \v, nothing beyond ASCII.
+_REGEX_SPACE = "\t\n\f\r "
+# unicode.IsSpace applied to single bytes, as BuildKit's flag parser does.
+_BYTE_SPACE = "\t\n\v\f\r \x85\xa0"
+_SHELL_ESCAPE = "\\"  # heredoc words are lexed with a backslash, whatever `# escape=` says
+_MAX_NESTING = 64  # `${a:-${b:-...}}` deeper than this is taken for a lexing error
+
+# What the lexer treats one character at a time; anything else comes in runs.
+_LEXER_SPECIAL = "$'\"<\\}/"
+_PLAIN_RUN = re.compile("[^" + re.escape(_LEXER_SPECIAL) + "]+")
 _KEYWORD_END = re.compile(r"[\t\v\f\r ]+")
-_QUOTING = re.compile(r"""\\(.)|["']""", re.DOTALL)
+_GO_SPACES = re.compile("[" + re.escape(GO_SPACE) + "]+")
+_DIRECTIVE_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ASCII_UPPER = {code: code - 32 for code in range(ord("a"), ord("z") + 1)}
+_DIGITS = "0123456789"
+_NOT_STRINGS = "when using JSON array syntax, arrays must be comprised of strings only"
+
+
+class ParseWarning(NamedTuple):
+    """Something BuildKit rejects or warns about, at a 1-based line."""
+
+    line: int
+    message: str
 
 
 class Heredoc:
-    """The body of a ``<<NAME`` word, with the line its first body line is on."""
+    """The body of a ``<<NAME`` word, with the line its first body line is on.
+
+    ``content`` is the body as BuildKit keeps it: every line with its line
+    end (``\\r\\n`` included), leading tabs not yet dropped for ``<<-``.
+    """
 
     __slots__ = ("chomp", "content", "descriptor", "expand", "line", "name", "terminated")
 
     def __init__(self, name: str, *, chomp: bool, expand: bool, descriptor: int | None) -> None:
         self.name = name
         self.chomp = chomp  # `<<-`: leading tabs are dropped from every line
-        self.expand = expand  # unquoted name: variables in the body are expanded
+        self.expand = expand  # no quote in the name: variables in the body are expanded
         self.descriptor = descriptor  # `3<<EOF`
         self.content = ""
         self.line = 0
         self.terminated = False
 
     def body_lines(self) -> list[str]:
-        """The body's lines as the build sees them (leading tabs gone for ``<<-``)."""
-        lines = self.content.splitlines()
+        """The body's lines as the build sees them (leading tabs gone for ``<<-``).
+
+        Split on ``\\n`` alone, as BuildKit does: a form feed, U+0085 or
+        U+2028 inside a line is part of it.
+        """
+        lines = self.content.split("\n")
+        if lines[-1] == "":
+            lines.pop()
         return [line.lstrip("\t") for line in lines] if self.chomp else lines
 
     def __repr__(self) -> str:
@@ -73,10 +122,10 @@ class Instruction:
     and the flags with continuation lines joined and comment lines dropped;
     ``exec_form`` is the JSON array when the arguments are one (for
     HEALTHCHECK, the array after ``CMD``), else None; ``flags`` are as
-    written, ``--from=build``; ``line``/``column`` locate the keyword
-    (1-based), ``end_line`` is the last line it spans, heredoc bodies
-    included; ``original`` is the joined instruction text; ``trigger`` is the
-    instruction an ONBUILD holds.
+    BuildKit reads them, quotes and escapes resolved: ``--from=build``;
+    ``line``/``column`` locate the keyword (1-based), ``end_line`` is the
+    last line it spans, heredoc bodies included; ``original`` is the joined
+    instruction text; ``trigger`` is the instruction an ONBUILD holds.
     """
 
     __slots__ = (
@@ -140,7 +189,7 @@ class Stage:
     __slots__ = ("image", "index", "instructions", "name", "platform")
 
     def __init__(self, index: int, from_instruction: Instruction) -> None:
-        words = from_instruction.arguments.split()
+        words = _fields(from_instruction.arguments)
         self.index = index
         self.image = words[0] if words else ""
         # BuildKit compares stage names without regard to case.
@@ -161,8 +210,9 @@ class Stage:
 
 
 class Dockerfile:
-    """A parsed Dockerfile. ``warnings`` are ``(line, message)`` pairs for
-    what BuildKit would reject or warn about."""
+    """A parsed Dockerfile. ``warnings`` are :class:`ParseWarning` ``(line,
+    message)`` pairs, in line order, for what BuildKit would reject or warn
+    about."""
 
     __slots__ = ("directives", "escape", "instructions", "stages", "warnings")
 
@@ -171,7 +221,7 @@ class Dockerfile:
         self.escape = DEFAULT_ESCAPE
         self.instructions: list[Instruction] = []
         self.stages: list[Stage] = []
-        self.warnings: list[tuple[int, str]] = []
+        self.warnings: list[ParseWarning] = []
 
     @property
     def final_stage(self) -> Stage | None:
@@ -189,8 +239,12 @@ class Dockerfile:
         for stage in self.stages:
             if stage.name == wanted:
                 return stage
-        if wanted.isdigit() and int(wanted) < len(self.stages):
-            return self.stages[int(wanted)]
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        if wanted.isascii() and wanted.isdigit():
+            digits = wanted.lstrip("0") or "0"
+            # Bounded length: int() refuses (and is slow on) thousands of digits.
+            if len(digits) <= len(str(len(self.stages))) and int(digits) < len(self.stages):
+                return self.stages[int(digits)]
         return None
 
     def base_stage(self, stage: Stage) -> Stage | None:
@@ -202,40 +256,65 @@ class Dockerfile:
         return None
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes | bytearray | memoryview) -> str:
     """Text of a Dockerfile: UTF-16 when it starts with its BOM, else UTF-8;
     undecodable bytes become U+FFFD and a UTF-8 BOM is dropped."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace")
-    text = data.decode("utf-8", "replace")
+    raw = data if isinstance(data, bytes) else memoryview(data).tobytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", "replace")
+    text = raw.decode("utf-8", "replace")
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def parse(source: bytes | str) -> Dockerfile:
+def parse(source: bytes | bytearray | memoryview | str) -> Dockerfile:
     """Parse a whole Dockerfile. Never raises."""
-    text = decode(source) if isinstance(source, bytes) else source.lstrip("\ufeff")
+    text = _source_text(source)
     lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()  # the text ended with a line break
-    lines = [line.rstrip("\r") for line in lines]
+    final_newline = lines[-1] == ""
+    if final_newline:
+        lines.pop()  # the text ended with a line break (or was empty)
     result = Dockerfile()
+    for number in _long_lines(lines):
+        result.warnings.append(
+            ParseWarning(number, f"line longer than {MAX_LINE_BYTES} bytes: BuildKit stops here")
+        )
     _read_directives(lines, result)
-    _Parser(lines, result).run()
+    _Parser(lines, result, final_newline=final_newline).run()
     result.stages = _stages(result.instructions)
+    if not result.instructions:
+        result.warnings.append(ParseWarning(1, "file with no instructions"))
+    result.warnings.sort(key=lambda warning: warning.line)
     return result
+
+
+def _source_text(source: bytes | bytearray | memoryview | str) -> str:
+    if not isinstance(source, str):
+        return decode(source)
+    # Text BuildKit could be given holds no lone surrogates: written out
+    # (surrogatepass) each is three bytes of invalid UTF-8, read as three U+FFFD.
+    text = _SURROGATE.sub("\ufffd" * 3, source)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _long_lines(lines: Sequence[str]) -> Iterator[int]:
+    """Numbers of the lines over BuildKit's limit (``\\r`` counts, as there)."""
+    for number, line in enumerate(lines, start=1):
+        # A character is at most 4 bytes: most lines need no encoding.
+        if len(line) > MAX_LINE_BYTES // 4 and len(line.encode("utf-8")) > MAX_LINE_BYTES:
+            yield number
 
 
 def _read_directives(lines: Sequence[str], result: Dockerfile) -> None:
     """Directives: the leading ``# key=value`` lines with a known key."""
     for number, line in enumerate(lines, start=1):
-        match = _DIRECTIVE.fullmatch(line.lstrip())
-        if match is None:
+        directive = _directive(line.rstrip("\r").lstrip(GO_SPACE))
+        if directive is None or directive[0] not in DIRECTIVES:
             return
-        key, value = match.group(1).lower(), match.group(2)
-        if key not in DIRECTIVES:
-            return
+        key, value = directive
         if key in result.directives:
-            result.warnings.append((number, f"only one {key} parser directive can be used"))
+            result.warnings.append(
+                ParseWarning(number, f"only one {key} parser directive can be used")
+            )
             continue
         result.directives[key] = value
         if key == "escape":
@@ -243,55 +322,79 @@ def _read_directives(lines: Sequence[str], result: Dockerfile) -> None:
                 result.escape = value
             else:
                 result.warnings.append(
-                    (number, f"invalid escape character {value!r}: must be ` or \\")
+                    ParseWarning(number, f"invalid escape character {value!r}: must be ` or \\")
                 )
+
+
+def _directive(line: str) -> tuple[str, str] | None:
+    """``(key, value)`` of a ``#key=value`` line, matched as BuildKit's
+    ``^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$`` does, in linear time
+    (that expression run by Python's backtracking engine is quadratic on a
+    line padded with blanks)."""
+    if not line.startswith("#"):
+        return None
+    key = _DIRECTIVE_KEY.match(line, _skip(line, 1, _REGEX_SPACE))
+    if key is None:
+        return None
+    position = _skip(line, key.end(), _REGEX_SPACE)
+    if not line.startswith("=", position):
+        return None
+    rest = line[position + 1 :]
+    value = rest.strip(_REGEX_SPACE)
+    if not value and rest:
+        value = rest[-1]  # `.+?` needs a character: a run of blanks leaves its last
+    return (key.group().lower(), value) if value else None
+
+
+def _skip(text: str, position: int, chars: str) -> int:
+    """The first position at or after ``position`` not in ``chars``."""
+    return len(text) - len(text[position:].lstrip(chars))
 
 
 class _Parser:
     """Walks the lines once, turning them into instructions."""
 
-    def __init__(self, lines: list[str], result: Dockerfile) -> None:
+    def __init__(self, lines: list[str], result: Dockerfile, *, final_newline: bool) -> None:
         self.lines = lines
         self.result = result
         self.escape = result.escape
+        self.final_newline = final_newline
         self.next = 0  # index of the next unread line
 
     def warn(self, line: int, message: str) -> None:
-        self.result.warnings.append((line, message))
+        self.result.warnings.append(ParseWarning(line, message))
 
     def run(self) -> None:
         lines = self.lines
         while self.next < len(lines):
-            raw = lines[self.next]
+            raw = lines[self.next].rstrip("\r")
             self.next += 1
-            body = raw.lstrip()
-            if not body or body.startswith("#"):
-                continue
             start = self.next
-            logical = self.join_continuation(body, start)
-            instruction = _instruction(logical, start, len(raw) - len(body) + 1)
+            body = raw.lstrip(GO_SPACE)
+            if body.startswith("#"):
+                continue
+            piece, more = _trim_continuation(body, self.escape)
+            if not piece and not more:
+                continue
+            logical = self.join_continuation(piece, more, start)
+            instruction = self.instruction(logical, start, len(raw) - len(body) + 1)
             if instruction is None:
                 continue
             holder = instruction.trigger or instruction
-            if (
-                holder.keyword in HEREDOC_KEYWORDS
-                and holder.exec_form is None
-                and "<<" in holder.arguments
-            ):
-                holder.heredocs = self.read_heredocs(holder.arguments, start)
+            if holder.keyword in HEREDOC_KEYWORDS and holder.exec_form is None and "<<" in logical:
+                holder.heredocs = self.read_heredocs(_heredocs_in(logical), start)
                 instruction.heredocs = holder.heredocs
             instruction.end_line = self.next
             self.result.instructions.append(instruction)
 
-    def join_continuation(self, first: str, start: int) -> str:
-        """The instruction that starts with ``first``, continuation lines joined."""
-        piece, more = _trim_continuation(first, self.escape)
+    def join_continuation(self, piece: str, more: bool, start: int) -> str:
+        """The instruction whose first line gave ``piece``, continuation lines joined."""
         parts = [piece]
         blank_inside = False
         while more and self.next < len(self.lines):
-            raw = self.lines[self.next]
+            raw = self.lines[self.next].rstrip("\r")
             self.next += 1
-            stripped = raw.lstrip()
+            stripped = raw.lstrip(GO_SPACE)
             if stripped.startswith("#"):
                 continue
             if not stripped:
@@ -302,26 +405,97 @@ class _Parser:
         if blank_inside:
             self.warn(start, "empty continuation line (deprecated; a future BuildKit rejects it)")
         if more:
+            # BuildKit accepts this, but a file cut short is the likely cause.
             self.warn(start, "the file ends inside a line continuation")
         return "".join(parts)
 
-    def read_heredocs(self, arguments: str, start: int) -> list[Heredoc]:
-        heredocs = _heredocs_in(arguments)
+    def instruction(
+        self, logical: str, line: int, column: int, *, trigger: bool = False
+    ) -> Instruction | None:
+        """``logical`` split as BuildKit's splitCommand does, then checked."""
+        text = logical.strip(GO_SPACE)
+        if not text:
+            return None
+        parts = _KEYWORD_END.split(text, maxsplit=1)
+        flags, arguments = _split_flags(parts[1] if len(parts) > 1 else "", self.escape)
+        instruction = Instruction(
+            _upper(parts[0]),
+            arguments.strip(GO_SPACE),
+            flags=flags,
+            line=line,
+            column=column,
+            original=text,
+        )
+        self.dispatch(instruction, trigger=trigger)
+        return instruction
+
+    def dispatch(self, instruction: Instruction, *, trigger: bool) -> None:
+        """Read the arguments the way the keyword's BuildKit line parser does."""
+        keyword, arguments = instruction.keyword, instruction.arguments
+        if keyword == "ONBUILD":
+            if not trigger:  # a chained ONBUILD is not read deeper (BuildKit refuses it)
+                self.onbuild(instruction)
+        elif keyword == "HEALTHCHECK":
+            parts = _GO_SPACES.split(arguments, maxsplit=1)
+            command = self.json_array(parts[1] if len(parts) > 1 else "", instruction.line)
+            if parts[0].upper() == "CMD":
+                instruction.exec_form = command
+        elif keyword in EXEC_FORM_KEYWORDS:
+            instruction.exec_form = self.json_array(arguments, instruction.line)
+        elif keyword in ("ENV", "LABEL"):
+            problem = _name_value_problem(keyword, arguments, self.escape)
+            if problem is not None:
+                self.warn(instruction.line, problem)
+
+    def onbuild(self, instruction: Instruction) -> None:
+        held = self.instruction(
+            instruction.arguments, instruction.line, instruction.column, trigger=True
+        )
+        instruction.trigger = held
+        if held is None:
+            return
+        if held.keyword == "ONBUILD":
+            self.warn(instruction.line, "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
+        elif held.keyword in ("FROM", "MAINTAINER"):
+            self.warn(instruction.line, f"{held.keyword} isn't allowed as an ONBUILD trigger")
+
+    def json_array(self, text: str, line: int) -> list[str] | None:
+        value, not_strings = _exec_form(text)
+        if not_strings:
+            self.warn(line, _NOT_STRINGS)
+        return value
+
+    def read_heredocs(self, heredocs: list[Heredoc], start: int) -> list[Heredoc]:
         for heredoc in heredocs:
             heredoc.line = self.next + 1
             body: list[str] = []
             while self.next < len(self.lines):
                 raw = self.lines[self.next]
                 self.next += 1
-                candidate = raw.lstrip("\t") if heredoc.chomp else raw
+                candidate = raw.rstrip("\r")
+                if heredoc.chomp:
+                    candidate = candidate.lstrip("\t")
                 if candidate == heredoc.name:
                     heredoc.terminated = True
                     break
-                body.append(raw + "\n")
-            heredoc.content = "".join(body)
+                body.append(raw)
+            heredoc.content = "".join(line + "\n" for line in body)
             if not heredoc.terminated:
+                if body and not self.final_newline:
+                    heredoc.content = heredoc.content[:-1]  # the file's last line has no end
                 self.warn(start, f"unterminated heredoc <<{heredoc.name}")
         return heredocs
+
+
+def _upper(keyword: str) -> str:
+    """ASCII upper case: BuildKit's keywords are ASCII, and ``str.upper()``
+    maps a dotless i (U+0131) to ``I``."""
+    return keyword.upper() if keyword.isascii() else keyword.translate(_ASCII_UPPER)
+
+
+def _fields(text: str) -> list[str]:
+    """Words as BuildKit's whitespace-delimited arguments (FROM, EXPOSE) split."""
+    return [word for word in _KEYWORD_END.split(text) if word]
 
 
 def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
@@ -336,130 +510,424 @@ def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
     return line, False
 
 
-def _instruction(logical: str, line: int, column: int) -> Instruction | None:
-    text = logical.strip()
-    if not text:
-        return None
-    parts = _KEYWORD_END.split(text, maxsplit=1)
-    keyword = parts[0].upper()
-    flags, arguments = _split_flags(parts[1] if len(parts) > 1 else "")
-    arguments = arguments.strip()
-    instruction = Instruction(
-        keyword, arguments, flags=flags, line=line, column=column, original=text
-    )
-    if keyword == "ONBUILD":
-        instruction.trigger = _instruction(arguments, line, column)
-    elif keyword == "HEALTHCHECK":
-        words = arguments.split(None, 1)
-        if len(words) == 2 and words[0].upper() == "CMD":
-            instruction.exec_form = _exec_form(words[1])
-    elif keyword in EXEC_FORM_KEYWORDS:
-        instruction.exec_form = _exec_form(arguments)
-    return instruction
+def _split_flags(text: str, escape: str) -> tuple[tuple[str, ...], str]:
+    """Leading ``--flag`` words (quotes and escapes resolved, as BuildKit
+    does) and the rest of the text; a bare ``--`` ends the flags.
+
+    BuildKit walks this part byte by byte, so a UTF-8 byte 0x85 or 0xA0
+    separates words and a flag's other bytes come out as Latin-1
+    characters; working on the Latin-1 view of the UTF-8 bytes gives the same.
+    """
+    if "--" not in text:
+        return (), text
+    view = text.encode("utf-8").decode("latin-1")
+    flags, position = _flag_words(view, escape)
+    return tuple(flags), view[position:].encode("latin-1").decode("utf-8", "replace")
 
 
-def _split_flags(text: str) -> tuple[tuple[str, ...], str]:
-    """Leading ``--flag`` words (quotes and backslashes resolved, as BuildKit
-    does) and the rest of the text; a bare ``--`` ends the flags."""
+def _flag_words(view: str, escape: str) -> tuple[list[str], int]:
+    """The flags at the start of ``view`` and the position after them."""
     flags: list[str] = []
-    position, size = 0, len(text)
+    position, size = 0, len(view)
     while True:
-        while position < size and text[position].isspace():
-            position += 1
-        if not text.startswith("--", position):
-            return tuple(flags), text[position:]
+        position = _skip(view, position, _BYTE_SPACE)
+        if not view.startswith("--", position):
+            return flags, position
         word: list[str] = []
         quote = ""
         while position < size:
-            char = text[position]
+            char = view[position]
             position += 1
-            if not quote and char.isspace():
-                break
             if quote and char == quote:
                 quote = ""
                 continue
+            if not quote and char in _BYTE_SPACE:
+                break
             if not quote and char in "'\"":
                 quote = char
                 continue
-            if char == "\\":
+            if char == escape:
                 if position == size:
-                    break  # a lone backslash at the end is dropped
-                char = text[position]
+                    break  # a lone escape character at the end is dropped
+                char = view[position]
                 position += 1
             word.append(char)
         flag = "".join(word)
         if flag == "--":
-            return tuple(flags), text[position:]
+            return flags, position
         flags.append(flag)
 
 
-def _exec_form(arguments: str) -> list[str] | None:
-    """The arguments as a JSON array of strings, or None (shell form)."""
-    text = arguments.lstrip()
+def _exec_form(arguments: str) -> tuple[list[str] | None, bool]:
+    """The arguments as a JSON array of strings (else None: shell form), and
+    whether they are a JSON array holding something else (BuildKit refuses
+    that). JSON is read as Go's encoding/json reads it: no NaN or Infinity,
+    no number beyond float64, lone surrogate escapes become U+FFFD."""
+    text = arguments.lstrip(GO_SPACE)
     if not text.startswith("["):
-        return None
+        return None, False
     import json
 
     try:
-        value = json.loads(text)
+        value = json.loads(
+            text, parse_constant=_not_json, parse_float=_go_number, parse_int=_go_number
+        )
     except (ValueError, RecursionError):
+        return None, False
+    if not isinstance(value, list):
+        return None, False
+    if all(isinstance(item, str) for item in value):
+        return [_SURROGATE.sub("\ufffd", item) for item in value], False
+    return None, True
+
+
+def _not_json(constant: str) -> float:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _go_number(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{text} overflows a float64")
+    return number
+
+
+def _name_value_problem(keyword: str, arguments: str, escape: str) -> str | None:
+    """What BuildKit's ENV/LABEL parser refuses: ``ENV a=b c`` (a word
+    without ``=`` after a ``name=value`` one) and ``ENV a`` (the old
+    ``name value`` form with no value)."""
+    words = _name_value_words(arguments, escape)
+    if not words:
         return None
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return value
+    if "=" not in words[0]:
+        if len(_KEYWORD_END.split(arguments, maxsplit=1)) < 2:
+            return f"{keyword} must have two arguments"
+        return None
+    for word in words:
+        if "=" not in word:
+            import json  # for Go's %q quoting
+
+            quoted = json.dumps(word, ensure_ascii=False)
+            return f"syntax error - can't find = in {quoted}. Must be of the form: name=value"
     return None
 
 
-def _heredocs_in(arguments: str) -> list[Heredoc]:
-    """The heredocs that the words of a RUN, COPY or ADD open, in order."""
-    heredocs = []
-    for word in _raw_words(arguments):
-        match = _HEREDOC_WORD.fullmatch(word)
-        if match is None or not match.group(3):
-            continue
-        quoted = match.group(3)
-        name = _QUOTING.sub(lambda m: m.group(1) or "", quoted)
-        if not name or any(char.isspace() for char in name):
-            continue
-        heredocs.append(
-            Heredoc(
-                name,
-                chomp=match.group(2) == "-",
-                expand=name == quoted,
-                descriptor=int(match.group(1)) if match.group(1) else None,
-            )
-        )
-    return heredocs
-
-
-def _raw_words(text: str) -> list[str]:
-    """Shell words of ``text``, quotes and backslashes kept as written."""
+def _name_value_words(text: str, escape: str) -> list[str]:
+    """Words of ENV/LABEL arguments, quotes and escape characters kept."""
     words: list[str] = []
     word: list[str] = []
     quote = ""
+    started = False  # a quote makes even an empty word count
     position, size = 0, len(text)
     while position < size:
         char = text[position]
         position += 1
-        if not quote and char.isspace():
-            if word:
+        if not quote and char in GO_SPACE:
+            if started or word:
                 words.append("".join(word))
-                word = []
+            word, started = [], False
             continue
-        word.append(char)
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"' and position < size:
-                word.append(text[position])
-                position += 1
-        elif char in "'\"":
-            quote = char
-        elif char == "\\" and position < size:
-            word.append(text[position])
+        if quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote, started = char, True
+        elif char == escape and quote != "'":
+            if position == size:
+                break  # an escape character at the end is dropped
+            word.append(char)
+            char = text[position]
             position += 1
-    if word:
+        word.append(char)
+    if started or word:
         words.append("".join(word))
     return words
+
+
+def _heredocs_in(line: str) -> list[Heredoc]:
+    """The heredocs that the shell words of a RUN, COPY or ADD line open, in order."""
+    words = _Lexer(line, raw_quotes=True, raw_escapes=True).words()
+    heredocs = []
+    for word in words or ():
+        heredoc = _heredoc_word(word)
+        if heredoc is not None:
+            heredocs.append(heredoc)
+    return heredocs
+
+
+def _heredoc_word(word: str) -> Heredoc | None:
+    """The heredoc a word opens, matched as BuildKit's
+    ``^(\\d*)<<(-?)\\s*([^<]*)$`` does, or None."""
+    digits = len(word) - len(word.lstrip(_DIGITS))
+    if not word.startswith("<<", digits):
+        return None
+    position = digits + 2
+    chomp = word.startswith("-", position)
+    rest = word[position + 1 if chomp else position :].lstrip(_REGEX_SPACE)
+    if not rest or "<" in rest:
+        return None
+    name = _heredoc_name(rest)
+    if name is None:
+        return None
+    return Heredoc(name[0], chomp=chomp, expand=name[1], descriptor=_descriptor(word[:digits]))
+
+
+def _heredoc_name(text: str) -> tuple[str, bool] | None:
+    """The terminator ``text`` names and whether the body is expanded, or
+    None unless ``text`` is one shell word."""
+    if _PLAIN_RUN.fullmatch(text) and not _GO_SPACES.search(text):
+        return text, True  # nothing to lex: the usual EOF
+    # Lexed twice, quotes removed and kept: a quote that worked as one shows
+    # in the second only, and any such quote turns expansion off.
+    plain = _Lexer(text, raw_quotes=False, raw_escapes=False).words()
+    kept = _Lexer(text, raw_quotes=True, raw_escapes=False).words()
+    if plain is None or kept is None or len(plain) != 1 or len(kept) != 1:
+        return None
+    return plain[0], _quote_count(plain[0]) == _quote_count(kept[0])
+
+
+def _quote_count(word: str) -> int:
+    return word.count("'") + word.count('"')
+
+
+def _descriptor(digits: str) -> int | None:
+    if not digits:
+        return None
+    # Go's ParseUint gives its largest value on overflow; int() would refuse 5,000 digits.
+    return int(digits) if len(digits) <= 19 else 2**64 - 1
+
+
+class _LexError(Exception):
+    """Unbalanced quotes or a broken ``${...}``: BuildKit's lexer fails, and
+    the line then opens no heredoc."""
+
+
+class _Words:
+    """Shell words as BuildKit's lexer collects them."""
+
+    __slots__ = ("pieces", "size", "started", "words")
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.pieces: list[str] = []
+        self.size = 0
+        self.started = False
+
+    def add_char(self, char: str) -> None:
+        """A character as written: a blank ends the word."""
+        if char not in GO_SPACE:
+            self.add_raw(char)
+        elif self.started and self.size:
+            self.finish()
+
+    def add_raw(self, text: str) -> None:
+        """Text that belongs to the word whatever it holds (quoted text)."""
+        self.pieces.append(text)
+        self.size += len(text)
+        self.started = True
+
+    def add_text(self, text: str) -> None:
+        for char in text:
+            self.add_char(char)
+
+    def add_plain(self, run: str) -> None:
+        """Unquoted, unescaped text: what ``add_char`` on each character does."""
+        for index, part in enumerate(_GO_SPACES.split(run)):
+            if index and self.started and self.size:
+                self.finish()  # a run of blanks came before this part
+            if part:
+                self.add_raw(part)
+
+    def finish(self) -> list[str]:
+        if self.size:
+            self.words.append("".join(self.pieces))
+        self.pieces, self.size, self.started = [], 0, False
+        return self.words
+
+
+class _Lexer:
+    """BuildKit's shell lexer (``frontend/dockerfile/shell``) configured as
+    its heredoc detection configures it: backslash escapes, no variable set
+    (``$NAME`` stays as written), and ``<<`` swallowing the blanks after it
+    so that ``<< EOF`` is one word. ``raw_quotes``/``raw_escapes`` keep
+    quotes/escape characters in the words."""
+
+    def __init__(self, text: str, *, raw_quotes: bool, raw_escapes: bool) -> None:
+        self.text = text
+        self.position = 0
+        self.raw_quotes = raw_quotes
+        self.raw_escapes = raw_escapes
+        self.depth = 0
+
+    def words(self) -> list[str] | None:
+        """The words, or None when the lexer fails."""
+        try:
+            return self.until("", raw_escapes=self.raw_escapes)[1]
+        except _LexError:
+            return None
+
+    def peek(self) -> str:
+        return self.text[self.position] if self.position < len(self.text) else ""
+
+    def take(self) -> str:
+        char = self.peek()
+        self.position += len(char)
+        return char
+
+    def until(self, stop: str, *, raw_escapes: bool) -> tuple[str, list[str]]:
+        """Text and words up to ``stop`` (consumed) or the end (``stop=""``)."""
+        self.depth += 1
+        saved, self.raw_escapes = self.raw_escapes, raw_escapes
+        try:
+            if self.depth > _MAX_NESTING:
+                raise _LexError("nested too deep")
+            return self._until(stop)
+        finally:
+            self.raw_escapes = saved
+            self.depth -= 1
+
+    def _until(self, stop: str) -> tuple[str, list[str]]:
+        result: list[str] = []
+        words = _Words()
+        while True:
+            char = self.peek()
+            if stop and char == stop:
+                self.take()
+                return "".join(result), words.finish()
+            if not char or not self.step(char, result, words):
+                break
+        if stop:
+            raise _LexError(f"no closing {stop}")
+        return "".join(result), words.finish()
+
+    def step(self, char: str, result: list[str], words: _Words) -> bool:
+        """Read what starts with ``char``; False when the text ends in an escape."""
+        plain = _PLAIN_RUN.match(self.text, self.position)
+        if plain is not None:  # the common case: a run of ordinary characters
+            self.position = plain.end()
+            result.append(plain.group())
+            words.add_plain(plain.group())
+            return True
+        if char in "$'\"<":
+            piece = self.special(char)
+            result.append(piece)
+            if char == "$":
+                words.add_text(piece)  # an expansion is split into words
+            else:
+                words.add_raw(piece)
+            return True
+        self.take()
+        if char == _SHELL_ESCAPE:
+            return self.escaped(result, words)
+        words.add_char(char)
+        result.append(char)
+        return True
+
+    def escaped(self, result: list[str], words: _Words) -> bool:
+        """The character after an escape, taken literally."""
+        if self.raw_escapes:
+            words.add_raw(_SHELL_ESCAPE)
+            result.append(_SHELL_ESCAPE)
+        char = self.take()
+        if not char:
+            return False
+        words.add_raw(char)
+        result.append(char)
+        return True
+
+    def special(self, char: str) -> str:
+        if char == "$":
+            return self.dollar()
+        if char == "'":
+            return self.single_quoted()
+        if char == '"':
+            return self.double_quoted()
+        return self.angle()
+
+    def single_quoted(self) -> str:
+        end = self.text.find("'", self.position + 1)
+        if end < 0:
+            raise _LexError("unterminated single quote")
+        inside = self.text[self.position + 1 : end]
+        self.position = end + 1
+        return f"'{inside}'" if self.raw_quotes else inside
+
+    def double_quoted(self) -> str:
+        self.take()
+        out = ['"'] if self.raw_quotes else []
+        while True:
+            char = self.peek()
+            if not char:
+                raise _LexError("unterminated double quote")
+            if char == '"':
+                self.take()
+                if self.raw_quotes:
+                    out.append(char)
+                return "".join(out)
+            if char == "$":
+                out.append(self.dollar())
+                continue
+            self.take()
+            if char == _SHELL_ESCAPE:
+                if self.raw_escapes:
+                    out.append(char)
+                following = self.peek()
+                if not following:
+                    continue  # the loop then reports the missing quote
+                if following in ('"', "$", _SHELL_ESCAPE):
+                    char = self.take()
+            out.append(char)
+
+    def dollar(self) -> str:
+        """``$NAME`` or ``${...}``, as written (no variable is set)."""
+        self.take()
+        if self.peek() != "{":
+            return "$" + self.name()
+        self.take()
+        if self.peek() in ("", "{", "}", ":"):
+            raise _LexError("bad substitution")
+        name = self.name()
+        char = self.take()
+        if char == "}":
+            return "${" + name + "}"
+        if char == ":" or (char and char in "+-?#%"):
+            modifier = char
+            if char == ":":  # `${a:-b}`, but also `${a:x}`: whatever follows is the operator
+                char = self.take()
+                modifier += char
+            word = self.until("}", raw_escapes=char in ("#", "%"))[0]
+            return "${" + name + modifier + word + "}"
+        if char == "/":
+            if self.peek() == "/":
+                self.take()
+            pattern = self.until("/", raw_escapes=True)[0]
+            replacement = self.until("}", raw_escapes=True)[0]
+            return "${" + name + "/" + pattern + "/" + replacement + "}"
+        raise _LexError("unsupported modifier")
+
+    def name(self) -> str:
+        start = self.position
+        char = self.peek()
+        if char.isdecimal():
+            while self.peek().isdecimal():
+                self.take()
+        elif char and char in "@*#?-$!0":
+            self.take()
+        else:
+            while char and (char.isalpha() or char.isdecimal() or char == "_"):
+                self.take()
+                char = self.peek()
+        return self.text[start : self.position]
+
+    def angle(self) -> str:
+        """``<``, or ``<<`` with the blanks that follow it."""
+        self.take()
+        if self.peek() != "<":
+            return "<"
+        self.take()
+        start = self.position
+        while self.peek() and self.peek() in GO_SPACE:
+            self.take()
+        return "<<" + self.text[start : self.position]
 
 
 def _stages(instructions: Sequence[Instruction]) -> list[Stage]:
@@ -481,7 +949,7 @@ def normalized(instruction: Instruction) -> str:
     """
     parts = [instruction.keyword, *sorted(instruction.flags)]
     if instruction.trigger is not None:
-        parts.append(normalized(instruction.trigger))
+        parts.append(normalized(instruction.trigger))  # at most one level deep
     elif instruction.exec_form is not None:
         import json
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import array
 import time
+from typing import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -11,17 +13,20 @@ from hypothesis import strategies as st
 from lucid_hooks.dockerfile import (
     Dockerfile,
     Instruction,
+    ParseWarning,
+    decode,
     normalized,
     normalized_instructions,
     parse,
 )
+from tests.dockerfile_corpus import CORPUS, Case, Doc, Expected
 
 
 def keywords(dockerfile: Dockerfile) -> list[str]:
     return [instruction.keyword for instruction in dockerfile.instructions]
 
 
-def only(source: str | bytes) -> Instruction:
+def only(source: str | bytes | bytearray | memoryview) -> Instruction:
     parsed = parse(source)
     assert len(parsed.instructions) == 1, parsed.instructions
     return parsed.instructions[0]
@@ -52,6 +57,8 @@ def test_empty_and_comment_only_files_have_no_instructions() -> None:
         assert parsed.instructions == []
         assert parsed.stages == []
         assert parsed.final_stage is None
+        # BuildKit refuses such a file: "file with no instructions".
+        assert parsed.warnings == [ParseWarning(1, "file with no instructions")]
 
 
 def test_bom_is_dropped_and_columns_count_after_it() -> None:
@@ -257,16 +264,47 @@ def test_onbuild_trigger_and_its_heredoc() -> None:
         ('  [ "a" ,"b" ]  ', ["a", "b"]),
         ("[]", []),
         ('["unterminated"', None),
-        ('["a", 1]', None),  # not all strings: BuildKit falls back to shell form
         ('["a"] && echo b', None),  # trailing text
         ("[not json]", None),
         ("python3 app.py", None),
         ("[" * 100_000, None),  # deep nesting: no RecursionError
-        ('["\\ud800"]', ["\ud800"]),
+        # Go's encoding/json: a lone surrogate escape is U+FFFD, a pair one character.
+        ('["\\ud800"]', ["\ufffd"]),
+        ('["\\udc00\\ud800x"]', ["\ufffd\ufffdx"]),
+        ('["\\ud83d\\ude00"]', ["\U0001f600"]),
+        ('["a", NaN]', None),  # not JSON to Go: shell form
+        ('["a", -Infinity]', None),
+        ('["a", 1e400]', None),  # beyond float64: an error Go reports, shell form
+        ('["a", ' + "9" * 400 + "]", None),
     ],
 )
 def test_exec_form(arguments: str, expected: list[str] | None) -> None:
-    assert only(f"CMD {arguments}\n").exec_form == expected
+    parsed = parse(f"CMD {arguments}\n")
+
+    assert parsed.instructions[0].exec_form == expected
+    assert not [warning for warning in parsed.warnings if "strings only" in warning.message]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'CMD ["a", 1]',
+        'ENTRYPOINT ["a", null]',
+        'RUN ["a", true]',
+        'COPY ["a", {}]',
+        'VOLUME [["a"]]',
+        'HEALTHCHECK CMD ["a", 1.5]',
+        'ONBUILD CMD ["a", 1]',
+    ],
+)
+def test_json_array_holding_a_non_string_is_a_warning(source: str) -> None:
+    parsed = parse(source)
+
+    instruction = parsed.instructions[0]
+    assert (instruction.trigger or instruction).exec_form is None
+    assert parsed.warnings == [
+        ParseWarning(1, "when using JSON array syntax, arrays must be comprised of strings only")
+    ]
 
 
 def test_exec_form_for_every_keyword_that_has_one() -> None:
@@ -343,6 +381,13 @@ def test_stages() -> None:
     assert parsed.stage("0") is build
     assert parsed.stage("7") is None
     assert parsed.stage("nope") is None
+    assert parsed.stage("00") is build
+    assert parsed.stage("²") is None  # str.isdigit() says yes, int() refuses it
+    assert parsed.stage("\u0661") is None  # Arabic-Indic one: int() would take it
+    assert parsed.stage("0" * 5000 + "1") is test
+    assert parsed.stage("9" * 5000) is None
+    assert parsed.stage("-1") is None
+    assert parsed.stage("") is None
     assert [i.keyword for i in parsed.global_instructions] == ["ARG"]
 
 
@@ -390,6 +435,196 @@ def test_str_source_and_bom_in_str() -> None:
     assert only("\ufeffFROM scratch").arguments == "scratch"
 
 
+def observed(instruction: Instruction) -> Expected:
+    """An instruction in the corpus's terms."""
+    return Expected(
+        instruction.keyword,
+        instruction.line,
+        instruction.end_line,
+        instruction.arguments,
+        instruction.flags,
+        None if instruction.exec_form is None else tuple(instruction.exec_form),
+        tuple(Doc(h.name, h.content, h.expand, h.chomp) for h in instruction.heredocs),
+    )
+
+
+def assert_as_buildkit(parsed: Dockerfile, case: Case) -> None:
+    assert [observed(instruction) for instruction in parsed.instructions] == list(
+        case.instructions
+    )
+    assert [warning.line for warning in parsed.warnings] == [line for line, _ in case.warnings]
+    for warning, (_, fragment) in zip(parsed.warnings, case.warnings):
+        assert fragment in warning.message
+    assert parsed.directives == dict(case.directives)
+    assert parsed.escape == case.escape
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[case.id for case in CORPUS])
+def test_reads_as_buildkit_does(case: Case) -> None:
+    assert_as_buildkit(parse(case.source), case)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[case.id for case in CORPUS])
+def test_every_bytes_like_source_reads_the_same(case: Case) -> None:
+    data = case.source.encode("utf-8")
+    for source in (data, bytearray(data), memoryview(data), memoryview(bytearray(data))):
+        assert_as_buildkit(parse(source), case)
+
+
+def test_corpus_covers_enough() -> None:
+    assert len(CORPUS) >= 30
+    assert len({case.id for case in CORPUS}) == len(CORPUS)
+
+
+def test_bytes_like_of_any_item_size_and_decode() -> None:
+    words = array.array("H", b"FROM alpine\n")  # 2-byte items: its bytes are the text
+
+    assert only(memoryview(words)).arguments == "alpine"
+    assert decode(bytearray(b"\xef\xbb\xbfRUN x")) == "RUN x"
+    assert decode(memoryview(b"RUN \xff")) == "RUN \ufffd"
+
+
+def test_str_with_lone_surrogates_reads_as_replaced_bytes() -> None:
+    assert only("RUN echo \ud800\n").arguments == "echo " + "\ufffd" * 3
+
+
+def test_warnings_are_named_tuples_in_line_order() -> None:
+    parsed = parse('CMD ["a", 1]\nRUN <<EOF\n' + "RUN " + "x" * 70_000 + "\n")
+
+    assert [type(warning) for warning in parsed.warnings] == [ParseWarning] * 3
+    assert [warning.line for warning in parsed.warnings] == [1, 2, 3]
+    assert parsed.warnings[0] == (1, parsed.warnings[0].message)
+
+
+def test_line_length_counts_bytes_and_carriage_returns() -> None:
+    assert parse("RUN " + "x" * 65_531 + "\n").warnings == []  # 65,535 bytes
+    assert parse("RUN " + "x" * 65_531 + "\r\n").warnings != []  # the \r is a byte too
+    assert parse("RUN " + "é" * 32_765 + "x\n").warnings == []  # 4 + 65,530 + 1 bytes
+    assert parse("RUN " + "é" * 32_765 + "xx\n").warnings != []
+
+
+def test_heredoc_body_lines_split_on_newline_only() -> None:
+    (heredoc,) = only("RUN <<-EOF\n\ta\x0cb\n\tc\u2028d\x85\n\n\tEOF\n").heredocs
+
+    assert heredoc.body_lines() == ["a\x0cb", "c\u2028d\x85", ""]
+
+
+def test_heredoc_names_and_expansion() -> None:
+    def heredoc_of(line: str) -> tuple[str, bool, bool, int | None] | None:
+        heredocs = parse(f"RUN {line}\nx\n").instructions[0].heredocs
+        if not heredocs:
+            return None
+        first = heredocs[0]
+        return first.name, first.expand, first.chomp, first.descriptor
+
+    assert heredoc_of("<<EOF") == ("EOF", True, False, None)
+    assert heredoc_of("<<   EOF") == ("EOF", True, False, None)
+    assert heredoc_of("<< \t EOF > /x") == ("EOF", True, False, None)
+    assert heredoc_of("<<\v\xa0EOF") == ("EOF", True, False, None)
+    assert heredoc_of('<<"EOF"') == ("EOF", False, False, None)
+    assert heredoc_of("<<E'O'F") == ("EOF", False, False, None)
+    assert heredoc_of('<<"E\\"OF"') == ('E"OF', False, False, None)
+    assert heredoc_of("<<$EOF") == ("$EOF", True, False, None)
+    assert heredoc_of("<<${EOF}") == ("${EOF}", True, False, None)
+    assert heredoc_of("<< -EOF") == ("-EOF", True, False, None)
+    assert heredoc_of("<<-'EOF'") == ("EOF", False, True, None)
+    assert heredoc_of("12<<EOF") == ("EOF", True, False, 12)
+    assert heredoc_of("9" * 30 + "<<EOF") == ("EOF", True, False, 2**64 - 1)
+    assert heredoc_of("<<EOF;") == ("EOF;", True, False, None)
+    for not_one in ("<<", "<<-", "<<''", '<<""', "<<<EOF", "<<a<b", "x<<EOF", "'<<EOF'"):
+        assert heredoc_of(not_one) is None, not_one
+    # A line BuildKit's lexer cannot read opens no heredoc at all.
+    for broken in ("<<EOF 'x", '<<EOF "x', "<<EOF ${", "<<EOF ${x", "<<EOF ${}", "<<EOF ${x!}"):
+        assert heredoc_of(broken) is None, broken
+    assert heredoc_of("<<EOF ${x:-a} ${x/a/b} ${x#a} ${x:+'q'} $1 $@ \\") is not None
+    assert heredoc_of("<<EOF " + "${a:-" * 500 + "}" * 500) is None  # nested too deep
+
+
+def test_heredoc_name_with_backtick_escape_directive() -> None:
+    # BuildKit lexes heredoc words with a backslash whatever `# escape=` says.
+    (heredoc,) = parse("# escape=`\nRUN <<\\EOF\nx\nEOF\n").instructions[0].heredocs
+
+    assert (heredoc.name, heredoc.expand) == ("EOF", True)
+
+
+def test_unterminated_heredoc_at_end_without_newline() -> None:
+    parsed = parse("RUN <<EOF\nlast")
+
+    assert parsed.instructions[0].heredocs[0].content == "last"
+    assert parsed.warnings == [ParseWarning(1, "unterminated heredoc <<EOF")]
+
+
+def test_flags_are_read_byte_by_byte() -> None:
+    # BuildKit's flag parser takes each UTF-8 byte for a character.
+    assert only("COPY --chown=josé a b\n").flags == ("--chown=jos\xc3\xa9",)
+    # ... and the byte 0xA0 (inside "à") for a blank: the word ends there.
+    copy = only("COPY --chown=à --from=x a b\n")
+    assert copy.flags == ("--chown=\xc3", "--from=x")
+    assert copy.arguments == "a b"
+
+
+def test_onbuild_repeated_a_thousand_times() -> None:
+    parsed = parse("ONBUILD " * 1000 + "RUN x\n")
+
+    (instruction,) = parsed.instructions
+    assert instruction.trigger is not None
+    assert instruction.trigger.keyword == "ONBUILD"
+    assert instruction.trigger.trigger is None  # not read deeper
+    assert parsed.warnings == [
+        ParseWarning(1, "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
+    ]
+    normalized(instruction)
+
+
+def test_keywords_are_upper_cased_as_ascii() -> None:
+    assert only("onbu\u0131ld RUN x\n").keyword == "ONBU\u0131LD"  # str.upper() would say ONBUILD
+    assert only("run\xa0x\n").keyword == "RUN\xa0X"  # not a blank to BuildKit's splitter
+
+
+def timed(source: str) -> float:
+    started = time.perf_counter()
+    parse(source)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "# escape=x" + " " * n + "y\nFROM a\n",  # directive padded with blanks
+        lambda n: "#" + " " * n + "escape" + " " * n + "=" + " " * n + "\n",
+        lambda n: "RUN " + "x " * (n // 2) + "\n",
+        lambda n: "RUN <<" + " " * n + "<\n",
+        lambda n: "RUN " + "<<a " * (n // 4) + "\n",
+        lambda n: "RUN <<EOF " + "'a' \"b\" \\c $d ${e:-f} " * (n // 24) + "\nEOF\n",
+        lambda n: "COPY " + "--a=b " * (n // 6) + "x y\n",
+        lambda n: "ENV " + "a=b " * (n // 4) + "\n",
+        lambda n: "RUN a \\\n" * (n // 8) + "b\n",
+        lambda n: "RUN a \\\n" + "\n" * n + "b\n",
+        lambda n: "ONBUILD " * (n // 8) + "RUN x\n",
+        lambda n: "CMD [" + '"a",' * (n // 4) + "1]\n",
+    ],
+    ids=[
+        "directive-value",
+        "directive-blanks",
+        "long-line",
+        "heredoc-blanks",
+        "heredocs",
+        "heredoc-line",
+        "flags",
+        "env",
+        "continuations",
+        "blank-continuations",
+        "onbuild",
+        "json",
+    ],
+)
+def test_stays_linear_on_long_input(make: Callable[[int], str]) -> None:
+    small, large = timed(make(4_000)), timed(make(40_000))
+
+    assert large < 0.5
+    assert large < 30 * small + 0.05  # ten times the input: far from a hundred times the time
+
+
 def test_huge_file_is_linear() -> None:
     source = "FROM alpine\n" + "RUN echo line \\\n    continued\n" * 50_000 + "X" * 1_000_000
     started = time.perf_counter()
@@ -407,27 +642,38 @@ DOCKERFILE_PIECES = st.sampled_from(
         "RUN echo hi",
         "RUN <<EOF",
         "RUN <<-EOT cat",
+        "RUN cat << 'EOF' > /x",
+        "RUN <<'a b' <<\\c",
         "COPY <<X /y",
         "EOF",
         "\tEOT",
         "X",
+        "a b",
         'CMD ["a", "b"]',
+        'CMD ["a", 1]',
         "CMD [",
         "# escape=`",
+        "# escape=   ",
         "# syntax=x",
         "# comment",
         "\\",
         "`",
         "ONBUILD RUN <<EOF",
+        "ONBUILD ONBUILD ONBUILD RUN x",
         "ONBUILD",
         "HEALTHCHECK CMD [1]",
         "COPY --from=a --chown= b c",
+        "COPY --from=² --chown=é`\\ x",
+        "ENV a=b c",
+        "LABEL 'x",
         "RUN --",
-        'RUN "unterminated',
+        'RUN "unterminated <<EOF',
+        "RUN ${x:-<<EOF} $",
         "",
         "   ",
         "\ufeff",
         "\x00",
+        "\ud800",
     ]
 )
 
@@ -442,13 +688,27 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
         assert instruction.column >= 1
         assert instruction.keyword
         normalized(instruction)
+    assert parse(bytearray(data)).warnings == parsed.warnings
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    parsed = parse(text)
+    normalized_instructions(parsed)
+    for stage in parsed.stages:
+        parsed.stage(stage.image)
+        parsed.stage(str(stage.index))
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.lists(DOCKERFILE_PIECES, max_size=40), st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_dockerfile_like_text_never_raises(pieces: list[str], newline: str, end: bool) -> None:
     text = newline.join(pieces) + (newline if end else "")
     parsed = parse(text.encode("utf-8", "surrogatepass"))
+    assert [observed(i) for i in parse(text).instructions] == [
+        observed(i) for i in parsed.instructions
+    ]
     lines = [instruction.line for instruction in parsed.instructions]
     assert lines == sorted(lines)
     normalized_instructions(parsed)
