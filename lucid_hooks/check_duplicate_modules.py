@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding, unreadable_file
+from lucid_hooks.module_index import GENERATED, MAIN_BLOCK, ModuleIndex, Record
 from lucid_hooks.options import COUNT, FRACTION, TEXTS, Option
 from lucid_hooks.packages import INIT
 from lucid_hooks.paths import join, parent_folder, path_selector
@@ -33,7 +34,7 @@ from lucid_hooks.pysource import skeleton, token_analysis
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
 from lucid_hooks.runner import HookContext, run_hook
-from lucid_hooks.similarity import similar_sets
+from lucid_hooks.similarity import hashed_prefix, similar_sets
 from lucid_hooks.stdlib import NEVER_SHADOWED, describe_availability, is_stdlib_module
 
 if TYPE_CHECKING:
@@ -411,6 +412,9 @@ class Tree:
             marker.lower().encode("utf-8", "surrogateescape")
             for marker in context.strings("generated-markers")
         )
+        self.similarity = context.number("similarity")
+        # The index depends on the threshold (prefix lengths) and the markers.
+        self.index_key = content_key(self.root, str(self.similarity), *self.markers)
         self.unreadable: set[str] = set()  # files a comparison could not read
 
     def passing_everything(self) -> Tree:
@@ -524,22 +528,72 @@ def tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[Duplica
 
 
 def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
-    """Every Python file of the tree, read once (or found in the disk
-    cache); an unreadable passed file is an LH001 finding, an unreadable
-    other file is left out."""
-    modules = []
+    """Every Python file of the tree; an unreadable passed file is an LH001
+    finding, an unreadable other file is left out. With the disk cache, an
+    unchanged module that was not passed is known by its record in the
+    index, and its lines are loaded only if it may be a near twin of a passed
+    one (see `module_index`)."""
+    snapshot = tree.snapshot
+    index = ModuleIndex.load(snapshot.cache, tree.index_key) if snapshot.cache.enabled else None
+    modules: list[Module] = []
+    known: list[tuple[str, Record]] = []
+    probes: set[int] = set()  # the prefix values of the passed modules
     for path in tree.python:
-        if not tree.snapshot.is_regular(path):
+        if not snapshot.is_regular(path):
             continue  # a symlink is not a copy; folders and FIFOs are not modules
-        try:
-            facts = module_facts(tree.snapshot, path, tree.markers)
-        except OSError as error:
-            tree.unreadable.add(path)
-            if tree.passed(path):
-                findings.append(DuplicateFinding.of(unreadable_file(path, error)))
+        signature = snapshot.stat_signature(path)
+        record = index.get(path, signature) if index and not tree.passed(path) else None
+        if record is not None:
+            known.append((path, record))
             continue
+        facts = _read_facts(tree, path, findings)
+        if facts is None:
+            continue
+        record = record_of(facts, signature, tree.similarity)
+        if index is not None:
+            index.keep(path, record)
+        if tree.passed(path):
+            probes.update(record.prefix)
         modules.append(Module(path, facts))
+    for path, record in known:
+        if probes.isdisjoint(record.prefix):
+            modules.append(Module(path, facts_of(record)))
+        elif (facts := _read_facts(tree, path, findings)) is not None:
+            modules.append(Module(path, facts))
+    if index is not None:
+        index.keep_only(module.path for module in modules)
+        if index.changed and not tree.unreadable:
+            index.save(snapshot.cache, tree.index_key)
+    modules.sort(key=lambda module: module.path)
     return modules
+
+
+def record_of(facts: Facts, signature: str, similarity: float) -> Record:
+    """What the index keeps of a module."""
+    lines = facts.lines
+    flags = (GENERATED if facts.generated else 0) | (MAIN_BLOCK if facts.has_main_block else 0)
+    if lines is None:
+        return Record(signature, facts.key, -1, (), flags)
+    return Record(signature, facts.key, len(lines), hashed_prefix(lines, similarity), flags)
+
+
+def facts_of(record: Record) -> Facts:
+    """The facts of a module known by its record: all but its lines, which
+    only a near twin of a passed module needs (an empty set makes it no
+    candidate, as it is none)."""
+    lines: frozenset[bytes] | None = None if record.size < 0 else frozenset()
+    main_block, generated = bool(record.flags & MAIN_BLOCK), bool(record.flags & GENERATED)
+    return Facts(record.key, lines, main_block, generated)
+
+
+def _read_facts(tree: Tree, path: str, findings: list[DuplicateFinding]) -> Facts | None:
+    try:
+        return module_facts(tree.snapshot, path, tree.markers)
+    except OSError as error:
+        tree.unreadable.add(path)
+        if tree.passed(path):
+            findings.append(DuplicateFinding.of(unreadable_file(path, error)))
+        return None
 
 
 def module_facts(snapshot: Snapshot, path: str, markers: Sequence[bytes]) -> Facts:

@@ -46,6 +46,22 @@ def similar_sets(
     return result
 
 
+def hashed_prefix(elements: AbstractSet[bytes], threshold: float) -> tuple[int, ...]:
+    """The CRC-32 values of the first elements of a set in the order of
+    their CRC-32 (then their bytes), as many as prefix filtering needs at
+    ``threshold``: two sets that alike share a value. The order needs no
+    other set, so the prefix can be kept in the set's own record and
+    compared with any other's later."""
+    from heapq import nsmallest
+    from math import ceil
+    from zlib import crc32
+
+    size = len(elements)
+    length = size - ceil(threshold * size - 1e-9) + 1
+    ordered = nsmallest(length, ((crc32(element), element) for element in elements))
+    return tuple(value for value, _ in ordered)
+
+
 def prefix_candidates(
     sets: Sequence[AbstractSet[bytes]], probes: Sequence[int], threshold: float
 ) -> dict[int, Collection[int]]:

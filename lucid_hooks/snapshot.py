@@ -40,6 +40,7 @@ class Snapshot:
 
     def __init__(self, root: str, is_git: bool, cache: Cache | None = None) -> None:
         self.root = root
+        self._prefix = os.path.join(root, "")
         self.is_git = is_git
         # No disk cache unless one is given: tests and library callers stay pure.
         self.cache = cache if cache is not None else Cache(None)
@@ -58,7 +59,8 @@ class Snapshot:
         self._linked: dict[str, bool] = {}
 
     def absolute(self, path: str) -> str:
-        return os.path.join(self.root, path) if path else self.root
+        # Joined by hand: os.path.join is a third of a 100k-file listing.
+        return self._prefix + path if path else self.root
 
     # --- what git knows ----------------------------------------------------
 
@@ -86,18 +88,23 @@ class Snapshot:
                 self._walks[excludes.patterns] = list(walk_files(self.root, "", excludes))
             return list(self._walks[excludes.patterns])
         if self._present is None:
-            self._present = [path for path in tracked if self.lstat(path) is not None]
+            self._present = [path for path in tracked if self._lstat_new(path) is not None]
         return [path for path in self._present if not excludes.matches(path)]
 
     # --- the file system ---------------------------------------------------
 
     def lstat(self, path: str) -> os.stat_result | None:
-        if path not in self._lstat:
-            try:
-                self._lstat[path] = os.lstat(self.absolute(path))
-            except (OSError, ValueError):
-                self._lstat[path] = None
-        return self._lstat[path]
+        if path in self._lstat:
+            return self._lstat[path]
+        return self._lstat_new(path)
+
+    def _lstat_new(self, path: str) -> os.stat_result | None:
+        try:
+            info: os.stat_result | None = os.lstat(self._prefix + path if path else self.root)
+        except (OSError, ValueError):
+            info = None
+        self._lstat[path] = info
+        return info
 
     def inside_link(self, folder: str) -> bool:
         """Whether ``folder`` or a folder above it (inside the repository) is

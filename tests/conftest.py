@@ -11,6 +11,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -57,7 +58,18 @@ def memory_basetemp() -> Path | None:
         return None
     if usage.free < MEMORY_NEEDED or not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
         return None
+    forget_old_trees()
     return Path(tempfile.mkdtemp(prefix="lucid-hooks-tests-", dir=MEMORY_FOLDER))
+
+
+def forget_old_trees() -> None:
+    """Memory is not a disk: the trees a failed run kept go after an hour."""
+    for folder in MEMORY_FOLDER.glob("lucid-hooks-tests-*"):
+        try:
+            if time.time() - folder.stat().st_mtime > 3600:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -60,3 +60,25 @@ def similar_sets_via_prefix(
             if score >= threshold - 1e-9:
                 found.append((score, other))
     return sorted(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.integers(0, 60), min_size=1, max_size=40),
+    st.sets(st.integers(0, 60), max_size=5),
+    st.sampled_from([0.5, 0.7, 0.85, 0.9, 1.0]),
+)
+def test_sets_that_alike_share_a_hashed_prefix_value(
+    first: set[int], edits: set[int], threshold: float
+) -> None:
+    """What lets the index of check-duplicate-modules skip a module: no pair
+    at least that alike has disjoint prefixes (the second set is the first
+    with a few elements added or removed, so most pairs are alike)."""
+    second = first ^ edits or first
+    mine = {str(element).encode() for element in first}
+    theirs = {str(element).encode() for element in second}
+    score = len(mine & theirs) / len(mine | theirs)
+    if score >= threshold - 1e-9:
+        assert set(similarity.hashed_prefix(mine, threshold)) & set(
+            similarity.hashed_prefix(theirs, threshold)
+        )
