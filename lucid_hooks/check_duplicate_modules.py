@@ -38,7 +38,7 @@ from lucid_hooks.similarity import hashed_prefix, similar_sets
 from lucid_hooks.stdlib import NEVER_SHADOWED, describe_availability, is_stdlib_module
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
     from lucid_hooks.snapshot import Snapshot
 
@@ -412,6 +412,7 @@ class Tree:
             marker.lower().encode("utf-8", "surrogateescape")
             for marker in context.strings("generated-markers")
         )
+        self.whole = False  # every file counted as passed
         self.similarity = context.number("similarity")
         # The index depends on the threshold (prefix lengths) and the markers.
         self.index_key = content_key(self.root, str(self.similarity), *self.markers)
@@ -420,6 +421,7 @@ class Tree:
     def passing_everything(self) -> Tree:
         """The same tree, every file of it counted as passed."""
         whole = copy.copy(self)
+        whole.whole = True
         whole.passed = lambda path: True
         whole.unreadable = set()
         return whole
@@ -528,44 +530,67 @@ def tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[Duplica
 
 
 def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
-    """Every Python file of the tree; an unreadable passed file is an LH001
-    finding, an unreadable other file is left out. With the disk cache, an
-    unchanged module that was not passed is known by its record in the
-    index, and its lines are loaded only if it may be a near twin of a passed
-    one (see `module_index`)."""
+    """The Python files of the tree that the findings for the passed ones
+    need; an unreadable passed file is an LH001 finding, an unreadable other
+    file is left out. With the disk cache, an unchanged module that was not
+    passed is known by its record in the index, and becomes a module only if
+    it may be a copy, a near twin (its lines are then read) or the entry
+    point of a passed one (see `module_index`)."""
     snapshot = tree.snapshot
     index = ModuleIndex.load(snapshot.cache, tree.index_key) if snapshot.cache.enabled else None
+    # A few files are read rather than looked up: the packs of the disk cache
+    # are tens of megabytes in a large tree.
+    direct = index is not None and not tree.whole
     modules: list[Module] = []
     known: list[tuple[str, Record]] = []
-    probes: set[int] = set()  # the prefix values of the passed modules
+    regular: list[str] = []
     for path in tree.python:
         if not snapshot.is_regular(path):
             continue  # a symlink is not a copy; folders and FIFOs are not modules
+        regular.append(path)
         signature = snapshot.stat_signature(path)
         record = index.get(path, signature) if index and not tree.passed(path) else None
         if record is not None:
             known.append((path, record))
-            continue
-        facts = _read_facts(tree, path, findings)
-        if facts is None:
-            continue
-        record = record_of(facts, signature, tree.similarity)
-        if index is not None:
-            index.keep(path, record)
-        if tree.passed(path):
-            probes.update(record.prefix)
-        modules.append(Module(path, facts))
-    for path, record in known:
-        if probes.isdisjoint(record.prefix):
-            modules.append(Module(path, facts_of(record)))
-        elif (facts := _read_facts(tree, path, findings)) is not None:
+        elif (facts := _read_facts(tree, path, findings, direct=direct)) is not None:
+            if index is not None:
+                index.keep(path, record_of(facts, signature, tree.similarity))
             modules.append(Module(path, facts))
+    modules.extend(_needed_modules(tree, known, modules, findings))
     if index is not None:
-        index.keep_only(module.path for module in modules)
+        index.keep_only(path for path in regular if path not in tree.unreadable)
         if index.changed and not tree.unreadable:
             index.save(snapshot.cache, tree.index_key)
     modules.sort(key=lambda module: module.path)
     return modules
+
+
+def _needed_modules(
+    tree: Tree,
+    known: Sequence[tuple[str, Record]],
+    loaded: Sequence[Module],
+    findings: list[DuplicateFinding],
+) -> Iterator[Module]:
+    """The modules known by their records that a passed module's findings
+    may involve: same key (a copy), a shared prefix value (a near twin,
+    whose lines are read), or an entry point (for LH403)."""
+    passed = [module for module in loaded if tree.passed(module.path)]
+    keys = {module.key for module in passed}
+    probes: set[int] = set()
+    for module in passed:
+        if module.lines:
+            probes.update(hashed_prefix(module.lines, tree.similarity))
+    for path, record in known:
+        if not probes.isdisjoint(record.prefix):
+            facts = _read_facts(tree, path, findings, direct=True)
+            if facts is not None:
+                yield Module(path, facts)
+        elif record.key in keys or record.flags & MAIN_BLOCK or _is_entry_name(path):
+            yield Module(path, facts_of(record))
+
+
+def _is_entry_name(path: str) -> bool:
+    return path.rpartition("/")[2] in ENTRY_POINT_NAMES
 
 
 def record_of(facts: Facts, signature: str, similarity: float) -> Record:
@@ -586,8 +611,12 @@ def facts_of(record: Record) -> Facts:
     return Facts(record.key, lines, main_block, generated)
 
 
-def _read_facts(tree: Tree, path: str, findings: list[DuplicateFinding]) -> Facts | None:
+def _read_facts(
+    tree: Tree, path: str, findings: list[DuplicateFinding], *, direct: bool = False
+) -> Facts | None:
     try:
+        if direct:
+            return facts_from_file(tree.snapshot, path, tree.markers)
         return module_facts(tree.snapshot, path, tree.markers)
     except OSError as error:
         tree.unreadable.add(path)
@@ -610,6 +639,14 @@ def module_facts(snapshot: Snapshot, path: str, markers: Sequence[bytes]) -> Fac
     if facts is None:  # grew past the limit, or huge from the start
         return Facts(content_key(b"bytes", snapshot.digest(path)), None, False, False)
     return facts
+
+
+def facts_from_file(snapshot: Snapshot, path: str, markers: Sequence[bytes]) -> Facts:
+    """The facts of a file from its bytes, the disk cache left alone."""
+    data = snapshot.read(path, MAX_NORMALISED_BYTES)
+    if data is None:
+        return Facts(content_key(b"bytes", snapshot.digest(path)), None, False, False)
+    return Facts.of_source(data, markers)
 
 
 def is_generated(module: Module) -> bool:
