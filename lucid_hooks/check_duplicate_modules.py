@@ -574,6 +574,8 @@ def _needed_modules(
     """The modules known by their records that a passed module's findings
     may involve: same key (a copy), a shared prefix value (a near twin,
     whose lines are read), or an entry point (for LH403)."""
+    if not known:
+        return
     passed = [module for module in loaded if tree.passed(module.path)]
     keys = {module.key for module in passed}
     probes: set[int] = set()

@@ -8,6 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from lucid_hooks import batches
 from lucid_hooks.cache import open_cache
 from lucid_hooks.config import Config, ConfigError, load_config
 from lucid_hooks.findings import FORMATS, Finding, LineReader, is_suppressed, render
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Sequence
 
     from lucid_hooks.registry import Hook
+
+
+# Formats whose every line stands alone, so a line an earlier batch printed can be left out.
+LINE_FORMATS = ("text", "github")
 
 
 class UndeclaredOptionError(KeyError):
@@ -190,7 +195,11 @@ def run_hook(hook: Hook, argv: Sequence[str] | None) -> int:
     paths = invocation.paths
     fix = bool(options.get("fix", False))
     findings, messages = invocation.run(hook, paths.files, paths.folders, options, fix=fix)
-    return invocation.finish(findings, messages, args.format)
+    # Only a process run as the hook (its own command line) is a batch: a
+    # program calling main(argv), a test say, gets every line, every time.
+    variant = f"{args.format}:{sorted(options.items())!r}"
+    run = batches.current_run(variant) if argv is None else None
+    return invocation.finish(findings, messages, args.format, run=run)
 
 
 # --- one run -------------------------------------------------------------------
@@ -282,10 +291,28 @@ class Invocation:
         listed = [path for path in self.snapshot.files(excludes) if below(path)]
         return self.snapshot.select(listed, hook.selection)
 
-    def finish(self, findings: Sequence[Finding], messages: Sequence[str], fmt: str) -> int:
-        """Print everything; the exit status: 2 usage, 1 findings or fixes, 0 clean."""
+    def finish(
+        self,
+        findings: Sequence[Finding],
+        messages: Sequence[str],
+        fmt: str,
+        *,
+        run: batches.Run | None = None,
+    ) -> int:
+        """Print everything, or in a batch of a pre-commit ``run`` what no
+        earlier batch printed; the exit status: 2 usage, 1 findings or fixes,
+        0 clean. The status counts every finding, printed or not: it says
+        what this batch found (pre-commit fails the hook on any batch's)."""
         self.snapshot.save()
-        write_output(render(findings, messages, fmt))
+        text = render(findings, messages, fmt)
+        # Line-oriented formats only: a JSON document is whole or nothing.
+        if run is not None and fmt in LINE_FORMATS:
+            scope = (self.snapshot.root, self.prog, os.getcwd())
+            ledger = batches.Ledger(self.snapshot.cache, scope, run)
+            write_output(ledger.unprinted(text))
+            ledger.record()
+        else:
+            write_output(text)
         if findings or messages:
             return max(self.status, 1)
         return self.status

@@ -52,14 +52,13 @@ def hashed_prefix(elements: AbstractSet[bytes], threshold: float) -> tuple[int, 
     ``threshold``: two sets that alike share a value. The order needs no
     other set, so the prefix can be kept in the set's own record and
     compared with any other's later."""
-    from heapq import nsmallest
     from math import ceil
     from zlib import crc32
 
     size = len(elements)
     length = size - ceil(threshold * size - 1e-9) + 1
-    ordered = nsmallest(length, ((crc32(element), element) for element in elements))
-    return tuple(value for value, _ in ordered)
+    # The first values in that order are the smallest values, ties included.
+    return tuple(sorted(map(crc32, elements))[:length])
 
 
 def prefix_candidates(

@@ -11,15 +11,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lucid_hooks import check_cache_artifacts
 from lucid_hooks.check_cache_artifacts import (
     CACHE_PATTERNS,
+    CachePattern,
+    Scanner,
     git_rm_command,
     main,
     shell_quote,
 )
 from lucid_hooks.cli import main as lucid_hooks_main
+from lucid_hooks.globs import check_ignore_glob
 from lucid_hooks.snapshot import Snapshot
 from tests.conftest import GIT_ENV, git, init_repo, write_tree
 
@@ -478,7 +483,18 @@ def test_second_run_reports_only_tracked_files_and_makes_no_edit(
         "svc/__pycache__/a.cpython-311.pyc:1:1",
         "svc/__pycache__/b.cpython-311.pyc:1:1",
     ]
-    assert all("LH301" in line and "although `.gitignore:" in line for line in out[:3])
+    # Worded as in the first run: the rule now in .gitignore does not untrack them.
+    assert [line.split(" LH301 ")[1] for line in out[:3]] == [
+        f"cache artifact matching `{pattern}` is tracked by git: untrack it with"
+        f" `git rm -r --cached -- {unit}`"
+        for pattern, unit in [
+            (".coverage", ".coverage"),
+            *[("__pycache__/", "svc/__pycache__")] * 2,
+        ]
+    ]
+    assert [line.split(": ", 1)[1] for line in out[:3]] == [
+        line.split(": ", 1)[1] for line in first if " LH301 " in line
+    ]
     assert untrack_command(out) == "git rm -r --cached -- .coverage svc/__pycache__"
     assert (repo / ".gitignore").read_bytes() == after_fix
     assert (repo / ".gitignore").stat().st_mtime_ns == stamp
@@ -668,6 +684,98 @@ def test_ignored_findings_leave_the_command_and_the_file_alone(
     assert untrack_command(out) == "git rm -r --cached -- src/stale.pyc"
 
 
+REPOSITORY_WIDE: dict[str, str | bytes] = {
+    "pyproject.toml": '[tool.lucid-hooks]\nexclude = ["vendor"]\n'
+    '[tool.lucid-hooks.per-file-ignores]\n"fixtures/**" = ["LH301"]\n',
+    "a/__pycache__/m.pyc": b"\x00",
+    "a/__pycache__/n.pyc": b"\x00",
+    "b/__pycache__/m.pyc": b"\x00",
+    "c/old.pyc": b"\x00",
+    "d/.tox/log.txt": "x\n",
+    "e/.tox/log.txt": "# lucid: ignore[LH301]\n",
+    "fixtures/golden.pyc": b"\x00",
+    "vendor/__pycache__/v.pyc": b"\x00",
+    "m.py": "",
+}
+
+
+@pytest.mark.parametrize(
+    "passed",
+    [
+        ["a/__pycache__/m.pyc"],
+        ["c/old.pyc", "m.py"],
+        ["d/.tox/log.txt"],
+        ["b/__pycache__/m.pyc", "a/__pycache__/n.pyc"],
+        [path for path in REPOSITORY_WIDE if path != "pyproject.toml"],
+    ],
+)
+def test_what_is_said_of_the_repository_does_not_depend_on_the_files_passed(
+    repo: Path, capsys: pytest.CaptureFixture[str], passed: list[str]
+) -> None:
+    committed_repo(repo, REPOSITORY_WIDE)
+
+    status, out, _ = run(capsys, "--no-fix", *passed)
+
+    assert status == 1
+    # Each LH302 counts the repository's artifacts of its pattern (the
+    # excluded vendor/ is not looked at, an ignored finding still needs the rule).
+    assert [line for line in out if " LH302 " in line] == [
+        ".gitignore:1:1: LH302 `.gitignore` does not ignore `*.pyc`: 2 cache artifacts such as"
+        " `c/old.pyc` could be committed",
+        ".gitignore:1:1: LH302 `.gitignore` does not ignore `.tox/`: 2 cache artifacts such as"
+        " `d/.tox/log.txt` could be committed",
+        ".gitignore:1:1: LH302 `.gitignore` does not ignore `__pycache__/`: 3 cache artifacts"
+        " such as `a/__pycache__/m.pyc` could be committed",
+    ]
+    # The command untracks every committed artifact whose LH301 is on.
+    assert (
+        untrack_command(out)
+        == "git rm -r --cached -- a/__pycache__ b/__pycache__ c/old.pyc d/.tox"
+    )
+    reported = [line.split(":")[0] for line in out if " LH301 " in line]
+    assert reported == sorted(
+        {*passed} - {"m.py", "e/.tox/log.txt", "fixtures/golden.pyc", "vendor/__pycache__/v.pyc"}
+    )
+
+
+def test_a_commit_without_artifacts_reads_no_index(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    committed_repo(repo, REPOSITORY_WIDE)
+
+    def unexpected(self: Snapshot) -> None:
+        raise AssertionError("the index was listed")
+
+    monkeypatch.setattr(Snapshot, "tracked", unexpected)
+
+    assert run(capsys, "m.py", "pyproject.toml") == (0, [], "")
+
+
+@given(
+    patterns=st.lists(
+        # (`[[` aside: re warns of the nested sets of a later Python)
+        st.text("ab.*?[]/", min_size=1, max_size=6).filter(
+            lambda text: "[[" not in text and check_ignore_glob(text) is None
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    paths=st.lists(
+        st.lists(st.text("ab.c", min_size=1, max_size=5), min_size=1, max_size=3).map("/".join),
+        max_size=12,
+    ),
+)
+def test_candidates_hold_every_path_that_matches(patterns: list[str], paths: list[str]) -> None:
+    scanner = Scanner([CachePattern(pattern) for pattern in patterns])
+
+    candidates = scanner.candidates(paths)
+
+    assert [path for path in paths if scanner.match(path)] == [
+        path for path in candidates if scanner.match(path)
+    ]
+    assert candidates == [path for path in paths if path in candidates], "in the index's order"
+
+
 def test_inline_suppression_in_gitignore(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     committed_repo(repo, {".gitignore": "# lucid: ignore[LH302]\n", "m.pyc": b"\x00"})
 
@@ -833,10 +941,14 @@ ODD_NAMES = [
 def test_odd_file_names_and_the_exact_untrack_command(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The twins match the others read as globs, and are not passed: they
-    # must stay tracked when the printed command runs.
+    # The twins match the others read as globs; LH301 is off for them, so
+    # the command (which names every tracked artifact) leaves them out, and
+    # they must stay tracked when it runs.
     twins = ["brackets1/x1.pyc", "star_/q_.pyc", "keep.py"]
-    committed_repo(repo, {name: b"\x00" for name in [*ODD_NAMES, *twins]})
+    config = '[tool.lucid-hooks.per-file-ignores]\n"brackets1" = ["LH301"]\n"star_" = ["LH301"]\n'
+    committed_repo(
+        repo, {"pyproject.toml": config, **{name: b"\x00" for name in [*ODD_NAMES, *twins]}}
+    )
     names = ODD_NAMES
 
     # `--`: pre-commit passes `-dash.pyc` as it is, and argparse would read an option.
@@ -863,7 +975,7 @@ def test_odd_file_names_and_the_exact_untrack_command(
     if bash is None:
         pytest.skip("no bash for $'...' quoting")
     subprocess.run((bash, "-c", command), cwd=repo, check=True, capture_output=True)
-    assert sorted(tracked(repo)) == sorted(twins)
+    assert sorted(tracked(repo)) == sorted([*twins, "pyproject.toml"])
     assert all((repo / name).exists() for name in names)
 
     # The text output keeps one finding per line.

@@ -4,11 +4,12 @@ and what every hook does around its check."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from lucid_hooks import check_duplicate_modules, check_init_files
+from lucid_hooks import batches, check_duplicate_modules, check_init_files
 from lucid_hooks.config import Config
 from lucid_hooks.runner import HookContext, UndeclaredOptionError, separate_paths
 from tests.conftest import git, init_repo, write_tree
@@ -165,3 +166,26 @@ def test_abbreviated_flags_are_refused(repo: Path, capsys: pytest.CaptureFixture
 
     assert raised.value.code == 2
     assert os.path.basename("--simil") in capsys.readouterr().err
+
+
+# --- pre-commit's batches ------------------------------------------------------------
+
+
+def test_a_hook_listed_twice_with_other_options_is_another_run(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(repo, WALLET)
+    monkeypatch.setenv(batches.RUNNER_ENV, "1")
+    monkeypatch.setattr(batches, "parent_process", lambda: "boot:1:2")
+
+    def batch(*args: str) -> tuple[int, list[str], str]:
+        # As pre-commit runs it: the process's own command line.
+        monkeypatch.setattr(sys, "argv", ["check-init-files", *args, "wallet/walletd/keys.py"])
+        return run(capsys, lambda _: check_init_files.main())
+
+    status, first, _ = batch("--no-fix")
+    assert (status, len(first)) == (1, 1)
+    # The next batch of the same run: its finding was printed, its status stays.
+    assert batch("--no-fix") == (1, [], "")
+    # The same hook again in the config, with other arguments.
+    assert batch("--no-fix", "--namespace-package", "elsewhere/**") == (1, first, "")
