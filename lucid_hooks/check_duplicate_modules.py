@@ -2,19 +2,22 @@
 
 The twin of a changed file can be anywhere in the tree, so every tracked
 Python module and Dockerfile is considered, not only the files passed. Each
-finding knows the files it is about and is reported when one of them was
-passed, worded the same whichever, so pre-commit's batches cannot change the
-union of what is printed. What is derived from a file is kept in the disk
-cache by its content; a run given many files (a batch of ``--all-files``)
-finds the whole tree's duplicates once and keeps them for the next batches.
+finding is on a passed file and names the other side, so each of
+pre-commit's batches prints lines of its own files, and together they print
+what one run over all files prints. What is derived from a file is kept in
+the disk cache by its content; a run given many files (a batch of
+``--all-files``) finds the whole tree's duplicates once and keeps them for
+the next batches; a run given a few finds the others in the module index
+(`module_index`), checked by stat data, and reads only their candidates.
 
-Speed: ``tokenize`` is pure Python up to 3.11 and reads about 3 MB/s, slower
-than parsing, so the tree is compared on a cheap *skeleton* of each file (its
-bytes without blanks, line breaks kept, and without anything from ``#`` to
-the end of a line), made by C-level bytes operations. Files with equal token
-streams have equal skeletons (but for a corner case, see `pysource.skeleton`);
-``tokenize`` then confirms only the few files whose skeletons match, and the
-skeleton's lines are what near duplicates are measured by.
+Speed: ``tokenize`` is pure Python up to 3.11 and reads about 3 MB/s, so the
+tree is compared on a cheap *skeleton* of each file (`pysource.skeleton`: its
+bytes without blanks, comments and strings, found by a regular expression
+where tokenize finds them, about 30 MB/s). Files with equal tokens apart from
+docstrings have equal skeletons (an f-string nesting its own quotes makes
+the key come from tokens); ``tokenize`` then confirms only the files whose
+skeletons match, and the skeleton's lines without docstrings are what near
+duplicates are measured by.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from lucid_hooks.findings import Finding, unreadable_file
 from lucid_hooks.module_index import GENERATED, MAIN_BLOCK, ModuleIndex, Record
 from lucid_hooks.options import COUNT, FRACTION, TEXTS, Option
 from lucid_hooks.packages import INIT
-from lucid_hooks.paths import join, parent_folder, path_selector
+from lucid_hooks.paths import parent_folder, path_selector
 from lucid_hooks.pysource import skeleton, token_analysis
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
@@ -92,10 +95,12 @@ NEAR_DUPLICATE = Rule(
         10) are left out, since short files are alike by chance, and so are
         generated code and modules of only imports and boilerplate, as for
         LH401. Each passed module is reported once, on its own line, with
-        the module most like it. Candidates are
-        found through the rarest lines each module has (prefix filtering), so
-        the cost follows the size of the tree rather than the number of pairs
-        of modules, and no pair above the threshold is missed. Merge the two into
+        the module most like it. Candidates are found by prefix filtering
+        (over the whole tree, through the rarest lines of each module; on a
+        commit of a few files, through a prefix of each module's lines kept
+        in the disk cache), so the cost follows the size of the tree rather
+        than the number of pairs of modules, and no pair above the threshold
+        is missed. Merge the two into
         one module, or make one import what it needs from the other.
     """,
     bad="""
@@ -202,9 +207,9 @@ ENTRY_POINT_NAMES = ("main.py", "__main__.py")
 # The disk cache's namespaces; the number changes with what they hold, so a
 # build of the same version with another layout (an editable install, a
 # pre-commit `rev:` between releases) never reads the old one.
-CACHE_FACTS = "dup-facts-3"
+CACHE_FACTS = "dup-facts-4"
 CACHE_TOKENS = "dup-tokens-2"
-CACHE_TREE = "dup-tree-3"
+CACHE_TREE = "dup-tree-4"
 
 # Bigger files are compared byte for byte only: normalising them would cost
 # more memory than they are worth, and nobody edits them by hand.
@@ -297,8 +302,8 @@ class Facts(NamedTuple):
 
     @classmethod
     def of_source(cls, data: bytes, markers: Sequence[bytes]) -> Facts:
-        code, lines = skeleton(data)
-        flat = code.replace(b"\n", b"")
+        code, lines, exact = skeleton(data)
+        flat = code.replace(b"\n", b"") if exact else _token_key(data)
         head = b"\n".join(data.split(b"\n", MARKER_LINES)[:MARKER_LINES]).lower()
         return cls(
             content_key(b"skeleton", flat) if flat else None,
@@ -324,7 +329,7 @@ class Analysis(NamedTuple):
 
     @classmethod
     def restored(cls, value: tuple[object, ...]) -> Analysis | None:
-        if len(value) != 3 or not all(isinstance(digest, bytes) for digest in value[:2]):
+        if len(value) != 3:
             return None
         form, full, counts = value
         if not isinstance(form, bytes) or not isinstance(full, bytes):
@@ -338,6 +343,13 @@ class Analysis(NamedTuple):
     def of_source(cls, data: bytes) -> Analysis:
         kind, code, full, counts = token_analysis(data)
         return cls(_form_key(kind, code), _form_key(kind, full), counts)
+
+
+def _token_key(data: bytes) -> bytes:
+    """The key of a module the skeleton cannot read: its tokens without
+    docstrings (equal for exactly the modules LH401 compares equal)."""
+    form = token_analysis(data)
+    return _form_key(form.kind, form.code)
 
 
 def _form_key(kind: str, form: str | bytes) -> bytes:
@@ -414,8 +426,9 @@ class Tree:
         )
         self.whole = False  # every file counted as passed
         self.similarity = context.number("similarity")
-        # The index depends on the threshold (prefix lengths) and the markers.
-        self.index_key = content_key(self.root, str(self.similarity), *self.markers)
+        # The index holds facts (their version), prefixes (the threshold) and
+        # generated flags (the markers).
+        self.index_key = content_key(CACHE_FACTS, self.root, str(self.similarity), *self.markers)
         self.unreadable: set[str] = set()  # files a comparison could not read
 
     def passing_everything(self) -> Tree:
@@ -721,14 +734,14 @@ def _copy_message(keeper: str, what: str, reason: str | None, code: str) -> str:
     same = f"same {what} as `{keeper}`"
     if reason:
         action = "build from it and delete this one" if code == "LH404" else "delete it"
-        return f"{same}: this copy is the leftover ({reason}); {action}"
+        return f"{same}: this is the leftover ({reason}); {action}"
     return f"{same}: {_KEEP_ONE[code]}"
 
 
 def _keeper_message(others: Sequence[str], what: str, reason: str | None, code: str) -> str:
     same = f"same {what} as `{others[0]}`"
     message = (
-        f"{same}, a leftover copy ({reason}): delete it"
+        f"{same}, the leftover ({reason}): delete that copy"
         if reason
         else f"{same}: {_KEEP_ONE[code]}"
     )
@@ -765,11 +778,13 @@ def leftover_reason(path: str, other: str, entry_folders: Collection[str] = ()) 
     if other_folder != folder and (not folder or other_folder.startswith(folder + "/")):
         stem = name.partition(".")[0]
         if name == other_name and name.endswith(PYTHON_SUFFIXES):
-            for subfolder in below.split("/"):
+            parts = below.split("/")
+            for depth, subfolder in enumerate(parts, 1):
                 if _names_match(subfolder, stem):
-                    return f"the subpackage `{join(folder, subfolder)}/` is named for it"
+                    # Relative to this file's folder: the full path is on the line already.
+                    return f"subpackage `{'/'.join(parts[:depth])}/` is named for it"
         if other_folder in entry_folders and folder not in entry_folders:
-            return f"`{other_folder}/` has an entry point, `{folder or '.'}/` none"
+            return "only the other's folder has an entry point"
     words = set(_PATH_WORDS.findall(path.lower())) & LEFTOVER_WORDS
     if words and not words & set(_PATH_WORDS.findall(other.lower())):
         return f"its path says `{sorted(words)[0]}`"
@@ -839,12 +854,12 @@ def is_boilerplate(module: Module, snapshot: Snapshot) -> bool:
 
 def _near_finding(path: str, other: str, score: float) -> DuplicateFinding:
     """The finding on ``path``, whose closest twin ``other`` is."""
-    same = f"shares {int(score * 100)}% of its distinct code lines with `{other}`"
+    same = f"shares {int(score * 100)}% of its code lines with `{other}`"
     reason = leftover_reason(path, other)
     if reason:
-        message = f"{same}: this copy is the leftover ({reason}); merge what differs and delete it"
+        message = f"{same}: this is the leftover ({reason}); merge what differs, delete it"
     elif reason := leftover_reason(other, path):
-        message = f"{same}, a leftover copy ({reason}): merge what differs here and delete it"
+        message = f"{same}, the leftover ({reason}): merge what differs here"
     else:
         message = f"{same} (near duplicate): merge the two, or import one from the other"
     return DuplicateFinding(path, NEAR_DUPLICATE.code, message)
@@ -899,18 +914,19 @@ def stdlib_shadowing(
             continue
         versions = describe_availability(name)
         hidden = f"`{name}` ({versions})" if versions else f"`{name}`"
+        # Both files are in `folder`, and the line names one of them already.
+        local = path[len(folder) + 1 :] if folder else path
         if tree.passed(path):
-            entry = min(entries, key=_entry_order)
-            where = f"`{folder}/`" if folder else "the repository root"
+            entry = min(entries, key=_entry_order).rpartition("/")[2]
             message = (
-                f"shadows the standard-library module {hidden} for `{entry}`: {where} is"
-                f" first on sys.path, so `import {name}` finds this file; rename it"
+                f"shadows the standard-library module {hidden} for `{entry}` beside it (its"
+                f" folder is first on sys.path): `import {name}` finds this file; rename it"
             )
             findings.append(DuplicateFinding(path, STDLIB_SHADOWING.code, message))
         for entry in entries:
             if tree.passed(entry) and entry != path:
                 message = (
-                    f"`{path}` beside it shadows the standard-library module {hidden}:"
+                    f"`{local}` beside it shadows the standard-library module {hidden}:"
                     f" `import {name}` finds that file; rename it"
                 )
                 findings.append(DuplicateFinding(entry, STDLIB_SHADOWING.code, message))

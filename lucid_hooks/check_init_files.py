@@ -286,7 +286,7 @@ class PackageTree:
         return Finding(
             join(folder, INIT),
             INVALID_PACKAGE_NAME.code,
-            f"package `{folder.rpartition('/')[2]}/` can never be imported: {RENAME_ADVICE}"
+            f"no import statement can name package `{folder.rpartition('/')[2]}/`: {RENAME_ADVICE}"
             " or delete this `__init__.py`",
         )
 
@@ -301,7 +301,7 @@ class PackageTree:
                 Finding(
                     join(folder, INIT),
                     INVALID_PACKAGE_NAME.code,
-                    f"{what} can never be imported: {RENAME_ADVICE} or exclude it",
+                    f"no import statement can name {what}: {RENAME_ADVICE} or exclude it",
                 )
             )
         # Whatever it holds, every import of what is below it would go through it.
@@ -333,15 +333,17 @@ class PackageTree:
             rule = MISSING_INTERMEDIATE_INIT
             # The nested folder from `folder`: its full path repeats the folder's.
             below = nested[len(folder) + 1 :]
+            # The finding's path names the folder; its parent needs only its name.
+            above = parent.rpartition("/")[2]
             if inside:
                 message = (
-                    f"folder `{folder}/` lies between package `{parent}/` and `{below}/`"
-                    " below it but has no `__init__.py`"
+                    f"this folder lies between package `{above}/` and `{below}/` below it"
+                    " but has no `__init__.py`"
                 )
             else:
                 message = (
-                    f"folder `{folder}/` is under a package root and leads to `{below}/`"
-                    " below it but has no `__init__.py`"
+                    f"this folder is under a package root and leads to `{below}/` below it"
+                    " but has no `__init__.py`"
                 )
         return Finding(init_path, rule.code, message, fix=self._creator(init_path))
 

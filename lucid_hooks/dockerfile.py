@@ -60,6 +60,8 @@ GO_SPACE = (
 _REGEX_SPACE = "\t\n\f\r "
 # unicode.IsSpace applied to single bytes, as BuildKit's flag parser does.
 _BYTE_SPACE = "\t\n\v\f\r \x85\xa0"
+# A run of each kind of blank, to skip it without copying (an empty run matches).
+_RUNS = {chars: re.compile(f"[{re.escape(chars)}]*") for chars in (_REGEX_SPACE, _BYTE_SPACE)}
 _SHELL_ESCAPE = "\\"  # heredoc words are lexed with a backslash, whatever `# escape=` says
 _MAX_NESTING = 64  # `${a:-${b:-...}}` deeper than this is taken for a lexing error
 
@@ -347,8 +349,9 @@ def _directive(line: str) -> tuple[str, str] | None:
 
 
 def _skip(text: str, position: int, chars: str) -> int:
-    """The first position at or after ``position`` not in ``chars``."""
-    return len(text) - len(text[position:].lstrip(chars))
+    """The first position at or after ``position`` not in ``chars`` (matched
+    in place: a copy of the rest of the line per flag would be quadratic)."""
+    return _RUNS[chars].match(text, position).end()  # type: ignore[union-attr]
 
 
 class _Parser:

@@ -18,7 +18,6 @@ SCRIPT_SCAN_LIMIT = 1 << 20
 
 _BOM = b"\xef\xbb\xbf"
 _BLANKS = b" \t\r\f\v"
-_COMMENT = re.compile(rb"#[^\n]*")
 # First tokens of the statements an `__init__.py` of pure boilerplate has.
 _BOILERPLATE_STARTS = frozenset({"import", "from", "try", "except", "else", "finally", "pass"})
 _PEP723_OPEN = re.compile(rb"^# /// script[ \t]*\r?$", re.MULTILINE)
@@ -41,11 +40,13 @@ def is_script_source(data: bytes) -> bool:
 _STRING = (
     rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
     rb"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
-    rb'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-    rb"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+    # A backslash before CRLF continues a one-line string as one before LF does.
+    rb'|"[^"\\\n]*(?:\\(?:\r\n|.)[^"\\\n]*)*"'
+    rb"|'[^'\\\n]*(?:\\(?:\r\n|.)[^'\\\n]*)*'"
 )
 _LEXEME = re.compile(rb"(#[^\n]*|" + _STRING + rb")", re.DOTALL)
 _PREFIX_LETTERS = frozenset(b"rRbBuUfFtT")
+_FORMATTED_PREFIX = frozenset(b"fFtT")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The last byte of the code before a string that may be a docstring or have a prefix.
 _LOOK_AFTER = frozenset({b"", b"\n", b" ", b"\t", *(bytes((letter,)) for letter in b"rRbBuUfFtT")})
@@ -57,7 +58,10 @@ class Skeleton(NamedTuple):
 
     ``code`` holds no string literal at all: modules with the same tokens
     apart from docstrings have the same ``code`` once its line breaks are
-    dropped, however they are wrapped, so it is a key that misses no copy.
+    dropped, however they are wrapped, so it is a key that misses no copy;
+    ``exact`` is False when an f-string nests its own quotes (Python 3.12,
+    PEP 701), which no regular expression can follow: the key must then come
+    from the module's tokens.
     ``lines`` keeps every string but the docstrings (a string alone on its
     lines, first in the file or after a line that ends with ``:``): the
     lines near duplicates are measured by.
@@ -65,6 +69,7 @@ class Skeleton(NamedTuple):
 
     code: bytes
     lines: bytes
+    exact: bool
 
 
 def skeleton(data: bytes) -> Skeleton:
@@ -75,6 +80,7 @@ def skeleton(data: bytes) -> Skeleton:
     code = pieces[::2]
     kept = [b"" if lexeme[:1] == b"#" else lexeme for lexeme in pieces[1::2]]
     lines_code = list(code)
+    exact = True
     # Only a string after a prefix letter or at the start of a line needs a look.
     for place in [
         place
@@ -85,12 +91,22 @@ def skeleton(data: bytes) -> Skeleton:
         prefix = _prefix_size(text) if text and text[-1] in _PREFIX_LETTERS else 0
         if prefix:
             code[place] = text[:-prefix]
+            exact = exact and not _nests_quotes(text[-prefix:], kept[place])
         if _is_docstring(pieces, 2 * place + 1, prefix):
             kept[place] = b""
             lines_code[place] = code[place]
     kept.append(b"")
     lines = b"".join(chain.from_iterable(zip(lines_code, kept)))
-    return Skeleton(_squeeze(b"".join(code)), _squeeze(lines))
+    return Skeleton(_squeeze(b"".join(code)), _squeeze(lines), exact)
+
+
+def _nests_quotes(prefix: bytes, lexeme: bytes) -> bool:
+    """An f-string (or t-string) that ends inside a replacement field: the
+    regular expression stopped at a quote nested in it."""
+    if not _FORMATTED_PREFIX.intersection(prefix):
+        return False
+    fields = lexeme.replace(b"{{", b"").replace(b"}}", b"")
+    return fields.count(b"{") > fields.count(b"}")
 
 
 def _squeeze(text: bytes) -> bytes:
@@ -204,11 +220,7 @@ def _add_statement(statement: Sequence[TokenInfo], code: list[str], full: list[s
 
 
 def _is_filler(statement: Sequence[TokenInfo]) -> bool:
-    """A docstring, ``pass`` or ``...`` statement."""
-    from token import STRING
-
-    if all(token.type == STRING for token in statement):
-        return True
+    """A ``pass`` or ``...`` statement (a string alone never gets here)."""
     return len(statement) == 1 and statement[0].string in ("pass", "...")
 
 

@@ -63,10 +63,11 @@ def memory_basetemp() -> Path | None:
 
 
 def forget_old_trees() -> None:
-    """Memory is not a disk: the trees a failed run kept go after an hour."""
+    """Memory is not a disk: the trees a failed run kept go after half a day
+    (no run lasts that long; its top folder's time does not change)."""
     for folder in MEMORY_FOLDER.glob("lucid-hooks-tests-*"):
         try:
-            if time.time() - folder.stat().st_mtime > 3600:
+            if time.time() - folder.stat().st_mtime > 12 * 3600:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue

@@ -55,11 +55,11 @@ RECORDER_REFORMATTED = (
 
 LEFTOVER_MESSAGE = (
     "sessions/session_recorder.py:1:1: LH401 same code as `sessions/recorder/session_recorder.py`:"
-    " this copy is the leftover (the subpackage `sessions/recorder/` is named for it); delete it"
+    " this is the leftover (subpackage `recorder/` is named for it); delete it"
 )
 KEEPER_MESSAGE = (
     "sessions/recorder/session_recorder.py:1:1: LH401 same code as `sessions/session_recorder.py`,"
-    " a leftover copy (the subpackage `sessions/recorder/` is named for it): delete it"
+    " the leftover (subpackage `recorder/` is named for it): delete that copy"
 )
 KEEP_ONE = "keep one copy and import it where the other is used"
 
@@ -441,15 +441,15 @@ def test_leftover_by_name(repo: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert run(capsys, "billing/invoice.py") == (
         1,
         [
-            "billing/invoice.py:1:1: LH401 same code as `billing/invoice_old.py`, a leftover"
-            " copy (its path says `old`): delete it"
+            "billing/invoice.py:1:1: LH401 same code as `billing/invoice_old.py`, the leftover"
+            " (its path says `old`): delete that copy"
         ],
     )
     assert run(capsys, "billing/invoice_old.py") == (
         1,
         [
-            "billing/invoice_old.py:1:1: LH401 same code as `billing/invoice.py`: this copy is"
-            " the leftover (its path says `old`); delete it"
+            "billing/invoice_old.py:1:1: LH401 same code as `billing/invoice.py`: this is the"
+            " leftover (its path says `old`); delete it"
         ],
     )
 
@@ -508,14 +508,14 @@ def test_near_duplicate_with_percentage(repo: Path, capsys: pytest.CaptureFixtur
     assert run(capsys, "billing/invoice.py") == (
         1,
         [
-            "billing/invoice.py:1:1: LH402 shares 95% of its distinct code lines with"
+            "billing/invoice.py:1:1: LH402 shares 95% of its code lines with"
             f" `billing/invoice_v2.py` {advice}"
         ],
     )
     assert run(capsys, "billing/invoice_v2.py") == (
         1,
         [
-            "billing/invoice_v2.py:1:1: LH402 shares 95% of its distinct code lines with"
+            "billing/invoice_v2.py:1:1: LH402 shares 95% of its code lines with"
             f" `billing/invoice.py` {advice}"
         ],
     )
@@ -530,21 +530,20 @@ def test_near_duplicate_leftover_wording(repo: Path, capsys: pytest.CaptureFixtu
     )
     init_repo(repo)
 
-    reason = "(the subpackage `sessions/recorder/` is named for it)"
+    reason = "(subpackage `recorder/` is named for it)"
     assert run(capsys, "sessions/recorder/recorder.py") == (
         1,
         [
-            "sessions/recorder/recorder.py:1:1: LH402 shares 93% of its distinct code lines"
-            f" with `sessions/recorder.py`, a leftover copy {reason}: merge what differs here"
-            " and delete it"
+            "sessions/recorder/recorder.py:1:1: LH402 shares 93% of its code lines"
+            f" with `sessions/recorder.py`, the leftover {reason}: merge what differs here"
         ],
     )
     assert run(capsys, "sessions/recorder.py") == (
         1,
         [
-            "sessions/recorder.py:1:1: LH402 shares 93% of its distinct code lines with"
-            f" `sessions/recorder/recorder.py`: this copy is the leftover {reason}; merge what"
-            " differs and delete it"
+            "sessions/recorder.py:1:1: LH402 shares 93% of its code lines with"
+            f" `sessions/recorder/recorder.py`: this is the leftover {reason}; merge what"
+            " differs, delete it"
         ],
     )
 
@@ -595,7 +594,7 @@ def test_near_duplicate_reports_the_closest_module_once(
     # copy of a but was not passed, so it is not reported.
     assert code == 1
     assert out == [
-        "b.py:1:1: LH402 shares 96% of its distinct code lines with `a.py` (near duplicate):"
+        "b.py:1:1: LH402 shares 96% of its code lines with `a.py` (near duplicate):"
         " merge the two, or import one from the other"
     ]
 
@@ -658,26 +657,25 @@ def test_stdlib_shadowing_beside_entry_points(
     assert code == 1
     assert out == [
         "script/distutils.py:1:1: LH403 shadows the standard-library module `distutils` "
-        "(Python 3.9-3.11) for `script/run_me.py`: `script/` is first on sys.path, so `import"
-        " distutils` finds this file; rename it",
-        "script/run_me.py:1:1: LH403 `script/distutils.py` beside it shadows the standard-"
-        "library module `distutils` (Python 3.9-3.11): `import distutils` finds that file; "
-        "rename it",
-        "script/run_me.py:1:1: LH403 `script/tomllib.py` beside it shadows the standard-"
-        "library module `tomllib` (Python 3.11 and later): `import tomllib` finds that file; "
-        "rename it",
+        "(Python 3.9-3.11) for `run_me.py` beside it (its folder is first on sys.path): "
+        "`import distutils` finds this file; rename it",
+        "script/run_me.py:1:1: LH403 `distutils.py` beside it shadows the standard-library "
+        "module `distutils` (Python 3.9-3.11): `import distutils` finds that file; rename it",
+        "script/run_me.py:1:1: LH403 `tomllib.py` beside it shadows the standard-library "
+        "module `tomllib` (Python 3.11 and later): `import tomllib` finds that file; rename "
+        "it",
         "script/tomllib.py:1:1: LH403 shadows the standard-library module `tomllib` (Python "
-        "3.11 and later) for `script/run_me.py`: `script/` is first on sys.path, so `import "
-        "tomllib` finds this file; rename it",
-        "tool/__main__.py:1:1: LH403 `tool/types/__init__.py` beside it shadows the standard-"
+        "3.11 and later) for `run_me.py` beside it (its folder is first on sys.path): `import"
+        " tomllib` finds this file; rename it",
+        "tool/__main__.py:1:1: LH403 `types/__init__.py` beside it shadows the standard-"
         "library module `types`: `import types` finds that file; rename it",
         "tool/types/__init__.py:1:1: LH403 shadows the standard-library module `types` for "
-        "`tool/__main__.py`: `tool/` is first on sys.path, so `import types` finds this file;"
-        " rename it",
-        "vm/logging.py:1:1: LH403 shadows the standard-library module `logging` for "
-        "`vm/main.py`: `vm/` is first on sys.path, so `import logging` finds this file; "
+        "`__main__.py` beside it (its folder is first on sys.path): `import types` finds this"
+        " file; rename it",
+        "vm/logging.py:1:1: LH403 shadows the standard-library module `logging` for `main.py`"
+        " beside it (its folder is first on sys.path): `import logging` finds this file; "
         "rename it",
-        "vm/main.py:1:1: LH403 `vm/logging.py` beside it shadows the standard-library module "
+        "vm/main.py:1:1: LH403 `logging.py` beside it shadows the standard-library module "
         "`logging`: `import logging` finds that file; rename it",
     ]
 
@@ -700,8 +698,8 @@ def test_stdlib_shadowing_is_reported_from_the_module_or_the_entry_point(
     assert from_module == (
         1,
         [
-            "json.py:1:1: LH403 shadows the standard-library module `json` for `main.py`: the"
-            " repository root is first on sys.path, so `import json` finds this file; rename it"
+            "json.py:1:1: LH403 shadows the standard-library module `json` for `main.py` beside"
+            " it (its folder is first on sys.path): `import json` finds this file; rename it"
         ],
     )
     beside = "`json.py` beside it shadows the standard-library module `json`: `import json`"
@@ -801,12 +799,12 @@ def test_redundant_dockerfile_leftover_is_the_one_without_a_service(
     )
     init_repo(repo)
 
-    reason = "(`sessions/recorder/` has an entry point, `sessions/` none)"
+    reason = "(only the other's folder has an entry point)"
     assert run(capsys, "sessions/recorder/Dockerfile") == (
         1,
         [
             "sessions/recorder/Dockerfile:4:1: LH404 same instructions as `sessions/Dockerfile`,"
-            f" a leftover copy {reason}: delete it (1 more copy)"
+            f" the leftover {reason}: delete that copy (1 more copy)"
         ],
     )
     assert run(capsys, "sessions/Dockerfile", "images/api.Dockerfile") == (
@@ -815,7 +813,7 @@ def test_redundant_dockerfile_leftover_is_the_one_without_a_service(
             "images/api.Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`:"
             " build both images from one file (`docker build -f`) and delete the other",
             "sessions/Dockerfile:2:1: LH404 same instructions as `sessions/recorder/Dockerfile`:"
-            f" this copy is the leftover {reason}; build from it and delete this one",
+            f" this is the leftover {reason}; build from it and delete this one",
         ],
     )
 
@@ -1267,3 +1265,83 @@ def test_a_near_duplicate_module_is_reported_once(
 
     assert code == 1
     assert [line.split(":")[0] for line in out] == ["a.py", "b.py", "c.py"]
+
+
+def test_messages_stay_short_on_deep_paths(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Detail belongs to `lucid-hooks rule CODE`: the message after the code
+    stays under 200 characters with paths five folders deep."""
+    deep = "services/payments/settlement/workers"
+    base = module(60)
+    write_tree(
+        repo,
+        {
+            f"{deep}/session_recorder.py": RECORDER,
+            f"{deep}/recorder/session_recorder.py": RECORDER,
+            f"{deep}/invoice_generator.py": base,
+            f"{deep}/recorder/invoice_generator_backup.py": near_copy(base, 1),
+            f"{deep}/__main__.py": "print(1)\n",
+            f"{deep}/asyncore.py": "A = 1\n",
+            f"{deep}/images/Dockerfile": SERVICE_DOCKERFILE,
+            f"{deep}/recorder/Dockerfile": SERVICE_DOCKERFILE,
+            f"{deep}/recorder/main.py": "print(2)\n",
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, *tracked(repo))
+
+    assert code == 1
+    assert {line.split(" ")[1] for line in out} == {"LH401", "LH402", "LH403", "LH404"}
+    for line in out:
+        assert len(line.split(": ", 1)[1].split(" ", 1)[1]) < 200, line
+
+
+def test_the_module_index_finds_what_a_run_without_it_finds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tree edited between commits of one or two files (rewrites, deletions,
+    symlinks, renames, another threshold): the runs that use the module index
+    report what runs without the cache report."""
+    rng = random.Random(5)
+    bases = [module(rng.randrange(10**6), lines=14) for _ in range(4)]
+    names = ["a.py", "b.py", "pkg/c.py", "pkg/main.py", "pkg/logging.py", "svc/old/e.py"]
+
+    def content() -> str:
+        base = rng.choice(bases)
+        return rng.choice([base, near_copy(base, rng.randrange(1, 4)), module(rng.randrange(99))])
+
+    def put(name: str, text: str) -> None:
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()
+        target.write_text(text)
+
+    write_tree(tmp_path, {f"fill/m{n}.py": module(100 + n) for n in range(20)})
+    for name in names:
+        put(name, content())
+    monkeypatch.chdir(tmp_path)
+    options: list[str] = []
+    reported = 0
+    for _ in range(24):
+        name = rng.choice(names)
+        present = [other for other in names if os.path.lexists(tmp_path / other)]
+        action = rng.randrange(5)
+        if action == 0:
+            put(name, content())
+        elif action == 1 and os.path.lexists(tmp_path / name):
+            (tmp_path / name).unlink()
+        elif action == 2 and present and not os.path.lexists(tmp_path / name):
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).symlink_to(tmp_path / rng.choice(present))
+        elif action == 3 and present:
+            (tmp_path / rng.choice(present)).rename(tmp_path / "moved.py")
+            names = sorted({*names, "moved.py"})
+        else:
+            options = rng.choice([[], ["--similarity", "0.7"], ["--similarity", "0.9"]])
+        present = [other for other in names if os.path.lexists(tmp_path / other)]
+        passed = rng.sample(present, k=min(len(present), rng.randrange(1, 3)))
+        with_index = run(capsys, *options, "--", *passed)
+        assert with_index == run(capsys, "--no-cache", *options, "--", *passed), passed
+        reported += len(with_index[1])
+    assert reported > 10, "the edits made copies and near copies to report"

@@ -112,9 +112,9 @@ NUMBERED = {
     "02_network_security/scanner/ports/tcp/syn.py": MODULE,
 }
 NUMBERED_LH104 = (
-    "02_network_security/__init__.py:1:1: LH104 package `02_network_security/` can never be"
-    " imported: rename it (and the paths to it in scripts, CI files, Dockerfiles) or delete"
-    " this `__init__.py`"
+    "02_network_security/__init__.py:1:1: LH104 no import statement can name package"
+    " `02_network_security/`: rename it (and the paths to it in scripts, CI files,"
+    " Dockerfiles) or delete this `__init__.py`"
 )
 
 
@@ -147,8 +147,9 @@ def test_non_identifier_folder_with_init_inside_a_package(
 
     assert code == 1
     assert out == [
-        f"pkg/{name}/__init__.py:1:1: LH104 package `{name}/` can never be imported: rename it"
-        " (and the paths to it in scripts, CI files, Dockerfiles) or delete this `__init__.py`"
+        f"pkg/{name}/__init__.py:1:1: LH104 no import statement can name package `{name}/`:"
+        " rename it (and the paths to it in scripts, CI files, Dockerfiles) or delete this"
+        " `__init__.py`"
     ]
     assert py_files(repo) == before
 
@@ -169,7 +170,7 @@ def test_non_identifier_folder_inside_a_package_cuts_off_the_packages_below(
 
     assert code == 1
     assert out == [
-        "pkg/my-tools/__init__.py:1:1: LH104 subpackage `my-tools/` can never be imported:"
+        "pkg/my-tools/__init__.py:1:1: LH104 no import statement can name subpackage `my-tools/`:"
         " rename it (and the paths to it in scripts, CI files, Dockerfiles) or exclude it"
     ]
     assert not (repo / "pkg/my-tools/sub/deep/__init__.py").exists()
@@ -245,9 +246,9 @@ def test_non_identifier_folder_under_a_package_root(
 
     assert code == 1
     assert out == [
-        "services/02-legacy/__init__.py:1:1: LH104 `02-legacy/` under a package root can never"
-        " be imported: rename it (and the paths to it in scripts, CI files, Dockerfiles) or"
-        " exclude it"
+        "services/02-legacy/__init__.py:1:1: LH104 no import statement can name `02-legacy/`"
+        " under a package root: rename it (and the paths to it in scripts, CI files,"
+        " Dockerfiles) or exclude it"
     ]
     assert not (repo / "services/02-legacy/sub/__init__.py").exists()
 
@@ -423,7 +424,7 @@ def test_intermediate_folder_between_packages(
 
     assert code == 1
     assert out == [
-        "pkg/sub/__init__.py:1:1: LH102 folder `pkg/sub/` lies between package `pkg/` and"
+        "pkg/sub/__init__.py:1:1: LH102 this folder lies between package `pkg/` and"
         " `inner/` below it but has no `__init__.py`",
         "Created pkg/sub/__init__.py",
     ]
@@ -546,7 +547,7 @@ def test_undecodable_file_name_and_folder_name(
 
     assert code == 1
     assert out == [
-        "pkg/d\\xffir/__init__.py:1:1: LH104 subpackage `d\\xffir/` can never be imported:"
+        "pkg/d\\xffir/__init__.py:1:1: LH104 no import statement can name subpackage `d\\xffir/`:"
         " rename it (and the paths to it in scripts, CI files, Dockerfiles) or exclude it"
     ]
 

@@ -133,7 +133,7 @@ def test_commit_of_the_kept_copy_names_the_leftover(tmp_path: Path, runner: Runn
     assert staged.returncode == 1, output(staged)
     assert (
         "sessions/recorder/session_recorder.py:1:1: LH401 same code as"
-        " `sessions/session_recorder.py`, a leftover copy"
+        " `sessions/session_recorder.py`, the leftover"
     ) in output(staged)
     assert "sessions/session_recorder.py:1:1:" not in output(staged)
     assert "LH404" not in output(staged)

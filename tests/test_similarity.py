@@ -62,7 +62,7 @@ def similar_sets_via_prefix(
     return sorted(found)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.sets(st.integers(0, 60), min_size=1, max_size=40),
     st.sets(st.integers(0, 60), max_size=5),
