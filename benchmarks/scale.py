@@ -28,6 +28,8 @@ HOOKS = ("check-init-files", "check-cache-artifacts", "check-duplicate-modules")
 WORDS = ("alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta", "zeta")
 MODULES_PER_PACKAGE = 20
 PACKAGES_PER_SERVICE = 10
+# GNU time, for the peak memory of each command.
+GNU_TIME = "/usr/bin/time"
 GIT = ("git", "-c", "user.name=bench", "-c", "user.email=bench@example.com")
 # What each hook is given: the manifest's files for duplicates, every file and
 # no fix for the others (a fix would change the tree between measurements).
@@ -87,15 +89,18 @@ def write_tree(root: Path, size: int) -> int:
 
 
 def measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (MB, the largest process) of ``command``."""
+    """Wall seconds and peak memory (MB, the largest process) of ``command``,
+    which must report (exit 0 or 1), not fail."""
     timed = subprocess.run(
-        ("/usr/bin/time", "-f", "%e %M", *command),
+        (GNU_TIME, "-f", "%e %M", *command),
         cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+    if timed.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({timed.returncode}):\n{timed.stderr}")
     seconds, kilobytes = timed.stderr.strip().splitlines()[-1].split()
     return float(seconds), int(kilobytes) // 1024
 
@@ -123,6 +128,9 @@ def measure_size(folder: Path, size: int) -> list[str]:
         fix = [] if "duplicate" in hook else ["--no-fix"]
         # One process over the whole tree, from an empty cache (which it fills).
         whole, whole_mb = measured([str(BIN / hook), *fix, "."], root, env)
+        # A commit of one changed file: its record in the index is stale.
+        with (root / one_file).open("a") as changed:
+            changed.write(f"# touched by {hook}\n")
         one, one_mb = measured([str(BIN / hook), *fix, one_file], root, env)
         runner = [sys.executable, "-m", "pre_commit", "run", hook, "--all-files"]
         cold = {
@@ -145,6 +153,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--folder", type=Path, help="where the trees go (default: a new one)")
     args = parser.parse_args()
+    if not os.access(GNU_TIME, os.X_OK):
+        parser.error(f"{GNU_TIME} (GNU time, for the peak memory) is not installed")
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     folder = args.folder or Path(tempfile.mkdtemp(prefix="lucid-scale-", dir=base))
     print(

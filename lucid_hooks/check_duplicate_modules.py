@@ -131,7 +131,8 @@ STDLIB_SHADOWING = Rule(
         into every interpreter (``sys``, ``time``) or loaded before the
         script starts (``os``, ``io``, ``abc``) cannot be replaced and are
         not reported. The finding is on the module, and on each entry point
-        of its folder, whichever of them was passed. Rename the module.
+        of its folder (one line naming every such module beside it),
+        whichever of them was passed. Rename the module.
     """,
     bad="""
 vm/main.py
@@ -898,8 +899,9 @@ def shadowing_candidates(paths: Iterable[str]) -> list[Shadow]:
 def stdlib_shadowing(
     tree: Tree, shadows: Sequence[Shadow], modules: Sequence[Module]
 ) -> list[DuplicateFinding]:
-    """A finding on each passed shadowing module, and on each passed entry
-    point that runs with one beside it."""
+    """A finding on each passed shadowing module, and one on each passed
+    entry point that runs with such modules beside it (naming them all: a
+    folder of many scripts and many shadows must not print their product)."""
     if not shadows:
         return []
     entry_points: dict[str, list[str]] = {}
@@ -908,29 +910,47 @@ def stdlib_shadowing(
         if name in ENTRY_POINT_NAMES or module.facts.has_main_block:
             entry_points.setdefault(folder, []).append(module.path)
     findings: list[DuplicateFinding] = []
-    for path, folder, name in shadows:
-        entries = entry_points.get(folder, [])
-        if not entries:
-            continue
-        versions = describe_availability(name)
-        hidden = f"`{name}` ({versions})" if versions else f"`{name}`"
-        # Both files are in `folder`, and the line names one of them already.
-        local = path[len(folder) + 1 :] if folder else path
-        if tree.passed(path):
+    beside: dict[str, list[Shadow]] = {}
+    for shadow in shadows:
+        entries = entry_points.get(shadow.folder, [])
+        if entries and tree.passed(shadow.path):
             entry = min(entries, key=_entry_order).rpartition("/")[2]
             message = (
-                f"shadows the standard-library module {hidden} for `{entry}` beside it (its"
-                f" folder is first on sys.path): `import {name}` finds this file; rename it"
+                f"shadows the standard-library module {_hidden(shadow.name)} for `{entry}`"
+                " beside it (its folder is first on sys.path): `import"
+                f" {shadow.name}` finds this file; rename it"
             )
-            findings.append(DuplicateFinding(path, STDLIB_SHADOWING.code, message))
+            findings.append(DuplicateFinding(shadow.path, STDLIB_SHADOWING.code, message))
         for entry in entries:
-            if tree.passed(entry) and entry != path:
-                message = (
-                    f"`{local}` beside it shadows the standard-library module {hidden}:"
-                    f" `import {name}` finds that file; rename it"
-                )
-                findings.append(DuplicateFinding(entry, STDLIB_SHADOWING.code, message))
+            if tree.passed(entry) and entry != shadow.path:
+                beside.setdefault(entry, []).append(shadow)
+    for entry, found in beside.items():
+        message = _entry_message(found)
+        findings.append(DuplicateFinding(entry, STDLIB_SHADOWING.code, message))
     return findings
+
+
+def _hidden(name: str) -> str:
+    versions = describe_availability(name)
+    return f"`{name}` ({versions})" if versions else f"`{name}`"
+
+
+def _entry_message(shadows: Sequence[Shadow]) -> str:
+    """What an entry point is told of the modules beside it that shadow the
+    standard library (named relative to its folder, which the line shows)."""
+    first = shadows[0]
+    local = first.path[len(first.folder) + 1 :] if first.folder else first.path
+    if len(shadows) == 1:
+        return (
+            f"`{local}` beside it shadows the standard-library module {_hidden(first.name)}:"
+            f" `import {first.name}` finds that file; rename it"
+        )
+    names = ", ".join(f"`{shadow.name}`" for shadow in shadows[:3])
+    more = f" and {len(shadows) - 3} more" if len(shadows) > 3 else ""
+    return (
+        f"{len(shadows)} modules beside it shadow standard-library modules ({names}{more}):"
+        " each such `import` finds the local file; rename them"
+    )
 
 
 def _entry_order(path: str) -> tuple[int, str]:

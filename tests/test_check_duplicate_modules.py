@@ -659,11 +659,8 @@ def test_stdlib_shadowing_beside_entry_points(
         "script/distutils.py:1:1: LH403 shadows the standard-library module `distutils` "
         "(Python 3.9-3.11) for `run_me.py` beside it (its folder is first on sys.path): "
         "`import distutils` finds this file; rename it",
-        "script/run_me.py:1:1: LH403 `distutils.py` beside it shadows the standard-library "
-        "module `distutils` (Python 3.9-3.11): `import distutils` finds that file; rename it",
-        "script/run_me.py:1:1: LH403 `tomllib.py` beside it shadows the standard-library "
-        "module `tomllib` (Python 3.11 and later): `import tomllib` finds that file; rename "
-        "it",
+        "script/run_me.py:1:1: LH403 2 modules beside it shadow standard-library modules "
+        "(`distutils`, `tomllib`): each such `import` finds the local file; rename them",
         "script/tomllib.py:1:1: LH403 shadows the standard-library module `tomllib` (Python "
         "3.11 and later) for `run_me.py` beside it (its folder is first on sys.path): `import"
         " tomllib` finds this file; rename it",
@@ -1345,3 +1342,25 @@ def test_the_module_index_finds_what_a_run_without_it_finds(
         assert with_index == run(capsys, "--no-cache", *options, "--", *passed), passed
         reported += len(with_index[1])
     assert reported > 10, "the edits made copies and near copies to report"
+
+
+def test_a_folder_of_scripts_and_shadows_prints_each_once(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ten scripts beside ten shadowing modules: twenty lines, not a hundred."""
+    scripts = {
+        f"tools/run_{n}.py": f'if __name__ == "__main__":\n    print({n})\n' for n in range(10)
+    }
+    names = ["ast", "bisect", "calendar", "cmd", "code", "csv", "glob", "json", "queue", "uuid"]
+    write_tree(repo, {**scripts, **{f"tools/{name}.py": f"X = {name!r}\n" for name in names}})
+    init_repo(repo)
+
+    code, out = run(capsys, *tracked(repo))
+
+    assert code == 1
+    assert len(out) == 20
+    assert out[9] == (
+        "tools/run_0.py:1:1: LH403 10 modules beside it shadow standard-library modules"
+        " (`ast`, `bisect`, `calendar` and 7 more): each such `import` finds the local file;"
+        " rename them"
+    )
