@@ -680,8 +680,10 @@ def test_old_entries_found_are_refreshed_now_and_then(store: Cache, day: list[in
 
 
 def _context() -> BaseContext:
+    # Not fork: pytest-xdist's workers have threads, and a forked child of a
+    # threaded process can deadlock (Python 3.12+ warns).
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _save_batch(folder: str, name: str, start: object) -> None:
