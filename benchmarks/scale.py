@@ -23,9 +23,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+# The same distinct modules as the batches benchmark (this folder is on sys.path).
+from batches import module_source
+
 BIN = Path(sys.executable).parent
 HOOKS = ("check-init-files", "check-cache-artifacts", "check-duplicate-modules")
-WORDS = ("alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta", "zeta")
 MODULES_PER_PACKAGE = 20
 PACKAGES_PER_SERVICE = 10
 # GNU time, for the peak memory of each command.
@@ -39,16 +41,6 @@ SELECTION = {
     "check-duplicate-modules": "types_or: [python, dockerfile]",
 }
 DOCKERFILE = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n'
-
-
-def module_source(rnd: random.Random, title: str) -> str:
-    lines = [f'"""Module {title}."""', "import os", ""]
-    for _ in range(rnd.randint(4, 9)):
-        lines.append(f"def {rnd.choice(WORDS)}_{rnd.randrange(10**6)}(x, y={rnd.randrange(100)}):")
-        for _ in range(rnd.randint(2, 6)):
-            lines.append(f"    x = x * {rnd.randrange(1000)} + y - {rnd.randrange(1000)}")
-        lines.extend((f"    return x + {rnd.randrange(10**5)}", ""))
-    return "\n".join(lines) + "\n"
 
 
 def service_files(rnd: random.Random, service: int) -> dict[str, str]:

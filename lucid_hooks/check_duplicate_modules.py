@@ -562,7 +562,7 @@ def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
         if not snapshot.is_regular(path):
             continue  # a symlink is not a copy; folders and FIFOs are not modules
         regular.append(path)
-        signature = snapshot.stat_signature(path)
+        signature = snapshot.stat_signature(path) if index is not None else ""
         record = index.get(path, signature) if index and not tree.passed(path) else None
         if record is not None:
             known.append((path, record))
@@ -652,17 +652,18 @@ def module_facts(snapshot: Snapshot, path: str, markers: Sequence[bytes]) -> Fac
         Facts.stored,
         Facts.restored,
     )
-    if facts is None:  # grew past the limit, or huge from the start
-        return Facts(content_key(b"bytes", snapshot.digest(path)), None, False, False)
-    return facts
+    return _huge_file_facts(snapshot, path) if facts is None else facts
 
 
 def facts_from_file(snapshot: Snapshot, path: str, markers: Sequence[bytes]) -> Facts:
     """The facts of a file from its bytes, the disk cache left alone."""
     data = snapshot.read(path, MAX_NORMALISED_BYTES)
-    if data is None:
-        return Facts(content_key(b"bytes", snapshot.digest(path)), None, False, False)
-    return Facts.of_source(data, markers)
+    return _huge_file_facts(snapshot, path) if data is None else Facts.of_source(data, markers)
+
+
+def _huge_file_facts(snapshot: Snapshot, path: str) -> Facts:
+    """A file too big to normalise (or grown past the limit): compared by its bytes."""
+    return Facts(content_key(b"bytes", snapshot.digest(path)), None, False, False)
 
 
 def is_generated(module: Module) -> bool:

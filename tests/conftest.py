@@ -99,6 +99,17 @@ def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+def isolate_git_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No personal or system git configuration (an excludes file, say)
+    decides what the hooks under test find ignored."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+
+
 def make_file(folder: Path, name: str) -> Path:
     """Create ``folder/name``; skip when the file system refuses the name."""
     path = folder / name

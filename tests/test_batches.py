@@ -15,7 +15,7 @@ import pytest
 from lucid_hooks import batches, check_cache_artifacts
 from lucid_hooks.batches import Ledger, Run, current_run, start_time
 from lucid_hooks.cache import Cache, content_key, open_cache
-from tests.conftest import git, init_repo, write_tree
+from tests.conftest import git, init_repo, isolate_git_config, write_tree
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,12 +30,7 @@ def _not_under_a_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     switch the ledger on where a test does not ask for it; and no personal
     git configuration decides what is ignored."""
     monkeypatch.delenv(batches.RUNNER_ENV, raising=False)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    isolate_git_config(tmp_path, monkeypatch)
 
 
 def cache_in(folder: Path) -> Cache:

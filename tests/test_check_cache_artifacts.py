@@ -26,7 +26,7 @@ from lucid_hooks.check_cache_artifacts import (
 from lucid_hooks.cli import main as lucid_hooks_main
 from lucid_hooks.globs import check_ignore_glob
 from lucid_hooks.snapshot import Snapshot
-from tests.conftest import GIT_ENV, git, init_repo, write_tree
+from tests.conftest import GIT_ENV, git, init_repo, isolate_git_config, write_tree
 
 PROJECT = Path(__file__).resolve().parents[1]
 # The end-to-end fixtures: one PRE_COMMIT_HOME and hook snapshot per session.
@@ -62,12 +62,7 @@ def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     and no personal excludes file deciding what is ignored."""
     for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE"):
         monkeypatch.delenv(name, raising=False)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    isolate_git_config(tmp_path, monkeypatch)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], str]:
