@@ -72,28 +72,6 @@ def test_commit_that_deletes_an_init_file_is_stopped(tmp_path: Path, runner: Run
     assert "wallet/walletd/__init__.py:1:1: LH101" in output(result)
 
 
-def test_duplicate_modules_on_the_demo(tmp_path: Path, runner: Runner) -> None:
-    demo = runner.demo(tmp_path / "demo")
-
-    result = runner(demo, "run", "check-duplicate-modules", "--all-files")
-
-    assert result.returncode == 1, output(result)
-    lines = output(result).splitlines()
-    assert any(
-        " LH401 " in line
-        and "sessions/session_recorder.py" in line
-        and "sessions/recorder/session_recorder.py" in line
-        for line in lines
-    ), output(result)
-    assert any(
-        " LH404 " in line
-        and "sessions/pipeline/Dockerfile" in line
-        and "sessions/storage/Dockerfile" in line
-        for line in lines
-    ), output(result)
-    assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
-
-
 def test_cache_artifacts_fixed_then_only_tracked_files_reported(
     tmp_path: Path, runner: Runner
 ) -> None:
@@ -121,8 +99,8 @@ def test_cache_artifacts_fixed_then_only_tracked_files_reported(
 
 def test_commit_of_the_kept_copy_names_the_leftover(tmp_path: Path, runner: Runner) -> None:
     """Without --all-files only the staged file is passed, and its untouched
-    twin is still found (test_duplicate_modules_on_the_demo passes every file
-    of the demo)."""
+    twin is still found (test_each_hook_reports_what_lucid_hooks_check_reports
+    passes every file of the demo)."""
     demo = runner.demo(tmp_path / "demo")
     kept = demo / "sessions/recorder/session_recorder.py"
     kept.write_text(kept.read_text() + "# touched\n")
@@ -188,6 +166,20 @@ def test_each_hook_reports_what_lucid_hooks_check_reports(tmp_path: Path, runner
         assert found, f"{hook_id} found nothing in the demo:\n{output(hooks)}"
         # Detail belongs to `lucid-hooks rule CODE`, not to the line.
         assert all(len(line) < 200 for line in found), max(found, key=len)
+    # The demo's planted copies, each named with its twin.
+    duplicates = through_runner["check-duplicate-modules"]
+    assert any(
+        " LH401 " in line
+        and "sessions/session_recorder.py" in line
+        and "sessions/recorder/session_recorder.py" in line
+        for line in duplicates
+    ), output(hooks)
+    assert any(
+        " LH404 " in line
+        and "sessions/pipeline/Dockerfile" in line
+        and "sessions/storage/Dockerfile" in line
+        for line in duplicates
+    ), output(hooks)
     # Reporting only: lucid-hooks check below sees the very tree the hooks saw.
     assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
 
