@@ -8,6 +8,7 @@ it.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,9 @@ DEFAULT_EXCLUDES = (
 )
 
 
+# Cached: every hook translates the same defaults and configured globs, some
+# of them more than once (validation, then matching).
+@functools.cache
 def translate_glob(pattern: str) -> str:
     """A glob as a regular expression over repo-relative paths."""
     anchored = pattern.startswith("./") or "/" in pattern.rstrip("/")

@@ -25,6 +25,13 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "Test",
     "GIT_COMMITTER_EMAIL": "test@example.com",
     "GIT_CONFIG_NOSYSTEM": "1",
+    # As `git -c` for every git the tests start, runners and hooks included:
+    # no signing prompt, and no `git maintenance` process after each commit.
+    "GIT_CONFIG_COUNT": "2",
+    "GIT_CONFIG_KEY_0": "commit.gpgsign",
+    "GIT_CONFIG_VALUE_0": "false",
+    "GIT_CONFIG_KEY_1": "maintenance.auto",
+    "GIT_CONFIG_VALUE_1": "false",
 }
 
 
@@ -147,7 +154,6 @@ def git(repo: Path, *args: str) -> str:
 
 def init_repo(repo: Path, *, commit: bool = True) -> Path:
     git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "commit.gpgsign", "false")
     if commit:
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "--no-verify", "-m", "initial")
@@ -327,7 +333,10 @@ def runner_env(**settings: str) -> dict[str, str]:
         name: value
         for name, value in os.environ.items()
         if not name.startswith(INHERITED)
-        and name not in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE")
+        # A machine's PYTHONDONTWRITEBYTECODE (CI images set it) would make
+        # every pip and hook process of the hook environments compile its
+        # modules again, which no user's installs do.
+        and name not in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "PYTHONDONTWRITEBYTECODE")
     }
     # This interpreter first on PATH: the Python that uv finds for prek's
     # hook environment is then this one, as it is for pre-commit's.
@@ -337,19 +346,23 @@ def runner_env(**settings: str) -> dict[str, str]:
 
 def make_runner(name: str, home: Path, hook_repo: HookRepo) -> Runner | str:
     """The runner called ``name`` with its store in ``home``, or why it cannot run here."""
+    # The temporary folder goes with the session's other files (in memory,
+    # see memory_basetemp): pip's build environments, try-repo's store and
+    # uv's lock files are written there, at twice the cost on a disk.
+    scratch = home / "tmp"
+    scratch.mkdir()
     if name == "pre-commit":
         env = runner_env(
             PRE_COMMIT_HOME=str(home),
             PRE_COMMIT_COLOR="never",
             LUCID_HOOKS_CACHE_DIR=str(home / "lucid-hooks-cache"),
+            TMPDIR=str(scratch),
             **PIP_OFFLINE,
         )
         return Runner(name, (sys.executable, "-m", "pre_commit"), env, hook_repo)
     prek = shutil.which("prek", path=str(SCRIPTS)) or shutil.which("prek")
     if prek is None:
         return "prek is not installed (`pip install -e '.[test]'` installs it)"
-    scratch = home / "tmp"
-    scratch.mkdir()
     env = runner_env(
         PREK_HOME=str(home),
         PREK_COLOR="never",
@@ -358,8 +371,6 @@ def make_runner(name: str, home: Path, hook_repo: HookRepo) -> Runner | str:
         # uv takes a Python it manages before any other: with none to find,
         # it takes this interpreter, first on PATH.
         UV_PYTHON_INSTALL_DIR=str(home / "no-managed-python"),
-        # uv leaves a lock file per build in the temporary folder: this one
-        # goes with the session's other temporary files.
         TMPDIR=str(scratch),
         **UV_OFFLINE,
     )
