@@ -38,6 +38,7 @@ from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
 from lucid_hooks.runner import HookContext, run_hook
 from lucid_hooks.similarity import hashed_prefix, similar_sets
+from lucid_hooks.snapshot import REGULAR_MODES
 from lucid_hooks.stdlib import NEVER_SHADOWED, describe_availability, is_stdlib_module
 
 if TYPE_CHECKING:
@@ -203,6 +204,8 @@ MARKER_LINES = 10
 
 PYTHON_SUFFIXES = (".py",)
 DOCKERFILE_NAMES = frozenset({"Dockerfile", "Containerfile"})
+# Whether a path may be a Dockerfile's, before the exact test: one search in C.
+_DOCKERFILE_HINT = re.compile("|".join(sorted(DOCKERFILE_NAMES)))
 ENTRY_POINT_NAMES = ("main.py", "__main__.py")
 
 # The disk cache's namespaces; the number changes with what they hold, so a
@@ -255,7 +258,7 @@ _COMMON_LINES = frozenset(
 
 
 def is_python_path(path: str) -> bool:
-    return path.lower().endswith(PYTHON_SUFFIXES)
+    return path.endswith(PYTHON_SUFFIXES) or path.lower().endswith(PYTHON_SUFFIXES)
 
 
 def is_dockerfile_path(path: str) -> bool:
@@ -413,11 +416,16 @@ class Tree:
         self.root = context.root
         excludes = context.config.excludes
         listed = context.snapshot.files(excludes)
-        paths = {path for path in listed if wants(path)}
-        paths.update(path for path in context.files if wants(path))
+        # In git's order, which is nearly sorted already: the sorts below are
+        # then linear, and no call is made per file of a large tree.
+        paths = dict.fromkeys([*listed, *context.files])
         self.python = sorted(path for path in paths if is_python_path(path))
         self.dockerfiles = sorted(
-            path for path in paths if is_dockerfile_path(path) and not is_python_path(path)
+            path
+            for path in paths
+            if _DOCKERFILE_HINT.search(path)
+            and is_dockerfile_path(path)
+            and not is_python_path(path)
         )
         self.passed = path_selector(context.files, context.folders)
         self.passed_count = len(context.files)
@@ -446,8 +454,22 @@ class Tree:
     def fingerprint(self, options: str) -> bytes:
         """A key that changes whenever a file of the tree or the options do."""
         paths = [*self.python, *self.dockerfiles]
-        signatures = (f"{path}\0{self.snapshot.stat_signature(path)}" for path in paths)
+        signatures = (f"{path}\0{self.snapshot.signature(path)}" for path in paths)
         return content_key(self.root, options, *signatures)
+
+    def near_passed(self) -> list[str]:
+        """The Python files a passed one's LH403 findings can name: the
+        modules and packages importable from the folder of a passed file (its
+        entry points and what lies beside them), or all when all are passed."""
+        if self.whole:
+            return self.python
+        folders = {parent_folder(path) for path in self.python if self.passed(path)}
+        return [
+            path
+            for path in self.python
+            if (folder := parent_folder(path)) in folders
+            or (path.endswith("/" + INIT) and parent_folder(folder) in folders)
+        ]
 
     def entry_folders(self) -> set[str]:
         """Folders that hold a ``main.py`` or ``__main__.py``."""
@@ -535,7 +557,7 @@ def tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[Duplica
         findings.extend(
             near_duplicates(tree, modules, skip=twins, similarity=similarity, min_lines=min_lines)
         )
-        findings.extend(stdlib_shadowing(tree, shadowing_candidates(tree.python), modules))
+        findings.extend(stdlib_shadowing(tree, shadowing_candidates(tree.near_passed()), modules))
         tree.unreadable.update(module.path for module in modules if module.unreadable)
     if tree.any_passed(tree.dockerfiles):
         findings.extend(redundant_dockerfiles(tree))
@@ -556,32 +578,42 @@ def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
     # are tens of megabytes in a large tree.
     direct = index is not None and not tree.whole
     modules: list[Module] = []
-    known: list[tuple[str, Record]] = []
+    known: list[tuple[str, int]] = []
     regular: list[str] = []
+    # One dictionary lookup per module, no call: this loop meets every module.
+    settled = snapshot.settled()
+    passed = tree.passed
+    positions = index.position if index is not None else {}
+    saved_signatures = index.columns.signatures if index is not None else []
     for path in tree.python:
-        if not snapshot.is_regular(path):
-            continue  # a symlink is not a copy; folders and FIFOs are not modules
+        signature = settled.get(path)
+        if signature is None:
+            if not snapshot.is_regular(path):
+                continue  # a symlink is not a copy; folders and FIFOs are not modules
+            signature = snapshot.stat_signature(path) if index is not None else ""
+        elif not signature.startswith(REGULAR_MODES):
+            continue
         regular.append(path)
-        signature = snapshot.stat_signature(path) if index is not None else ""
-        record = index.get(path, signature) if index and not tree.passed(path) else None
-        if record is not None:
-            known.append((path, record))
+        number = positions.get(path) if not passed(path) else None
+        if number is not None and saved_signatures[number] == signature:
+            known.append((path, number))
         elif (facts := _read_facts(tree, path, findings, direct=direct)) is not None:
             if index is not None:
                 index.keep(path, record_of(facts, signature, tree.similarity))
             modules.append(Module(path, facts))
-    modules.extend(_needed_modules(tree, known, modules, findings))
     if index is not None:
+        modules.extend(_needed_modules(tree, index, known, modules, findings))
         index.keep_only(path for path in regular if path not in tree.unreadable)
-        if index.changed and not tree.unreadable:
-            index.save(snapshot.cache, tree.index_key)
+        if not tree.unreadable:
+            index.save(snapshot.cache, tree.index_key, even_if_few=tree.whole)
     modules.sort(key=lambda module: module.path)
     return modules
 
 
 def _needed_modules(
     tree: Tree,
-    known: Sequence[tuple[str, Record]],
+    index: ModuleIndex,
+    known: Sequence[tuple[str, int]],
     loaded: Sequence[Module],
     findings: list[DuplicateFinding],
 ) -> Iterator[Module]:
@@ -596,13 +628,15 @@ def _needed_modules(
     for module in passed:
         if module.lines:
             probes.update(hashed_prefix(module.lines, tree.similarity))
-    for path, record in known:
-        if not probes.isdisjoint(record.prefix):
+    near = index.sharing_a_prefix_value(probes) if probes else set()
+    saved_keys, flags = index.columns.keys, index.columns.flags
+    for path, number in known:
+        if number in near:
             facts = _read_facts(tree, path, findings, direct=True)
             if facts is not None:
                 yield Module(path, facts)
-        elif record.key in keys or record.flags & MAIN_BLOCK or _is_entry_name(path):
-            yield Module(path, facts_of(record))
+        elif saved_keys[number] in keys or flags[number] & MAIN_BLOCK or _is_entry_name(path):
+            yield Module(path, facts_of(index.record(number)))
 
 
 def _is_entry_name(path: str) -> bool:

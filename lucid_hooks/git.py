@@ -68,6 +68,66 @@ def tracked_files(root: str) -> list[str] | None:
     return git_lines(root, "ls-files", "-z", "--cached", "--full-name")
 
 
+class IndexState(NamedTuple):
+    """The index's files, and those of them git knows to be in the work tree
+    just as the index records them, each with its record as ``git ls-files
+    --stage -t`` prints it: ``"H MODE OBJECT 0"``."""
+
+    tracked: list[str]
+    settled: dict[str, str]
+
+
+def index_state(root: str) -> IndexState | None:
+    """What the index (``GIT_INDEX_FILE`` honoured) holds and which of its
+    files are settled: tagged ``H`` by ``git ls-files --stage -t`` (not
+    skip-worktree, not unmerged) and not reported by ``git diff-files``
+    (git's own comparison of stat data, content-checked where the stat data
+    cannot tell). The two commands run at once. None if either fails."""
+    try:
+        changes = subprocess.Popen(
+            ("git", "diff-files", "--name-only", "-z", "--ignore-submodules"),
+            cwd=root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    with changes:
+        listing = run_git(root, ("ls-files", "-z", "--cached", "--full-name", "--stage", "-t"))
+        changed_output = changes.stdout.read() if changes.stdout else b""
+    if listing is None or changes.returncode != 0:
+        return None
+    tracked, settled = _parse_stage_listing(os.fsdecode(listing))
+    for path in os.fsdecode(changed_output).split("\0"):
+        settled.pop(path, None)
+    return IndexState(tracked, settled)
+
+
+def _parse_stage_listing(listing: str) -> tuple[list[str], dict[str, str]]:
+    """The paths of ``ls-files --stage -t -z`` output (an unmerged one once)
+    and the record of each tagged ``H`` at stage 0."""
+    count = listing.count("\0")
+    no_tabs = listing.count("\t") == count  # in paths: each record has one
+    if no_tabs:
+        # Split in C: a large index is 100,000 lines.
+        fields = listing[:-1].replace("\0", "\t").split("\t")
+        records, paths = fields[0::2], fields[1::2]
+    else:
+        pairs = [line.partition("\t") for line in listing.split("\0")[:-1]]
+        records, paths = [pair[0] for pair in pairs], [pair[2] for pair in pairs]
+    all_settled = listing.startswith("H ") + listing.count("\0H ") == count
+    if no_tabs and all_settled and listing.count(" 0\t") == count:
+        settled = dict(zip(paths, records))  # every file: the usual case
+    else:
+        settled = {
+            path: record
+            for record, path in zip(records, paths)
+            if record.startswith("H ") and record.endswith(" 0")
+        }
+    return list(dict.fromkeys(paths)), settled
+
+
 def staged_deletions(root: str) -> list[str]:
     """Files the index deletes relative to HEAD (renames count as deletions)."""
     lines = git_lines(

@@ -85,22 +85,36 @@ def _bracket(body: str) -> str:
 class GlobSet:
     """A set of globs compiled into one regular expression."""
 
-    __slots__ = ("_regex", "patterns")
+    __slots__ = ("_names", "_regex", "patterns")
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = tuple(p for p in patterns if p.strip("/"))
-        if self.patterns:
-            alternatives = "|".join(translate_glob(p) for p in self.patterns)
-            self._regex: re.Pattern[str] | None = re.compile(alternatives, re.DOTALL)
-        else:
-            self._regex = None
+        # A bare name (`.venv`, `node_modules/`) matches a path exactly when
+        # one of its parts is that name: a set lookup per part, where the
+        # regular expression would try every name at every `/` of the path.
+        names = {p.strip("/") for p in self.patterns if _is_bare_name(p)}
+        self._names = frozenset(names)
+        others = [p for p in self.patterns if p.strip("/") not in names]
+        self._regex: re.Pattern[str] | None = None
+        if others:
+            alternatives = "|".join(translate_glob(p) for p in others)
+            self._regex = re.compile(alternatives, re.DOTALL)
 
     def __bool__(self) -> bool:
-        return self._regex is not None
+        return bool(self.patterns)
 
     def matches(self, path: str) -> bool:
         """Whether ``path`` or one of its folders matches a pattern."""
+        if self._names and not self._names.isdisjoint(path.split("/")):
+            return True
         return self._regex is not None and self._regex.fullmatch(path) is not None
+
+
+def _is_bare_name(pattern: str) -> bool:
+    """A pattern that is one name, with no glob character and no `/` but a
+    trailing one (which `translate_glob` ignores too)."""
+    name = pattern.rstrip("/")
+    return bool(name) and "/" not in name and not any(char in name for char in "*?[\\")
 
 
 def check_glob(pattern: str) -> str | None:

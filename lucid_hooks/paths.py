@@ -90,6 +90,8 @@ def path_selector(files: Iterable[str], folders: Iterable[str]) -> Callable[[str
     folders = tuple(folders)
     if "" in folders:
         return lambda path: True
+    if not folders:
+        return wanted.__contains__  # no Python frame per call: hooks ask it of every file
     prefixes = tuple(folder + "/" for folder in folders)
     return lambda path: path in wanted or path.startswith(prefixes)
 

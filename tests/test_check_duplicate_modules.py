@@ -677,6 +677,41 @@ def test_stdlib_shadowing_beside_entry_points(
     ]
 
 
+def test_each_file_alone_gets_its_shadowing_lines_of_the_whole_run(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A commit of one file looks only at what is importable beside it:
+    packages (`types/__init__.py`) and modules, for the entry points of its
+    folder; run file by file, the lines are those of one run over all."""
+    write_tree(
+        repo,
+        {
+            "tool/__main__.py": "print(1)\n",
+            "tool/types/__init__.py": "T = 1\n",
+            "tool/types/helpers.py": "H = 1\n",
+            "tool/logging.py": "L = 1\n",
+            "tool/deep/queue.py": "Q = 1\n",
+            "other/main.py": "import json\n",
+            "other/json/__init__.py": "J = 1\n",
+        },
+    )
+    init_repo(repo)
+    files = tracked(repo)
+    code, whole = run(capsys, *files)
+
+    one_by_one = [line for path in files for line in run(capsys, path)[1]]
+
+    assert code == 1
+    assert sorted(one_by_one) == whole
+    assert [line.split(": ")[0] for line in whole] == [
+        "other/json/__init__.py:1:1",
+        "other/main.py:1:1",
+        "tool/__main__.py:1:1",
+        "tool/logging.py:1:1",
+        "tool/types/__init__.py:1:1",
+    ]
+
+
 def test_stdlib_shadowing_is_reported_from_the_module_or_the_entry_point(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

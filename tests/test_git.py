@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lucid_hooks.git import find_root, staged_deletions, tracked_files
+from lucid_hooks.git import find_root, index_state, staged_deletions, tracked_files
 from tests.conftest import (
     GIT_ENV,
     UNDECODABLE,
@@ -139,3 +139,62 @@ def test_git_helpers_honour_git_index_file(
 
     assert staged_deletions(str(repo)) == ["a.py"]
     assert tracked_files(str(repo)) == ["b.py"]
+
+
+# --- index_state ---------------------------------------------------------------------
+
+
+def test_index_state_settles_only_what_git_knows_unchanged(tmp_path: Path) -> None:
+    files = {name: f"{name}\n" for name in ("same.py", "edited.py", "gone.py", "sparse.py")}
+    write_tree(tmp_path, {**files, "tab\there.py": "t\n", "staged.py": "s\n"})
+    init_repo(tmp_path)
+    os.symlink("same.py", tmp_path / "link.py")
+    git(tmp_path, "add", "link.py")
+    (tmp_path / "edited.py").write_text("edited, not staged\n")
+    (tmp_path / "gone.py").unlink()
+    (tmp_path / "staged.py").write_text("staged\n")
+    git(tmp_path, "add", "staged.py")
+    git(tmp_path, "update-index", "--skip-worktree", "sparse.py")
+    (tmp_path / "sparse.py").unlink()  # as a sparse checkout leaves it
+
+    state = index_state(str(tmp_path))
+
+    assert state is not None
+    assert state.tracked == [
+        "edited.py", "gone.py", "link.py", "same.py", "sparse.py", "staged.py", "tab\there.py"
+    ]  # fmt: skip
+    assert sorted(state.settled) == ["link.py", "same.py", "staged.py", "tab\there.py"]
+    blob = git(tmp_path, "rev-parse", ":staged.py").strip()
+    assert state.settled["staged.py"] == f"H 100644 {blob} 0"
+    assert state.settled["link.py"].startswith("H 120000 ")
+
+
+def test_index_state_lists_an_unmerged_path_once_and_settles_none_of_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"clash.py": "base\n", "calm.py": "calm\n"})
+    init_repo(tmp_path)
+    git(tmp_path, "checkout", "-q", "-b", "other")
+    (tmp_path / "clash.py").write_text("other\n")
+    git(tmp_path, "commit", "-q", "-am", "other")
+    git(tmp_path, "checkout", "-q", "main")
+    (tmp_path / "clash.py").write_text("main\n")
+    git(tmp_path, "commit", "-q", "-am", "main")
+    merge = subprocess.run(
+        ("git", "merge", "-q", "other"),
+        cwd=tmp_path,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        check=False,
+    )
+    assert merge.returncode == 1, "the merge should conflict"
+
+    state = index_state(str(tmp_path))
+
+    assert state is not None
+    assert state.tracked == ["calm.py", "clash.py"]
+    assert list(state.settled) == ["calm.py"]
+
+
+def test_index_state_outside_git_is_none(tmp_path: Path) -> None:
+    if has_git_above(tmp_path):
+        pytest.skip("the temporary folder is inside a git repository")
+    assert index_state(str(tmp_path)) is None

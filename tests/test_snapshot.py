@@ -143,3 +143,23 @@ def test_inside_link(tmp_path: Path) -> None:
     assert snapshot.inside_link("linked/sub")
     assert not snapshot.inside_link("real/sub")
     assert not snapshot.inside_link("")
+
+
+def test_settled_files_are_known_from_git_and_the_others_from_the_disk(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"same.py": "a\n", "edited.py": "b\n", "gone.py": "c\n"})
+    os.symlink("same.py", tmp_path / "link.py")
+    init_repo(tmp_path)
+    (tmp_path / "edited.py").write_text("edited\n")
+    (tmp_path / "gone.py").unlink()
+    snapshot = Snapshot(str(tmp_path), True)
+
+    assert snapshot.files(GlobSet([])) == ["edited.py", "link.py", "same.py"]
+    assert sorted(snapshot.settled()) == ["link.py", "same.py"]
+    assert snapshot.is_regular("same.py") and snapshot.is_regular("edited.py")
+    assert not snapshot.is_regular("link.py") and not snapshot.is_regular("gone.py")
+    # A settled file's signature is git's record of it; another's, its stat data.
+    assert snapshot.signature("same.py") == snapshot.settled()["same.py"]
+    assert snapshot.signature("edited.py") == snapshot.stat_signature("edited.py") != ""
+    assert snapshot.signature("gone.py") == ""
+    # Only the stat data of what git could not vouch for was read.
+    assert set(snapshot._lstat) == {"edited.py", "gone.py"}
