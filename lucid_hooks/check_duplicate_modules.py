@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding, unreadable_file
-from lucid_hooks.module_index import GENERATED, MAIN_BLOCK, ModuleIndex, Record
+from lucid_hooks.module_index import ENTRY_NAME, GENERATED, MAIN_BLOCK, ModuleIndex, Record
 from lucid_hooks.options import COUNT, FRACTION, TEXTS, Option
 from lucid_hooks.packages import INIT
 from lucid_hooks.paths import parent_folder, path_selector
@@ -202,7 +202,7 @@ GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py")
 # The lines of a module's head where generators put their marker.
 MARKER_LINES = 10
 
-PYTHON_SUFFIXES = (".py",)
+PYTHON_SUFFIXES = (".py",)  # of three characters each (see `is_python_path`)
 DOCKERFILE_NAMES = frozenset({"Dockerfile", "Containerfile"})
 # Whether a path may be a Dockerfile's, before the exact test: one search in C.
 _DOCKERFILE_HINT = re.compile("|".join(sorted(DOCKERFILE_NAMES)))
@@ -258,7 +258,7 @@ _COMMON_LINES = frozenset(
 
 
 def is_python_path(path: str) -> bool:
-    return path.endswith(PYTHON_SUFFIXES) or path.lower().endswith(PYTHON_SUFFIXES)
+    return path[-3:].lower() in PYTHON_SUFFIXES
 
 
 def is_dockerfile_path(path: str) -> bool:
@@ -411,15 +411,16 @@ class Tree:
     """The files the hook compares (tracked, or on disk outside git, plus
     the ones passed), and which of them were passed."""
 
-    def __init__(self, context: HookContext) -> None:
+    def __init__(self, context: HookContext, index: ModuleIndex | None = None) -> None:
         self.snapshot = context.snapshot
+        self.loaded_index = index  # `module_index`, when the caller has loaded it
         self.root = context.root
         excludes = context.config.excludes
         listed = context.snapshot.files(excludes)
         # In git's order, which is nearly sorted already: the sorts below are
         # then linear, and no call is made per file of a large tree.
         paths = dict.fromkeys([*listed, *context.files])
-        self.python = sorted(path for path in paths if is_python_path(path))
+        self.python = sorted([path for path in paths if is_python_path(path)])
         self.dockerfiles = sorted(
             path
             for path in paths
@@ -435,9 +436,7 @@ class Tree:
         )
         self.whole = False  # every file counted as passed
         self.similarity = context.number("similarity")
-        # The index holds facts (their version), prefixes (the threshold) and
-        # generated flags (the markers).
-        self.index_key = content_key(CACHE_FACTS, self.root, str(self.similarity), *self.markers)
+        self.index_key = index_key(context)
         self.unreadable: set[str] = set()  # files a comparison could not read
 
     def passing_everything(self) -> Tree:
@@ -464,11 +463,16 @@ class Tree:
         if self.whole:
             return self.python
         folders = {parent_folder(path) for path in self.python if self.passed(path)}
+        # A cheap test in C first: the path must lie below one of the folders.
+        below = tuple(folder + "/" for folder in folders if folder)
         return [
             path
             for path in self.python
-            if (folder := parent_folder(path)) in folders
-            or (path.endswith("/" + INIT) and parent_folder(folder) in folders)
+            if ("" in folders or path.startswith(below))
+            and (
+                (folder := parent_folder(path)) in folders
+                or (path.endswith("/" + INIT) and parent_folder(folder) in folders)
+            )
         ]
 
     def entry_folders(self) -> set[str]:
@@ -478,6 +482,13 @@ class Tree:
             for path in self.python
             if path.rpartition("/")[2] in ENTRY_POINT_NAMES
         }
+
+
+def index_key(context: HookContext) -> bytes:
+    """Where the disk cache keeps the tree's `module_index`: it holds facts
+    (their version), prefixes (the threshold) and generated flags (the markers)."""
+    markers = context.strings("generated-markers")
+    return content_key(CACHE_FACTS, context.root, str(context.number("similarity")), *markers)
 
 
 class DuplicateFinding(Finding):
@@ -517,7 +528,13 @@ def find_duplicates(context: HookContext) -> list[Finding]:
     """Each finding is on a passed file, and says what that file shares
     with others: so a batch of pre-commit prints only lines of its own
     files, and the batches together print what one run over all would."""
-    tree = Tree(context)
+    snapshot = context.snapshot
+    index = None
+    if snapshot.cache.enabled and len(context.files) < WHOLE_TREE_FILES:
+        # A commit of a few files: git stats the tree while the index loads.
+        snapshot.prefetch_settled()
+        index = ModuleIndex.load(snapshot.cache, index_key(context))
+    tree = Tree(context, index)
     options = (context.number("similarity"), int(context.number("min-lines")))
     many = tree.passed_count >= WHOLE_TREE_FILES or 5 * tree.passed_count >= len(tree.python)
     if many and context.snapshot.cache.enabled:
@@ -573,7 +590,9 @@ def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
     it may be a copy, a near twin (its lines are then read) or the entry
     point of a passed one (see `module_index`)."""
     snapshot = tree.snapshot
-    index = ModuleIndex.load(snapshot.cache, tree.index_key) if snapshot.cache.enabled else None
+    index = tree.loaded_index
+    if index is None and snapshot.cache.enabled:
+        index = ModuleIndex.load(snapshot.cache, tree.index_key)
     # A few files are read rather than looked up: the packs of the disk cache
     # are tens of megabytes in a large tree.
     direct = index is not None and not tree.whole
@@ -599,7 +618,7 @@ def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
             known.append((path, number))
         elif (facts := _read_facts(tree, path, findings, direct=direct)) is not None:
             if index is not None:
-                index.keep(path, record_of(facts, signature, tree.similarity))
+                index.keep(path, record_of(path, facts, signature, tree.similarity))
             modules.append(Module(path, facts))
     if index is not None:
         modules.extend(_needed_modules(tree, index, known, modules, findings))
@@ -629,13 +648,16 @@ def _needed_modules(
         if module.lines:
             probes.update(hashed_prefix(module.lines, tree.similarity))
     near = index.sharing_a_prefix_value(probes) if probes else set()
-    saved_keys, flags = index.columns.keys, index.columns.flags
+    # Whole columns at a time: `known` is every unchanged module of the tree.
+    involved = near | index.keyed(keys) | index.flagged(MAIN_BLOCK | ENTRY_NAME)
     for path, number in known:
+        if number not in involved:
+            continue
         if number in near:
             facts = _read_facts(tree, path, findings, direct=True)
             if facts is not None:
                 yield Module(path, facts)
-        elif saved_keys[number] in keys or flags[number] & MAIN_BLOCK or _is_entry_name(path):
+        else:
             yield Module(path, facts_of(index.record(number)))
 
 
@@ -643,10 +665,11 @@ def _is_entry_name(path: str) -> bool:
     return path.rpartition("/")[2] in ENTRY_POINT_NAMES
 
 
-def record_of(facts: Facts, signature: str, similarity: float) -> Record:
+def record_of(path: str, facts: Facts, signature: str, similarity: float) -> Record:
     """What the index keeps of a module."""
     lines = facts.lines
     flags = (GENERATED if facts.generated else 0) | (MAIN_BLOCK if facts.has_main_block else 0)
+    flags |= ENTRY_NAME if _is_entry_name(path) else 0
     if lines is None:
         return Record(signature, facts.key, -1, (), flags)
     return Record(signature, facts.key, len(lines), hashed_prefix(lines, similarity), flags)

@@ -79,29 +79,48 @@ class IndexState(NamedTuple):
 
 def index_state(root: str) -> IndexState | None:
     """What the index (``GIT_INDEX_FILE`` honoured) holds and which of its
-    files are settled: tagged ``H`` by ``git ls-files --stage -t`` (not
-    skip-worktree, not unmerged) and not reported by ``git diff-files``
-    (git's own comparison of stat data, content-checked where the stat data
-    cannot tell). The two commands run at once. None if either fails."""
-    try:
-        changes = subprocess.Popen(
-            ("git", "diff-files", "--name-only", "-z", "--ignore-submodules"),
-            cwd=root,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        return None
-    with changes:
-        listing = run_git(root, ("ls-files", "-z", "--cached", "--full-name", "--stage", "-t"))
-        changed_output = changes.stdout.read() if changes.stdout else b""
-    if listing is None or changes.returncode != 0:
-        return None
-    tracked, settled = _parse_stage_listing(os.fsdecode(listing))
-    for path in os.fsdecode(changed_output).split("\0"):
-        settled.pop(path, None)
-    return IndexState(tracked, settled)
+    files are settled; see `PendingIndexState`. None if git fails."""
+    pending = PendingIndexState.start(root)
+    return pending.result() if pending is not None else None
+
+
+class PendingIndexState:
+    """`index_state` while git works it out, so that the caller can do
+    other work meanwhile: settled files are those tagged ``H`` by ``git
+    ls-files --stage -t`` (not skip-worktree, not unmerged) and not reported
+    by ``git diff-files`` (git's own comparison of stat data, content-checked
+    where the stat data cannot tell). The two commands run at once."""
+
+    def __init__(self, root: str, changes: subprocess.Popen[bytes]) -> None:
+        self.root = root
+        self.changes = changes
+
+    @classmethod
+    def start(cls, root: str) -> PendingIndexState | None:
+        try:
+            changes = subprocess.Popen(
+                ("git", "diff-files", "--name-only", "-z", "--ignore-submodules"),
+                cwd=root,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            return None
+        return cls(root, changes)
+
+    def result(self) -> IndexState | None:
+        with self.changes as changes:
+            listing = run_git(
+                self.root, ("ls-files", "-z", "--cached", "--full-name", "--stage", "-t")
+            )
+            changed_output = changes.stdout.read() if changes.stdout else b""
+        if listing is None or changes.returncode != 0:
+            return None
+        tracked, settled = _parse_stage_listing(os.fsdecode(listing))
+        for path in os.fsdecode(changed_output).split("\0"):
+            settled.pop(path, None)
+        return IndexState(tracked, settled)
 
 
 def _parse_stage_listing(listing: str) -> tuple[list[str], dict[str, str]]:

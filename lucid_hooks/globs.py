@@ -109,6 +109,18 @@ class GlobSet:
             return True
         return self._regex is not None and self._regex.fullmatch(path) is not None
 
+    def unmatched(self, paths: list[str]) -> list[str]:
+        """The paths that no pattern matches, in their order."""
+        if not self.patterns:
+            return list(paths)
+        if self._regex is None:
+            # Bare names only (the default excludes): when none of them
+            # occurs anywhere in the listing, no path needs a look of its own.
+            listing = "\0".join(paths)
+            if not any(name in listing for name in self._names):
+                return list(paths)
+        return [path for path in paths if not self.matches(path)]
+
 
 def _is_bare_name(pattern: str) -> bool:
     """A pattern that is one name, with no glob character and no `/` but a

@@ -4,6 +4,8 @@ its declaration, configuration, ignores, fixes, output and the exit status."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -18,7 +20,7 @@ from lucid_hooks.paths import PathArgs, display_path, normalize_paths, path_sele
 from lucid_hooks.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Sequence
+    from collections.abc import Callable, Collection, Iterator, Sequence
 
     from lucid_hooks.registry import Hook
 
@@ -269,7 +271,8 @@ class Invocation:
             default_excludes=hook.default_excludes,
             snapshot=self.snapshot,
         )
-        findings, messages = execute(hook.find, context, fix=fix, summarize=hook.summarize)
+        with cycle_collector_paused():
+            findings, messages = execute(hook.find, context, fix=fix, summarize=hook.summarize)
         for finding in findings:
             finding.hook = hook.id
         return findings, messages
@@ -316,6 +319,22 @@ class Invocation:
         if findings or messages:
             return max(self.status, 1)
         return self.status
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a hook runs: the hooks make almost
+    no reference cycles, and a large tree is hundreds of thousands of small
+    objects that the collector would walk again and again (a quarter of a
+    one-file commit's time on 100,000 files). Back on afterwards, for a
+    program that called ``main()``."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- ignores and fixes ---------------------------------------------------------

@@ -52,6 +52,7 @@ class Snapshot:
         self._tracked_known = False
         self._present: list[str] | None = None
         self._settled: dict[str, str] | None = None
+        self._pending: git.PendingIndexState | None = None
         self._walks: dict[tuple[str, ...], list[str]] = {}
         self._deletions: list[str] | None = None
         self._lstat: dict[str, os.stat_result | None] = {}
@@ -96,7 +97,7 @@ class Snapshot:
             self._present = [
                 path for path in tracked if path in settled or self._lstat_new(path) is not None
             ]
-        return [path for path in self._present if not excludes.matches(path)]
+        return excludes.unmatched(self._present)
 
     def settled(self) -> dict[str, str]:
         """The tracked files that git knows to be in the work tree just as
@@ -105,12 +106,20 @@ class Snapshot:
         100,000 files is two git commands, not 100,000 calls to `lstat`).
         Empty outside git or when git fails: everything is then statted."""
         if self._settled is None:
-            state = git.index_state(self.root) if self.is_git else None
+            self.prefetch_settled()
+            pending, self._pending = self._pending, None
+            state = pending.result() if pending is not None else None
             self._settled = state.settled if state is not None else {}
             if state is not None and not self._tracked_known:
                 # The same listing of the index as `tracked` would make.
                 self._tracked, self._tracked_known = state.tracked, True
         return self._settled
+
+    def prefetch_settled(self) -> None:
+        """Starts the git commands of `settled`, which then only waits for
+        them: a caller can do other work while git stats the tree."""
+        if self._settled is None and self._pending is None and self.is_git:
+            self._pending = git.PendingIndexState.start(self.root)
 
     # --- the file system ---------------------------------------------------
 
