@@ -33,6 +33,7 @@ MAIN_BLOCK = 2
 ENTRY_NAME = 4  # named `main.py` or `__main__.py`
 # A run that changed fewer records than this (a commit of a few files) does
 # not rewrite an index of 100,000: the next run reads those few files again.
+# A small index, where the changes are a sixteenth of it or more, is saved.
 SAVE_AFTER = 64
 
 
@@ -122,7 +123,8 @@ class ModuleIndex:
         """Writes the records when this run changed enough of them."""
         gone = 0 if self.wanted is None else len(self.position.keys() - self.wanted)
         changes = len(self.updates) + gone
-        if changes == 0 or (changes < SAVE_AFTER and not even_if_few):
+        few = changes < SAVE_AFTER and 16 * changes < len(self.position)
+        if changes == 0 or (few and not even_if_few):
             return
         records = {
             path: self.record(number)

@@ -34,6 +34,9 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 KEPT_FILE_BYTES = 1 << 20
 KEPT_TOTAL_BYTES = 64 << 20
 
+# From this many tracked files on, `settled` asks git (two commands) rather
+# than leaving each file to `lstat`, which is cheaper for a small tree.
+SETTLED_FROM = 2000
 # How `settled` records of regular files start: git's modes for them.
 REGULAR_MODES = ("H 100644 ", "H 100755 ")
 
@@ -86,7 +89,6 @@ class Snapshot:
         """The files a run covers: tracked ones present on disk (a sparse
         checkout's absent files are not ours to check), or outside git every
         file on disk; none that ``excludes`` matches."""
-        settled = self.settled()
         tracked = self.tracked()
         if tracked is None:
             # The walk prunes excluded folders, so it depends on the excludes.
@@ -94,6 +96,7 @@ class Snapshot:
                 self._walks[excludes.patterns] = list(walk_files(self.root, "", excludes))
             return list(self._walks[excludes.patterns])
         if self._present is None:
+            settled = self.settled()
             self._present = [
                 path for path in tracked if path in settled or self._lstat_new(path) is not None
             ]
@@ -101,24 +104,23 @@ class Snapshot:
 
     def settled(self) -> dict[str, str]:
         """The tracked files that git knows to be in the work tree just as
-        the index records them, each with its mode and object id: their
-        presence, type and content need no look at the disk (a tree of
-        100,000 files is two git commands, not 100,000 calls to `lstat`).
-        Empty outside git or when git fails: everything is then statted."""
+        the index records them, each with git's record of it (mode, object
+        id): their presence, type and content need no look at the disk (a
+        tree of 100,000 files is two git commands, not 100,000 calls to
+        `lstat`). Empty outside git, for a small tree, or when git fails:
+        every file is then statted."""
         if self._settled is None:
             self.prefetch_settled()
             pending, self._pending = self._pending, None
             state = pending.result() if pending is not None else None
             self._settled = state.settled if state is not None else {}
-            if state is not None and not self._tracked_known:
-                # The same listing of the index as `tracked` would make.
-                self._tracked, self._tracked_known = state.tracked, True
         return self._settled
 
     def prefetch_settled(self) -> None:
         """Starts the git commands of `settled`, which then only waits for
         them: a caller can do other work while git stats the tree."""
-        if self._settled is None and self._pending is None and self.is_git:
+        unasked = self._settled is None and self._pending is None
+        if unasked and len(self.tracked() or ()) >= SETTLED_FROM:
             self._pending = git.PendingIndexState.start(self.root)
 
     # --- the file system ---------------------------------------------------

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lucid_hooks import check_duplicate_modules as hook
+from lucid_hooks import snapshot as snapshot_module
 from lucid_hooks.check_duplicate_modules import main, wants
 from lucid_hooks.snapshot import Snapshot
 from tests.conftest import git, init_repo, write_tree
@@ -1399,3 +1400,40 @@ def test_a_folder_of_scripts_and_shadows_prints_each_once(
         " (`ast`, `bisect`, `calendar` and 7 more): each such `import` finds the local file;"
         " rename them"
     )
+
+
+def test_edits_staged_or_not_are_seen_through_the_module_index(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In git, what is unchanged is known from git (`Snapshot.settled`, here
+    for a small tree too) and the rest from the disk: edits staged, unstaged,
+    committed or undone, and deletions, seen by runs that use the module
+    index exactly as by runs without the cache."""
+    monkeypatch.setattr(snapshot_module, "SETTLED_FROM", 0)
+    rng = random.Random(8)
+    bases = [module(rng.randrange(10**6), lines=14) for _ in range(3)]
+    names = [f"svc{n}/m{n}.py" for n in range(6)]
+    write_tree(repo, {name: rng.choice(bases) for name in names})
+    write_tree(repo, {f"fill/m{n}.py": module(100 + n) for n in range(10)})
+    init_repo(repo)
+    reported = 0
+    for step in range(30):
+        name = rng.choice(names)
+        action = rng.randrange(5)
+        if action < 3:
+            base = rng.choice(bases)
+            (repo / name).write_text(rng.choice([base, near_copy(base, 1), module(step)]))
+            if action == 1:
+                git(repo, "add", name)
+            elif action == 2:
+                git(repo, "commit", "-qam", f"step {step}")
+        elif action == 3 and (repo / name).exists():
+            (repo / name).unlink()
+        else:
+            git(repo, "checkout", "-q", "--", ".")
+        present = [other for other in names if (repo / other).exists()]
+        passed = rng.sample(present, k=min(len(present), rng.randrange(1, 3)))
+        with_index = run(capsys, "--", *passed)
+        assert with_index == run(capsys, "--no-cache", "--", *passed), (step, passed)
+        reported += len(with_index[1])
+    assert reported > 5, "the edits made copies and near copies to report"

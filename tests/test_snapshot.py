@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lucid_hooks import snapshot as snapshot_module
 from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
 from lucid_hooks.snapshot import Snapshot, walk_files
 from tests.conftest import ODD_NAMES, init_repo, make_file, write_tree
@@ -145,7 +146,10 @@ def test_inside_link(tmp_path: Path) -> None:
     assert not snapshot.inside_link("")
 
 
-def test_settled_files_are_known_from_git_and_the_others_from_the_disk(tmp_path: Path) -> None:
+def test_settled_files_are_known_from_git_and_the_others_from_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot_module, "SETTLED_FROM", 0)  # a small tree asks git too
     write_tree(tmp_path, {"same.py": "a\n", "edited.py": "b\n", "gone.py": "c\n"})
     os.symlink("same.py", tmp_path / "link.py")
     init_repo(tmp_path)
@@ -163,3 +167,13 @@ def test_settled_files_are_known_from_git_and_the_others_from_the_disk(tmp_path:
     assert snapshot.signature("gone.py") == ""
     # Only the stat data of what git could not vouch for was read.
     assert set(snapshot._lstat) == {"edited.py", "gone.py"}
+
+
+def test_a_small_tree_is_statted_not_asked_of_git(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "a\n"})
+    init_repo(tmp_path)
+    snapshot = Snapshot(str(tmp_path), True)
+
+    assert snapshot.files(GlobSet([])) == ["a.py"]
+    assert snapshot.settled() == {}
+    assert snapshot.signature("a.py") == snapshot.stat_signature("a.py") != ""
