@@ -291,7 +291,9 @@ class Shelf:
         self.max_idle_days = max_idle_days
         self._today = _today()
         self._generations = [] if folder is None else _read_pack(self._path("pack"))
-        self._puts: dict[bytes, bytes] = {}
+        # Values, marshalled only when saved: a value often shares its bytes
+        # with what the run still holds (a module's lines), a copy would not.
+        self._puts: dict[bytes, Value] = {}
         self._used: dict[bytes, bytes] = {}
         self._stale = False
 
@@ -309,12 +311,16 @@ class Shelf:
 
     def get(self, key: bytes, expect: type[T]) -> T | None:
         """The value put under ``key`` if it is an ``expect`` (``object``: any), else None."""
-        blob = self._puts.get(key) or self._find(key)
-        value = None if blob is None else _decode(blob)
+        if key in self._puts:
+            value: object = self._puts[key]
+        else:
+            blob = self._find(key)
+            value = None if blob is None else _decode(blob)
         return value if isinstance(value, expect) else None
 
     def put(self, key: bytes, value: Value) -> None:
-        """Keep ``value`` under ``key`` (in memory until `save`).
+        """Keep ``value`` under ``key`` (in memory until `save`; kept, not
+        copied, so the caller must not change it).
 
         Raises ValueError for a value that is not builtin data (a code object, say).
         """
@@ -322,7 +328,9 @@ class Shelf:
             return
         if type(key) is not bytes:
             raise TypeError("a cache key is bytes")
-        self._puts[key] = _dump(value)
+        if not _is_plain(value):
+            raise ValueError("a cache value is builtin data: no code objects, no other types")
+        self._puts[key] = value
 
     def save(self) -> bool:
         """Write the pack if this process added entries or used old ones; whether it did.
@@ -362,7 +370,7 @@ class Shelf:
 
     def _merged(self, current: list[Generation]) -> list[Generation]:
         """The pack on disk with this process's entries moved to today, and the old dropped."""
-        mine = {**self._used, **self._puts}
+        mine = {**self._used, **{key: marshal.dumps(value) for key, value in self._puts.items()}}
         newest: dict[bytes, bytes] = {}
         older = []
         for day, entries in current:

@@ -25,7 +25,8 @@ from __future__ import annotations
 import copy
 import re
 import sys
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding, unreadable_file
@@ -42,7 +43,7 @@ from lucid_hooks.snapshot import REGULAR_MODES
 from lucid_hooks.stdlib import NEVER_SHADOWED, describe_availability, is_stdlib_module
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator
 
     from lucid_hooks.snapshot import Snapshot
 
@@ -273,6 +274,44 @@ def wants(path: str) -> bool:
     return is_python_path(path) or is_dockerfile_path(path)
 
 
+class Lines(NamedTuple):
+    """A module's distinct code lines, held as one bytes object: as a set
+    they cost six times the memory, and 100,000 modules hold millions of
+    them. `elements` makes the set when a comparison needs it."""
+
+    text: bytes  # the lines, joined by line breaks (a line holds none)
+
+    @classmethod
+    def of(cls, lines: Iterable[bytes]) -> Lines:
+        return cls(b"\n".join(lines))
+
+    @property
+    def size(self) -> int:
+        return self.text.count(b"\n") + 1 if self.text else 0
+
+    def elements(self) -> frozenset[bytes]:
+        return frozenset(self.text.split(b"\n")) if self.text else frozenset()
+
+
+class LineSets(Sequence[frozenset[bytes]]):
+    """The line sets of modules, each made when asked for (see `Lines`)."""
+
+    def __init__(self, lines: Sequence[Lines]) -> None:
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> frozenset[bytes]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[frozenset[bytes]]: ...
+    def __getitem__(self, index: int | slice) -> frozenset[bytes] | list[frozenset[bytes]]:
+        if isinstance(index, slice):
+            return [lines.elements() for lines in self._lines[index]]
+        return self._lines[index].elements()
+
+
 class Facts(NamedTuple):
     """What the comparisons need of one Python file, derived from its bytes
     alone (so the disk cache can keep it by content).
@@ -284,7 +323,7 @@ class Facts(NamedTuple):
     """
 
     key: bytes | None
-    lines: frozenset[bytes] | None
+    lines: Lines | None
     has_main_block: bool
     generated: bool  # its first lines carry a generator's marker
 
@@ -301,8 +340,7 @@ class Facts(NamedTuple):
             return None
         if not isinstance(joined, bytes):
             return None
-        lines = frozenset(joined.split(b"\n")) if joined else frozenset()
-        return cls(key, lines, has_main_block, generated)
+        return cls(key, Lines(joined), has_main_block, generated)
 
     @classmethod
     def of_source(cls, data: bytes, markers: Sequence[bytes]) -> Facts:
@@ -311,14 +349,14 @@ class Facts(NamedTuple):
         head = b"\n".join(data.split(b"\n", MARKER_LINES)[:MARKER_LINES]).lower()
         return cls(
             content_key(b"skeleton", flat) if flat else None,
-            frozenset(lines.split(b"\n")) - _COMMON_LINES,
+            Lines.of(frozenset(lines.split(b"\n")) - _COMMON_LINES),
             _MAIN_BLOCK.search(data) is not None,
             any(marker in head for marker in markers),
         )
 
     def stored(self) -> tuple[bytes | None, bytes | None, bool, bool]:
         # Lines hold no line break, so joining them loses nothing.
-        joined = None if self.lines is None else b"\n".join(self.lines)
+        joined = None if self.lines is None else self.lines.text
         return (self.key, joined, self.has_main_block, self.generated)
 
 
@@ -377,7 +415,7 @@ class Module:
         return self.facts.key
 
     @property
-    def lines(self) -> frozenset[bytes] | None:
+    def lines(self) -> Lines | None:
         return self.facts.lines
 
     def analysis(self, snapshot: Snapshot) -> Analysis:
@@ -645,8 +683,8 @@ def _needed_modules(
     keys = {module.key for module in passed}
     probes: set[int] = set()
     for module in passed:
-        if module.lines:
-            probes.update(hashed_prefix(module.lines, tree.similarity))
+        if module.lines is not None and module.lines.text:
+            probes.update(hashed_prefix(module.lines.elements(), tree.similarity))
     near = index.sharing_a_prefix_value(probes) if probes else set()
     # Whole columns at a time: `known` is every unchanged module of the tree.
     involved = near | index.keyed(keys) | index.flagged(MAIN_BLOCK | ENTRY_NAME)
@@ -667,11 +705,11 @@ def _is_entry_name(path: str) -> bool:
 
 def record_of(path: str, facts: Facts, signature: str, similarity: float) -> Record:
     """What the index keeps of a module."""
-    lines = facts.lines
     flags = (GENERATED if facts.generated else 0) | (MAIN_BLOCK if facts.has_main_block else 0)
     flags |= ENTRY_NAME if _is_entry_name(path) else 0
-    if lines is None:
+    if facts.lines is None:
         return Record(signature, facts.key, -1, (), flags)
+    lines = facts.lines.elements()
     return Record(signature, facts.key, len(lines), hashed_prefix(lines, similarity), flags)
 
 
@@ -679,7 +717,7 @@ def facts_of(record: Record) -> Facts:
     """The facts of a module known by its record: all but its lines, which
     only a near twin of a passed module needs (an empty set makes it no
     candidate, as it is none)."""
-    lines: frozenset[bytes] | None = None if record.size < 0 else frozenset()
+    lines = None if record.size < 0 else Lines(b"")
     main_block, generated = bool(record.flags & MAIN_BLOCK), bool(record.flags & GENERATED)
     return Facts(record.key, lines, main_block, generated)
 
@@ -877,10 +915,10 @@ def near_duplicates(
         module
         for module in modules
         if module.lines is not None
-        and len(module.lines) >= max(min_lines, 1)
+        and module.lines.size >= max(min_lines, 1)
         and not is_generated(module)
     ]
-    sets = [m.lines for m in eligible if m.lines is not None]
+    sets = LineSets([m.lines for m in eligible if m.lines is not None])
     probes = [
         index
         for index, module in enumerate(eligible)

@@ -61,52 +61,60 @@ def hashed_prefix(elements: AbstractSet[bytes], threshold: float) -> tuple[int, 
     return tuple(sorted(map(crc32, elements))[:length])
 
 
+# The global order puts rare elements first, so that prefixes hold few
+# common lines and candidate lists stay short. How rare is told by counting
+# buckets of CRC-32 values (2**20 of them), not elements: the memory stays
+# bounded whatever the number of distinct elements (100,000 modules hold
+# millions of lines), and a bucket's count is never below its elements'.
+_BUCKET_SHIFT = 12
+
+
 def prefix_candidates(
     sets: Sequence[AbstractSet[bytes]], probes: Sequence[int], threshold: float
 ) -> dict[int, Collection[int]]:
     """Prefix filtering: with every set's elements in one global order, two
     sets of similarity at least t share an element among the first
     ``n - ceil(t * n) + 1`` of each. Only the sets that share one with a
-    probe are candidates.
-
-    The order puts rare elements first, so prefixes hold few common lines
-    and the index stays small; elements of one set only come first of all,
-    and since they cannot be shared, only the rest of a prefix is indexed.
-    """
+    probe are candidates. The order is total: by the count of the element's
+    bucket, then its CRC-32, then its bytes."""
     from collections import Counter
+    from itertools import repeat
     from math import ceil
+    from operator import lshift, or_, rshift
+    from zlib import crc32
 
-    frequency: Counter[bytes] = Counter()
+    counts: Counter[int] = Counter()
     for elements in sets:
-        frequency.update(elements)
-    shared = {element for element, count in frequency.items() if count > 1}
-    rank = frequency.__getitem__
+        counts.update(map(rshift, map(crc32, elements), repeat(_BUCKET_SHIFT)))
+    count_of = counts.__getitem__
 
-    def prefix(elements: AbstractSet[bytes]) -> list[bytes]:
+    def prefix(elements: AbstractSet[bytes]) -> list[int]:
+        """The CRC-32 values of the set's first elements in the order:
+        sets that share an element share its value (others may too, by
+        chance, and are compared for nothing). An element alone in its
+        bucket is held by no other set: it takes its place in the prefix,
+        but needs no value."""
         size = len(elements)
         # The small slack keeps a rounding error from shortening the prefix.
         length = size - ceil(threshold * size - 1e-9) + 1
-        common = elements & shared
-        length -= size - len(common)  # the unshared elements come first
-        if length <= 0:
-            return []
-        ordered = sorted(common)  # ties in frequency broken the same way everywhere
-        ordered.sort(key=rank)
-        return ordered[:length]
+        values = list(map(crc32, elements))
+        ranks = map(count_of, map(rshift, values, repeat(_BUCKET_SHIFT)))
+        # Each element as one integer, its bucket's count above its CRC-32,
+        # sorted in C. Elements of one CRC-32 tie, but give the same value.
+        keys = sorted(map(or_, map(lshift, ranks, repeat(32)), values))
+        return [key & 0xFFFFFFFF for key in keys[:length] if key >> 32 > 1]
 
     probe_prefixes = {index: prefix(sets[index]) for index in probes}
-    wanted: set[bytes] = set().union(*probe_prefixes.values())
-    postings: dict[bytes, list[int]] = {}
-    for index, elements in enumerate(sets):
-        if wanted.isdisjoint(elements):
-            continue
-        own = probe_prefixes[index] if index in probe_prefixes else prefix(elements)
-        for element in wanted.intersection(own):
-            postings.setdefault(element, []).append(index)
+    wanted: set[int] = set().union(*probe_prefixes.values())
+    postings: dict[int, list[int]] = {}
+    for index in range(len(sets)):
+        own = probe_prefixes[index] if index in probe_prefixes else prefix(sets[index])
+        for value in wanted.intersection(own):
+            postings.setdefault(value, []).append(index)
     candidates: dict[int, Collection[int]] = {}
     for index, probe_prefix in probe_prefixes.items():
         others: set[int] = set()
-        for element in probe_prefix:
-            others.update(postings[element])
+        for value in probe_prefix:
+            others.update(postings[value])
         candidates[index] = others
     return candidates

@@ -32,7 +32,7 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # Contents kept in memory for the run: small files only, up to a total, so
 # a 100k-file tree costs no more memory than it must.
 KEPT_FILE_BYTES = 1 << 20
-KEPT_TOTAL_BYTES = 64 << 20
+KEPT_TOTAL_BYTES = 16 << 20
 
 # From this many tracked files on, `settled` asks git (two commands) rather
 # than leaving each file to `lstat`, which is cheaper for a small tree.
@@ -64,6 +64,7 @@ class Snapshot:
         self._kept_bytes = 0
         self._dockerfiles: dict[str, Dockerfile] = {}
         self._tags: dict[str, frozenset[str]] = {}
+        self._tag_sets: dict[frozenset[str], frozenset[str]] = {}
         self._linked: dict[str, bool] = {}
 
     def absolute(self, path: str) -> str:
@@ -238,13 +239,21 @@ class Snapshot:
         of the bytes, so an unchanged file is not even read; ``restored``
         turns that data back into the value, or says None when the cache held
         something else. Raises OSError when the file cannot be read."""
-        info = os.lstat(self.absolute(path))
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
+        settled = self.settled().get(path) if self.is_git else None
+        if settled is not None:
+            # git's object id names the content: no stat, no read, no hash.
+            # (A kept value was made from these very bytes, so within `limit`.)
+            if not settled.startswith(REGULAR_MODES):
+                return None
+            digest: bytes | None = content_key("git-object", settled)
+        else:
+            info = os.lstat(self.absolute(path))
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            digest = self.content_digest(path, info, limit) if self.cache.enabled else None
         if not self.cache.enabled:
             data = self.read(path, limit)
             return None if data is None else compute(data)
-        digest = self.content_digest(path, info, limit)
         if digest is None:
             return None
         shelf = self.shelf(namespace)
@@ -317,7 +326,9 @@ class Snapshot:
         those get the tags their name and kind give, as the hook then reports
         them (LH001) or leaves them."""
         if path not in self._tags:
-            self._tags[path] = self._identify(path)
+            tags = self._identify(path)
+            # One object per distinct set: a tree is 100,000 files of a few kinds.
+            self._tags[path] = self._tag_sets.setdefault(tags, tags)
         return self._tags[path]
 
     def _identify(self, path: str) -> frozenset[str]:
