@@ -7,10 +7,11 @@ never in the work tree, one folder per lucid-hooks and Python version (the
 `marshal` format changes between Pythons), so no version reads another's data.
 
 Entries are keyed on content: a caller builds the key with `content_key` from
-a file's bytes and whatever options shaped the result, so an entry is never
-stale, a changed file simply has a new key. Values are builtin data (None,
-bool, int, float, complex, bytes, str, and tuples, lists, dicts, sets and
-frozensets of them), stored with `marshal`, the fastest reader of such data.
+a file's bytes (or git's object id for them) and whatever options shaped the
+result, so an entry is never stale, a changed file simply has a new key.
+Values are builtin data (None, bool, int, float, complex, bytes, str, and
+tuples, lists, dicts, sets and frozensets of them), stored with `marshal`,
+the fastest reader of such data.
 
 * `Cache.get` / `Cache.put`: one file per entry, for a few large values.
 * `Shelf`: one pack file per namespace holding all its entries, read in one
@@ -450,6 +451,9 @@ def _decode(data: memoryview | bytes) -> object:
         return None
 
 
+_CONTAINERS = frozenset({tuple, list, set, frozenset})
+
+
 def _is_plain(value: object) -> bool:
     """Whether ``value`` holds nothing but `_ATOMS`, in builtin containers."""
     pending = [value]
@@ -458,9 +462,10 @@ def _is_plain(value: object) -> bool:
         if type(item) in _ATOMS:
             continue
         members: Iterable[object]
-        if isinstance(item, (tuple, list, set, frozenset)):
-            members = item
-        elif isinstance(item, dict):
+        # Exact types: marshal writes no subclass (a NamedTuple, say).
+        if type(item) in _CONTAINERS:
+            members = item  # type: ignore[assignment]
+        elif type(item) is dict:
             members = (*item, *item.values())
         else:
             return False

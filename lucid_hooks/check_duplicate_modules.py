@@ -269,11 +269,6 @@ def is_dockerfile_path(path: str) -> bool:
     return name in DOCKERFILE_NAMES or not DOCKERFILE_NAMES.isdisjoint(name.split("."))
 
 
-def wants(path: str) -> bool:
-    """The files pre-commit passes to this hook (``types_or: [python, dockerfile]``)."""
-    return is_python_path(path) or is_dockerfile_path(path)
-
-
 class Lines(NamedTuple):
     """A module's distinct code lines, held as one bytes object: as a set
     they cost six times the memory, and 100,000 modules hold millions of

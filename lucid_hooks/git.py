@@ -68,35 +68,29 @@ def tracked_files(root: str) -> list[str] | None:
     return git_lines(root, "ls-files", "-z", "--cached", "--full-name")
 
 
-class IndexState(NamedTuple):
-    """The index's files, and those of them git knows to be in the work tree
-    just as the index records them, each with its record as ``git ls-files
-    --stage -t`` prints it: ``"H MODE OBJECT 0"``."""
-
-    tracked: list[str]
-    settled: dict[str, str]
-
-
-def index_state(root: str) -> IndexState | None:
-    """What the index (``GIT_INDEX_FILE`` honoured) holds and which of its
-    files are settled; see `PendingIndexState`. None if git fails."""
-    pending = PendingIndexState.start(root)
+def settled_files(root: str) -> dict[str, str] | None:
+    """The index's files (``GIT_INDEX_FILE`` honoured) that are settled, each
+    with its record; see `PendingSettledFiles`. None if git fails."""
+    pending = PendingSettledFiles.start(root)
     return pending.result() if pending is not None else None
 
 
-class PendingIndexState:
-    """`index_state` while git works it out, so that the caller can do
-    other work meanwhile: settled files are those tagged ``H`` by ``git
-    ls-files --stage -t`` (not skip-worktree, not unmerged) and not reported
-    by ``git diff-files`` (git's own comparison of stat data, content-checked
-    where the stat data cannot tell). The two commands run at once."""
+class PendingSettledFiles:
+    """`settled_files` while git works them out, so that the caller can do
+    other work meanwhile. A settled file is one that ``git ls-files --stage
+    -v`` tags ``H`` at stage 0 (not skip-worktree, not unmerged, and not
+    assume-unchanged, which ``-v`` tags in lower case: git stops looking at
+    those) and that ``git diff-files`` does not report (git's own
+    comparison of stat data, content-checked where the stat data cannot
+    tell); its record is ``"H MODE OBJECT 0"`` as ls-files prints it. The
+    two commands run at once."""
 
     def __init__(self, root: str, changes: subprocess.Popen[bytes]) -> None:
         self.root = root
         self.changes = changes
 
     @classmethod
-    def start(cls, root: str) -> PendingIndexState | None:
+    def start(cls, root: str) -> PendingSettledFiles | None:
         try:
             changes = subprocess.Popen(
                 ("git", "diff-files", "--name-only", "-z", "--ignore-submodules"),
@@ -109,23 +103,28 @@ class PendingIndexState:
             return None
         return cls(root, changes)
 
-    def result(self) -> IndexState | None:
+    def discard(self) -> None:
+        """Stops git, for a run that never asked for the result."""
+        self.changes.kill()
+        self.changes.communicate()
+
+    def result(self) -> dict[str, str] | None:
         with self.changes as changes:
             listing = run_git(
-                self.root, ("ls-files", "-z", "--cached", "--full-name", "--stage", "-t")
+                self.root, ("ls-files", "-z", "--cached", "--full-name", "--stage", "-v")
             )
             changed_output = changes.stdout.read() if changes.stdout else b""
         if listing is None or changes.returncode != 0:
             return None
-        tracked, settled = _parse_stage_listing(os.fsdecode(listing))
+        settled = _settled_records(os.fsdecode(listing))
         for path in os.fsdecode(changed_output).split("\0"):
             settled.pop(path, None)
-        return IndexState(tracked, settled)
+        return settled
 
 
-def _parse_stage_listing(listing: str) -> tuple[list[str], dict[str, str]]:
-    """The paths of ``ls-files --stage -t -z`` output (an unmerged one once)
-    and the record of each tagged ``H`` at stage 0."""
+def _settled_records(listing: str) -> dict[str, str]:
+    """The record of each path of ``ls-files --stage -v -z`` output tagged
+    ``H`` at stage 0."""
     count = listing.count("\0")
     no_tabs = listing.count("\t") == count  # in paths: each record has one
     if no_tabs:
@@ -137,14 +136,12 @@ def _parse_stage_listing(listing: str) -> tuple[list[str], dict[str, str]]:
         records, paths = [pair[0] for pair in pairs], [pair[2] for pair in pairs]
     all_settled = listing.startswith("H ") + listing.count("\0H ") == count
     if no_tabs and all_settled and listing.count(" 0\t") == count:
-        settled = dict(zip(paths, records))  # every file: the usual case
-    else:
-        settled = {
-            path: record
-            for record, path in zip(records, paths)
-            if record.startswith("H ") and record.endswith(" 0")
-        }
-    return list(dict.fromkeys(paths)), settled
+        return dict(zip(paths, records))  # every file: the usual case
+    return {
+        path: record
+        for record, path in zip(records, paths)
+        if record.startswith("H ") and record.endswith(" 0")
+    }
 
 
 def staged_deletions(root: str) -> list[str]:

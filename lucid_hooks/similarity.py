@@ -75,8 +75,9 @@ def prefix_candidates(
     """Prefix filtering: with every set's elements in one global order, two
     sets of similarity at least t share an element among the first
     ``n - ceil(t * n) + 1`` of each. Only the sets that share one with a
-    probe are candidates. The order is total: by the count of the element's
-    bucket, then its CRC-32, then its bytes."""
+    probe are candidates. The order is by the count of the element's bucket,
+    then its CRC-32; elements of one CRC-32 tie, but a prefix is a list of
+    CRC-32 values, the same whichever of them comes first."""
     from collections import Counter
     from itertools import repeat
     from math import ceil
@@ -97,6 +98,8 @@ def prefix_candidates(
         size = len(elements)
         # The small slack keeps a rounding error from shortening the prefix.
         length = size - ceil(threshold * size - 1e-9) + 1
+        if length <= 0:
+            return []
         values = list(map(crc32, elements))
         ranks = map(count_of, map(rshift, values, repeat(_BUCKET_SHIFT)))
         # Each element as one integer, its bucket's count above its CRC-32,

@@ -55,7 +55,7 @@ class Snapshot:
         self._tracked_known = False
         self._present: list[str] | None = None
         self._settled: dict[str, str] | None = None
-        self._pending: git.PendingIndexState | None = None
+        self._pending: git.PendingSettledFiles | None = None
         self._walks: dict[tuple[str, ...], list[str]] = {}
         self._deletions: list[str] | None = None
         self._lstat: dict[str, os.stat_result | None] = {}
@@ -113,8 +113,8 @@ class Snapshot:
         if self._settled is None:
             self.prefetch_settled()
             pending, self._pending = self._pending, None
-            state = pending.result() if pending is not None else None
-            self._settled = state.settled if state is not None else {}
+            settled = pending.result() if pending is not None else None
+            self._settled = settled if settled is not None else {}
         return self._settled
 
     def prefetch_settled(self) -> None:
@@ -122,7 +122,7 @@ class Snapshot:
         them: a caller can do other work while git stats the tree."""
         unasked = self._settled is None and self._pending is None
         if unasked and len(self.tracked() or ()) >= SETTLED_FROM:
-            self._pending = git.PendingIndexState.start(self.root)
+            self._pending = git.PendingSettledFiles.start(self.root)
 
     # --- the file system ---------------------------------------------------
 
@@ -236,16 +236,19 @@ class Snapshot:
         """``compute(bytes)`` of a regular file of at most ``limit`` bytes
         (None for any other file), made once per content: the disk cache
         keeps ``stored(value)``, builtin data, under ``namespace`` by a digest
-        of the bytes, so an unchanged file is not even read; ``restored``
-        turns that data back into the value, or says None when the cache held
-        something else. Raises OSError when the file cannot be read."""
+        of the bytes (for a settled file, git's object id of them), so an
+        unchanged file is not even read; ``restored`` turns that data back
+        into the value, or says None when the cache held something else.
+        Raises OSError when the file cannot be read."""
         settled = self.settled().get(path) if self.is_git else None
+        object_id = None
         if settled is not None:
             # git's object id names the content: no stat, no read, no hash.
             # (A kept value was made from these very bytes, so within `limit`.)
             if not settled.startswith(REGULAR_MODES):
                 return None
-            digest: bytes | None = content_key("git-object", settled)
+            object_id = settled.split(" ")[2]
+            digest: bytes | None = content_key("git-object", self.root, object_id)
         else:
             info = os.lstat(self.absolute(path))
             if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
@@ -264,6 +267,14 @@ class Snapshot:
         data = self.read(path, limit)
         if data is None:
             return None
+        if object_id is not None and git_object_id(data, len(object_id)) != object_id:
+            # What the disk holds is not the object (line endings or another
+            # filter of .gitattributes): keyed by the bytes after all.
+            digest = content_key(data)
+            kept = shelf.get(digest, tuple)
+            found = restored(kept) if kept is not None else None
+            if found is not None:
+                return found
         value = compute(data)
         shelf.put(digest, stored(value))
         return value
@@ -308,6 +319,9 @@ class Snapshot:
         """Write what this run added to the disk cache."""
         for shelf in self._shelves.values():
             shelf.save()
+        if self._pending is not None:
+            self._pending.discard()
+            self._pending = None
 
     def dockerfile(self, path: str, data: bytes) -> Dockerfile:
         """The parse of a Dockerfile whose bytes are ``data``, made once."""
@@ -364,6 +378,14 @@ class Snapshot:
             and (not selection.types_or or not tags.isdisjoint(selection.types_or))
             and tags.isdisjoint(selection.exclude_types)
         )
+
+
+def git_object_id(data: bytes, length: int) -> str:
+    """git's id of a blob of ``data``: SHA-1, or SHA-256 for an id of 64 digits."""
+    import hashlib
+
+    algorithm = hashlib.sha256 if length == 64 else hashlib.sha1
+    return algorithm(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def stat_signature(info: os.stat_result) -> str:

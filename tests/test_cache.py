@@ -10,10 +10,12 @@ import stat
 import subprocess
 import sys
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import pytest
 
@@ -232,8 +234,23 @@ def test_entry_key_must_fit_a_file_name(store: Cache, key: bytes) -> None:
         store.put("dup-module", key, 1)
 
 
-@pytest.mark.parametrize("value", [object(), {1: object()}, Path("x"), (1, [True, ...])])
+class Pair(NamedTuple):
+    first: int
+    second: int
+
+
+class Ordered(OrderedDict[str, int]):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [object(), {1: object()}, Path("x"), (1, [True, ...]), Pair(1, 2), (Ordered(a=1),)],
+    ids=["object", "dict-of-object", "path", "ellipsis", "namedtuple", "dict-subclass"],
+)
 def test_only_builtin_data_is_kept(store: Cache, value: object) -> None:
+    """Refused when put, as marshal would refuse it (a subclass of a builtin
+    container too), not later when the shelf is saved."""
     shelf = store.shelf("dup-module")
 
     with pytest.raises(ValueError, match="builtin data"):

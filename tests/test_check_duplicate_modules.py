@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from lucid_hooks import check_duplicate_modules as hook
 from lucid_hooks import snapshot as snapshot_module
-from lucid_hooks.check_duplicate_modules import main, wants
+from lucid_hooks.check_duplicate_modules import is_dockerfile_path, is_python_path, main
 from lucid_hooks.snapshot import Snapshot
 from tests.conftest import git, init_repo, write_tree
 
@@ -117,11 +117,13 @@ def tracked(repo: Path) -> list[str]:
         "mod.pyc",
     ],
 )
-def test_wants_mirrors_identify(name: str) -> None:
+def test_the_files_compared_are_those_identify_tags(name: str) -> None:
     from identify.identify import tags_from_filename
 
-    tags = tags_from_filename(f"some/folder/{name}")
-    assert wants(f"some/folder/{name}") == bool(tags & {"python", "dockerfile"})
+    path = f"some/folder/{name}"
+    tags = tags_from_filename(path)
+    assert is_python_path(path) == ("python" in tags)
+    assert (is_dockerfile_path(path) and not is_python_path(path)) == ("dockerfile" in tags)
 
 
 # --- LH401 exact duplicates --------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lucid_hooks.git import find_root, index_state, staged_deletions, tracked_files
+from lucid_hooks.git import find_root, settled_files, staged_deletions, tracked_files
 from tests.conftest import (
     GIT_ENV,
     UNDECODABLE,
@@ -141,10 +141,10 @@ def test_git_helpers_honour_git_index_file(
     assert tracked_files(str(repo)) == ["b.py"]
 
 
-# --- index_state ---------------------------------------------------------------------
+# --- settled_files -------------------------------------------------------------------
 
 
-def test_index_state_settles_only_what_git_knows_unchanged(tmp_path: Path) -> None:
+def test_settled_files_are_what_git_knows_unchanged(tmp_path: Path) -> None:
     files = {name: f"{name}\n" for name in ("same.py", "edited.py", "gone.py", "sparse.py")}
     write_tree(tmp_path, {**files, "tab\there.py": "t\n", "staged.py": "s\n"})
     init_repo(tmp_path)
@@ -157,19 +157,16 @@ def test_index_state_settles_only_what_git_knows_unchanged(tmp_path: Path) -> No
     git(tmp_path, "update-index", "--skip-worktree", "sparse.py")
     (tmp_path / "sparse.py").unlink()  # as a sparse checkout leaves it
 
-    state = index_state(str(tmp_path))
+    settled = settled_files(str(tmp_path))
 
-    assert state is not None
-    assert state.tracked == [
-        "edited.py", "gone.py", "link.py", "same.py", "sparse.py", "staged.py", "tab\there.py"
-    ]  # fmt: skip
-    assert sorted(state.settled) == ["link.py", "same.py", "staged.py", "tab\there.py"]
+    assert settled is not None
+    assert sorted(settled) == ["link.py", "same.py", "staged.py", "tab\there.py"]
     blob = git(tmp_path, "rev-parse", ":staged.py").strip()
-    assert state.settled["staged.py"] == f"H 100644 {blob} 0"
-    assert state.settled["link.py"].startswith("H 120000 ")
+    assert settled["staged.py"] == f"H 100644 {blob} 0"
+    assert settled["link.py"].startswith("H 120000 ")
 
 
-def test_index_state_lists_an_unmerged_path_once_and_settles_none_of_it(tmp_path: Path) -> None:
+def test_an_unmerged_path_is_never_settled(tmp_path: Path) -> None:
     write_tree(tmp_path, {"clash.py": "base\n", "calm.py": "calm\n"})
     init_repo(tmp_path)
     git(tmp_path, "checkout", "-q", "-b", "other")
@@ -187,14 +184,28 @@ def test_index_state_lists_an_unmerged_path_once_and_settles_none_of_it(tmp_path
     )
     assert merge.returncode == 1, "the merge should conflict"
 
-    state = index_state(str(tmp_path))
+    settled = settled_files(str(tmp_path))
 
-    assert state is not None
-    assert state.tracked == ["calm.py", "clash.py"]
-    assert list(state.settled) == ["calm.py"]
+    assert settled is not None
+    assert list(settled) == ["calm.py"]
 
 
-def test_index_state_outside_git_is_none(tmp_path: Path) -> None:
+def test_settled_files_outside_git_are_none(tmp_path: Path) -> None:
     if has_git_above(tmp_path):
         pytest.skip("the temporary folder is inside a git repository")
-    assert index_state(str(tmp_path)) is None
+    assert settled_files(str(tmp_path)) is None
+
+
+def test_assume_unchanged_files_are_never_settled(tmp_path: Path) -> None:
+    """git stops looking at an assume-unchanged file: diff-files would not
+    report it edited or deleted, so it must be statted like any changed file."""
+    write_tree(tmp_path, {"edited.py": "a\n", "gone.py": "b\n", "calm.py": "c\n"})
+    init_repo(tmp_path)
+    git(tmp_path, "update-index", "--assume-unchanged", "edited.py", "gone.py")
+    (tmp_path / "edited.py").write_text("edited\n")
+    (tmp_path / "gone.py").unlink()
+
+    settled = settled_files(str(tmp_path))
+
+    assert settled is not None
+    assert list(settled) == ["calm.py"]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from lucid_hooks import snapshot as snapshot_module
+from lucid_hooks.cache import open_cache
 from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
 from lucid_hooks.snapshot import Snapshot, walk_files
-from tests.conftest import ODD_NAMES, init_repo, make_file, write_tree
+from tests.conftest import ODD_NAMES, git, init_repo, make_file, write_tree
 
 # --- walk_files ------------------------------------------------------------------
 
@@ -177,3 +178,51 @@ def test_a_small_tree_is_statted_not_asked_of_git(tmp_path: Path) -> None:
     assert snapshot.files(GlobSet([])) == ["a.py"]
     assert snapshot.settled() == {}
     assert snapshot.signature("a.py") == snapshot.stat_signature("a.py") != ""
+
+
+def test_a_settled_files_value_is_of_the_bytes_on_disk_in_every_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same git object can be other bytes on disk (here CRLF line endings
+    from .gitattributes): what one checkout derived from its bytes is never
+    served to the other."""
+    monkeypatch.setattr(snapshot_module, "SETTLED_FROM", 0)
+    plain = init_repo(write_tree(tmp_path / "plain", {"m.py": "x = 1\ny = 2\n"}))
+    converted = tmp_path / "converted"
+    git(tmp_path, "clone", "-q", str(plain), str(converted))
+    (converted / ".gitattributes").write_text("*.py text eol=crlf\n")
+    (converted / "m.py").unlink()
+    git(converted, "checkout", "--", "m.py")
+    assert (converted / "m.py").read_bytes() == b"x = 1\r\ny = 2\r\n"
+    cache = open_cache(folder=str(tmp_path / "cache"))
+
+    def derived(root: Path) -> bytes | None:
+        snapshot = Snapshot(str(root), True, cache)
+        assert "m.py" in snapshot.settled()
+        value = snapshot.derived("test-bytes", "m.py", 1 << 20, bytes, lambda v: (v,), _first)
+        snapshot.save()
+        return value
+
+    for _ in range(2):  # computed, then from the disk cache
+        assert derived(plain) == b"x = 1\ny = 2\n"
+        assert derived(converted) == b"x = 1\r\ny = 2\r\n"
+
+
+def _first(value: tuple[object, ...]) -> bytes | None:
+    return value[0] if isinstance(value[0], bytes) else None
+
+
+def test_git_started_for_nothing_is_stopped_when_the_run_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot_module, "SETTLED_FROM", 0)
+    init_repo(write_tree(tmp_path, {"a.py": ""}))
+    snapshot = Snapshot(str(tmp_path), True)
+    snapshot.prefetch_settled()
+    pending = snapshot._pending
+    assert pending is not None
+
+    snapshot.save()
+
+    assert snapshot._pending is None
+    assert pending.changes.returncode is not None, "git was waited for, not left running"
