@@ -1419,7 +1419,7 @@ def test_edits_staged_or_not_are_seen_through_the_module_index(
     write_tree(repo, {f"fill/m{n}.py": module(100 + n) for n in range(10)})
     init_repo(repo)
     reported = 0
-    for step in range(30):
+    for step in range(20):
         name = rng.choice(names)
         action = rng.randrange(5)
         if action < 3:

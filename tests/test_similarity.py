@@ -28,10 +28,24 @@ def test_prefix_filter_compares_few_pairs() -> None:
 @given(
     st.lists(st.sets(st.integers(0, 30), min_size=1, max_size=20), min_size=2, max_size=12),
     st.sampled_from([0.5, 0.7, 0.85, 0.9, 1.0]),
+    st.sampled_from([similarity._BUCKET_SHIFT, 29, 31, 0]),
 )
-def test_similar_sets_is_exact(universe: list[set[int]], threshold: float) -> None:
+def test_similar_sets_is_exact(universe: list[set[int]], threshold: float, shift: int) -> None:
+    """Directly and through the prefix filter, whatever the buckets the
+    elements are counted in (a few wide ones, where most elements share a
+    bucket and a count; or one per CRC-32 value)."""
     sets = [{str(element).encode() for element in elements} for elements in universe]
     probes = list(range(len(sets)))
+    original = similarity._BUCKET_SHIFT
+    # Not monkeypatch: hypothesis runs the body many times in one test.
+    similarity._BUCKET_SHIFT = shift
+    try:
+        check_exact(sets, probes, threshold)
+    finally:
+        similarity._BUCKET_SHIFT = original
+
+
+def check_exact(sets: list[set[bytes]], probes: list[int], threshold: float) -> None:
 
     def brute_force(index: int) -> list[tuple[float, int]]:
         found = []
@@ -82,33 +96,3 @@ def test_sets_that_alike_share_a_hashed_prefix_value(
         assert set(similarity.hashed_prefix(mine, threshold)) & set(
             similarity.hashed_prefix(theirs, threshold)
         )
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(st.sets(st.integers(0, 30), min_size=1, max_size=20), min_size=2, max_size=12),
-    st.sampled_from([0.5, 0.7, 0.85, 1.0]),
-    st.sampled_from([29, 31, 0]),
-)
-def test_prefix_filter_is_exact_whatever_the_buckets(
-    universe: list[set[int]], threshold: float, shift: int
-) -> None:
-    """Whatever the buckets the elements are counted in (a few wide ones
-    here, where most elements share a bucket and a count; or one per CRC-32
-    value), the order stays total and the filter misses no similar pair."""
-    sets = [{str(element).encode() for element in elements} for elements in universe]
-    original = similarity._BUCKET_SHIFT
-    # Not monkeypatch: hypothesis runs the body many times in one test.
-    similarity._BUCKET_SHIFT = shift
-    try:
-        for index in range(len(sets)):
-            expected = [
-                other
-                for other, theirs in enumerate(sets)
-                if other != index
-                and len(sets[index] & theirs) / len(sets[index] | theirs) >= threshold - 1e-9
-            ]
-            found = similarity.prefix_candidates(sets, [index], threshold)[index]
-            assert set(expected) <= set(found)
-    finally:
-        similarity._BUCKET_SHIFT = original
