@@ -486,8 +486,14 @@ class Tree:
     def fingerprint(self, options: str) -> bytes:
         """A key that changes whenever a file of the tree or the options do."""
         paths = [*self.python, *self.dockerfiles]
-        signatures = (f"{path}\0{self.snapshot.signature(path)}" for path in paths)
-        return content_key(self.root, options, *signatures)
+        # Looked up in C where git vouches for the files (see `Snapshot.settled`);
+        # paths and signatures hold no NUL, so the two joins tell them apart.
+        settled = map(self.snapshot.settled().get, paths)
+        signatures = [
+            found if found is not None else self.snapshot.signature(path)
+            for found, path in zip(settled, paths)
+        ]
+        return content_key(self.root, options, "\0".join(paths), "\0".join(signatures))
 
     def near_passed(self) -> list[str]:
         """The Python files a passed one's LH403 findings can name: the

@@ -72,7 +72,38 @@ def settled_files(root: str) -> dict[str, str] | None:
     """The index's files (``GIT_INDEX_FILE`` honoured) that are settled, each
     with its record; see `PendingSettledFiles`. None if git fails."""
     pending = PendingSettledFiles.start(root)
-    return pending.result() if pending is not None else None
+    listed = pending.result() if pending is not None else None
+    return listed.settled if listed is not None else None
+
+
+def index_file_size(root: str) -> int | None:
+    """The size of the index file git reads for ``root`` (``GIT_INDEX_FILE``,
+    or the one of the repository or worktree ``.git`` names), None when it
+    cannot be found: about 100 bytes per file, a count without running git."""
+    index = os.environ.get("GIT_INDEX_FILE")
+    if not index:
+        dot_git = os.path.join(root, ".git")
+        if os.path.isfile(dot_git):
+            try:
+                with open(dot_git, encoding="utf-8", errors="replace") as file:
+                    line = file.readline()
+            except OSError:
+                return None
+            if not line.startswith("gitdir:"):
+                return None
+            dot_git = os.path.join(root, line[len("gitdir:") :].strip())
+        index = os.path.join(dot_git, "index")
+    try:
+        return os.stat(os.path.join(root, index)).st_size
+    except OSError:
+        return None
+
+
+class IndexListing(NamedTuple):
+    """The index's files, and the settled ones with their records."""
+
+    tracked: list[str]
+    settled: dict[str, str]
 
 
 class PendingSettledFiles:
@@ -108,7 +139,7 @@ class PendingSettledFiles:
         self.changes.kill()
         self.changes.communicate()
 
-    def result(self) -> dict[str, str] | None:
+    def result(self) -> IndexListing | None:
         with self.changes as changes:
             listing = run_git(
                 self.root, ("ls-files", "-z", "--cached", "--full-name", "--stage", "-v")
@@ -116,15 +147,15 @@ class PendingSettledFiles:
             changed_output = changes.stdout.read() if changes.stdout else b""
         if listing is None or changes.returncode != 0:
             return None
-        settled = _settled_records(os.fsdecode(listing))
+        tracked, settled = _settled_records(os.fsdecode(listing))
         for path in os.fsdecode(changed_output).split("\0"):
             settled.pop(path, None)
-        return settled
+        return IndexListing(tracked, settled)
 
 
-def _settled_records(listing: str) -> dict[str, str]:
-    """The record of each path of ``ls-files --stage -v -z`` output tagged
-    ``H`` at stage 0."""
+def _settled_records(listing: str) -> tuple[list[str], dict[str, str]]:
+    """The paths of ``ls-files --stage -v -z`` output (an unmerged one once)
+    and the record of each tagged ``H`` at stage 0."""
     count = listing.count("\0")
     no_tabs = listing.count("\t") == count  # in paths: each record has one
     if no_tabs:
@@ -135,13 +166,15 @@ def _settled_records(listing: str) -> dict[str, str]:
         pairs = [line.partition("\t") for line in listing.split("\0")[:-1]]
         records, paths = [pair[0] for pair in pairs], [pair[2] for pair in pairs]
     all_settled = listing.startswith("H ") + listing.count("\0H ") == count
+    tracked = list(dict.fromkeys(paths))
     if no_tabs and all_settled and listing.count(" 0\t") == count:
-        return dict(zip(paths, records))  # every file: the usual case
-    return {
+        return tracked, dict(zip(paths, records))  # every file: the usual case
+    settled = {
         path: record
         for record, path in zip(records, paths)
         if record.startswith("H ") and record.endswith(" 0")
     }
+    return tracked, settled
 
 
 def staged_deletions(root: str) -> list[str]:

@@ -34,9 +34,11 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 KEPT_FILE_BYTES = 1 << 20
 KEPT_TOTAL_BYTES = 16 << 20
 
-# From this many tracked files on, `settled` asks git (two commands) rather
-# than leaving each file to `lstat`, which is cheaper for a small tree.
+# From this many tracked files on (an index file of about 100 bytes a file),
+# `settled` asks git (two commands, which also list the tracked files)
+# rather than leaving each file to `lstat`, which is cheaper for a small tree.
 SETTLED_FROM = 2000
+INDEX_BYTES_PER_FILE = 100
 # How `settled` records of regular files start: git's modes for them.
 REGULAR_MODES = ("H 100644 ", "H 100755 ")
 
@@ -76,6 +78,8 @@ class Snapshot:
     def tracked(self) -> list[str] | None:
         """The index's files (``GIT_INDEX_FILE`` honoured), listed once;
         None outside git or when git fails."""
+        if not self._tracked_known and self._pending is not None:
+            self.settled()  # its listing of the index holds the tracked files
         if not self._tracked_known:
             self._tracked = git.tracked_files(self.root) if self.is_git else None
             self._tracked_known = True
@@ -90,6 +94,7 @@ class Snapshot:
         """The files a run covers: tracked ones present on disk (a sparse
         checkout's absent files are not ours to check), or outside git every
         file on disk; none that ``excludes`` matches."""
+        self.prefetch_settled()  # a large index is then listed once, with its records
         tracked = self.tracked()
         if tracked is None:
             # The walk prunes excluded folders, so it depends on the excludes.
@@ -113,15 +118,23 @@ class Snapshot:
         if self._settled is None:
             self.prefetch_settled()
             pending, self._pending = self._pending, None
-            settled = pending.result() if pending is not None else None
-            self._settled = settled if settled is not None else {}
+            listed = pending.result() if pending is not None else None
+            self._settled = listed.settled if listed is not None else {}
+            if listed is not None and not self._tracked_known:
+                self._tracked, self._tracked_known = listed.tracked, True
         return self._settled
 
     def prefetch_settled(self) -> None:
         """Starts the git commands of `settled`, which then only waits for
         them: a caller can do other work while git stats the tree."""
-        unasked = self._settled is None and self._pending is None
-        if unasked and len(self.tracked() or ()) >= SETTLED_FROM:
+        if self._settled is not None or self._pending is not None or not self.is_git:
+            return
+        if self._tracked_known:
+            large = len(self._tracked or ()) >= SETTLED_FROM
+        else:
+            size = git.index_file_size(self.root)
+            large = size is not None and size >= SETTLED_FROM * INDEX_BYTES_PER_FILE
+        if large:
             self._pending = git.PendingSettledFiles.start(self.root)
 
     # --- the file system ---------------------------------------------------

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from lucid_hooks.git import find_root, settled_files, staged_deletions, tracked_files
+from lucid_hooks.git import (
+    find_root,
+    index_file_size,
+    settled_files,
+    staged_deletions,
+    tracked_files,
+)
 from tests.conftest import (
     GIT_ENV,
     UNDECODABLE,
@@ -209,3 +215,24 @@ def test_assume_unchanged_files_are_never_settled(tmp_path: Path) -> None:
 
     assert settled is not None
     assert list(settled) == ["calm.py"]
+
+
+def test_index_file_size_finds_the_index_git_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = init_repo(write_tree(tmp_path / "repo", {"a.py": "a\n", "b.py": "b\n"}))
+    monkeypatch.delenv("GIT_INDEX_FILE", raising=False)
+    size = (repo / ".git" / "index").stat().st_size
+    assert index_file_size(str(repo)) == size
+
+    # A worktree's .git is a file naming its own git folder.
+    git(repo, "worktree", "add", "-q", str(tmp_path / "other"))
+    other = (tmp_path / "other" / ".git").read_text().split(":", 1)[1].strip()
+    assert index_file_size(str(tmp_path / "other")) == (Path(other) / "index").stat().st_size
+
+    # As pre-commit and `git commit -a` set it; relative to the repository root.
+    (repo / "temporary-index").write_bytes(b"x" * 12345)
+    monkeypatch.setenv("GIT_INDEX_FILE", "temporary-index")
+    assert index_file_size(str(repo)) == 12345
+    monkeypatch.setenv("GIT_INDEX_FILE", str(repo / "missing"))
+    assert index_file_size(str(repo)) is None
