@@ -1,6 +1,6 @@
 """Every hook on generated monorepos of 1k, 10k and 100k files (2 cores).
 
-    python benchmarks/scale.py [--sizes 1000 10000 100000] [--folder DIR]
+    python benchmarks/scale.py [--sizes 1000 10000 100000] [--folder DIR] [--keep]
 
 For each size: writes a monorepo (services of packages of distinct modules,
 a few copies and near copies, committed `__pycache__/` files, Dockerfiles;
@@ -108,7 +108,7 @@ def config() -> str:
     return f"repos:\n  - repo: local\n    hooks:\n{hooks}"
 
 
-def measure_size(folder: Path, size: int) -> list[str]:
+def measure_size(folder: Path, size: int, *, keep: bool = False) -> list[str]:
     root = folder / f"tree-{size}"
     count = write_tree(root, size)
     (root / ".pre-commit-config.yaml").write_text(config())
@@ -136,7 +136,8 @@ def measure_size(folder: Path, size: int) -> list[str]:
             f" {one_mb} MB | {batched:.2f} s, {batched_mb} MB |"
         )
         print(rows[-1], flush=True)
-    shutil.rmtree(root)
+    if not keep:
+        shutil.rmtree(root)
     return rows
 
 
@@ -144,6 +145,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--folder", type=Path, help="where the trees go (default: a new one)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the trees (and caches) in --folder afterwards"
+    )
     args = parser.parse_args()
     if not os.access(GNU_TIME, os.X_OK):
         parser.error(f"{GNU_TIME} (GNU time, for the peak memory) is not installed")
@@ -156,7 +160,7 @@ def main() -> int:
     print("|---|---|---|---|---|")
     try:
         for size in args.sizes:
-            measure_size(folder, size)
+            measure_size(folder, size, keep=args.keep and args.folder is not None)
     finally:
         if args.folder is None:
             shutil.rmtree(folder, ignore_errors=True)
