@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lucid_hooks import similarity
 from lucid_hooks.similarity import similar_sets
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 
 def test_prefix_filter_compares_few_pairs() -> None:
@@ -46,7 +50,6 @@ def test_similar_sets_is_exact(universe: list[set[int]], threshold: float, shift
 
 
 def check_exact(sets: list[set[bytes]], probes: list[int], threshold: float) -> None:
-
     def brute_force(index: int) -> list[tuple[float, int]]:
         found = []
         for other, theirs in enumerate(sets):
@@ -57,16 +60,21 @@ def check_exact(sets: list[set[bytes]], probes: list[int], threshold: float) -> 
         return sorted(found)
 
     direct = similar_sets(sets, probes, threshold)
-    via_prefix = {index: similar_sets_via_prefix(sets, index, threshold) for index in probes}
+    # The prefix filter asked about every set at once (a whole tree), and
+    # about one alone (a commit of one file: its postings are only its own).
+    every = similarity.prefix_candidates(sets, probes, threshold)
     for index in probes:
         assert sorted(direct[index]) == brute_force(index)
-        assert via_prefix[index] == brute_force(index)
+        assert verified(sets, index, every[index], threshold) == brute_force(index)
+    for index in (probes[0], probes[-1]):
+        alone = similarity.prefix_candidates(sets, [index], threshold)[index]
+        assert verified(sets, index, alone, threshold) == brute_force(index)
 
 
-def similar_sets_via_prefix(
-    sets: list[set[bytes]], index: int, threshold: float
+def verified(
+    sets: list[set[bytes]], index: int, candidates: Collection[int], threshold: float
 ) -> list[tuple[float, int]]:
-    candidates = similarity.prefix_candidates(sets, [index], threshold)[index]
+    """The candidates as alike as the threshold, compared exactly."""
     found = []
     for other in candidates:
         if other != index:
