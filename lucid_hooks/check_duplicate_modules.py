@@ -463,10 +463,7 @@ class Tree:
         )
         self.passed = path_selector(context.files, context.folders)
         self.passed_count = len(context.files)
-        self.markers = tuple(
-            marker.lower().encode("utf-8", "surrogateescape")
-            for marker in context.strings("generated-markers")
-        )
+        self.markers = generated_markers(context)
         self.whole = False  # every file counted as passed
         self.similarity = context.number("similarity")
         self.index_key = index_key(context)
@@ -486,13 +483,8 @@ class Tree:
     def fingerprint(self, options: str) -> bytes:
         """A key that changes whenever a file of the tree or the options do."""
         paths = [*self.python, *self.dockerfiles]
-        # Looked up in C where git vouches for the files (see `Snapshot.settled`);
-        # paths and signatures hold no NUL, so the two joins tell them apart.
-        settled = map(self.snapshot.settled().get, paths)
-        signatures = [
-            found if found is not None else self.snapshot.signature(path)
-            for found, path in zip(settled, paths)
-        ]
+        signatures = self.snapshot.signatures(paths)
+        # Paths and signatures hold no NUL, so the two joins tell them apart.
         return content_key(self.root, options, "\0".join(paths), "\0".join(signatures))
 
     def near_passed(self) -> list[str]:
@@ -523,11 +515,19 @@ class Tree:
         }
 
 
+def generated_markers(context: HookContext) -> tuple[bytes, ...]:
+    """The configured generator markers, as a file's lowered head is searched for them."""
+    return tuple(
+        marker.lower().encode("utf-8", "surrogateescape")
+        for marker in context.strings("generated-markers")
+    )
+
+
 def index_key(context: HookContext) -> bytes:
     """Where the disk cache keeps the tree's `module_index`: it holds facts
     (their version), prefixes (the threshold) and generated flags (the markers)."""
-    markers = context.strings("generated-markers")
-    return content_key(CACHE_FACTS, context.root, str(context.number("similarity")), *markers)
+    similarity = str(context.number("similarity"))
+    return content_key(CACHE_FACTS, context.root, similarity, *generated_markers(context))
 
 
 class DuplicateFinding(Finding):

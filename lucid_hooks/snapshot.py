@@ -16,7 +16,7 @@ from lucid_hooks.cache import Cache, Shelf, content_key
 from lucid_hooks.paths import join
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from lucid_hooks.dockerfile import Dockerfile
     from lucid_hooks.globs import GlobSet
@@ -164,7 +164,7 @@ class Snapshot:
         return self._linked[folder]
 
     def is_regular(self, path: str) -> bool:
-        settled = self.settled().get(path) if self.is_git else None
+        settled = self.settled().get(path)
         if settled is not None:
             return settled.startswith(REGULAR_MODES)
         info = self.lstat(path)
@@ -253,7 +253,7 @@ class Snapshot:
         unchanged file is not even read; ``restored`` turns that data back
         into the value, or says None when the cache held something else.
         Raises OSError when the file cannot be read."""
-        settled = self.settled().get(path) if self.is_git else None
+        settled = self.settled().get(path)
         object_id = None
         if settled is not None:
             # git's object id names the content: no stat, no read, no hash.
@@ -273,8 +273,7 @@ class Snapshot:
         if digest is None:
             return None
         shelf = self.shelf(namespace)
-        kept = shelf.get(digest, tuple)
-        found = restored(kept) if kept is not None else None
+        found = _kept_value(shelf, digest, restored)
         if found is not None:
             return found
         data = self.read(path, limit)
@@ -284,8 +283,7 @@ class Snapshot:
             # What the disk holds is not the object (line endings or another
             # filter of .gitattributes): keyed by the bytes after all.
             digest = content_key(data)
-            kept = shelf.get(digest, tuple)
-            found = restored(kept) if kept is not None else None
+            found = _kept_value(shelf, digest, restored)
             if found is not None:
                 return found
         value = compute(data)
@@ -315,8 +313,16 @@ class Snapshot:
     def signature(self, path: str) -> str:
         """What changes whenever the file at ``path`` does: git's mode and
         object id for a settled file (see `settled`), else its stat data."""
-        settled = self.settled().get(path) if self.is_git else None
+        settled = self.settled().get(path)
         return settled if settled is not None else self.stat_signature(path)
+
+    def signatures(self, paths: Sequence[str]) -> list[str]:
+        """`signature` of each path: looked up in C for the settled ones."""
+        settled = map(self.settled().get, paths)
+        return [
+            found if found is not None else self.stat_signature(path)
+            for found, path in zip(settled, paths)
+        ]
 
     def shelf(self, namespace: str) -> Shelf:
         """The disk cache's pack for ``namespace``, opened once for the run;
@@ -391,6 +397,13 @@ class Snapshot:
             and (not selection.types_or or not tags.isdisjoint(selection.types_or))
             and tags.isdisjoint(selection.exclude_types)
         )
+
+
+def _kept_value(
+    shelf: Shelf, digest: bytes, restored: Callable[[tuple[object, ...]], R | None]
+) -> R | None:
+    kept = shelf.get(digest, tuple)
+    return restored(kept) if kept is not None else None
 
 
 def git_object_id(data: bytes, length: int) -> str:
