@@ -7,9 +7,13 @@ a few copies and near copies, committed `__pycache__/` files, Dockerfiles;
 deterministic from a seed), commits it, and times each hook three ways, with
 its peak memory (`/usr/bin/time`): one process over the whole tree (`HOOK
 .`), a one-file commit once the disk cache is warm, and `pre-commit run
---all-files` (which splits the file list into batches of 128 KiB). The
-hooks are the console scripts beside this interpreter (`pip install .`, not
-`-e`, to time what users get). The trees go to /dev/shm when it exists.
+--all-files` (which splits the file list into batches of 128 KiB), beside
+pre-commit's own cost: the same run of a hook that does nothing (`true`,
+given the same files), which is what pre-commit spends listing and
+classifying the tree before any hook starts. Then `prek run --all-files`
+where prek is installed beside this interpreter. The hooks are the console
+scripts beside this interpreter (`pip install .`, not `-e`, to time what
+users get). The trees go to /dev/shm when it exists.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ SELECTION = {
     "check-cache-artifacts": "args: [--no-fix]",
     "check-duplicate-modules": "types_or: [python, dockerfile]",
 }
+# The hook that does nothing, for pre-commit's own share of a run.
+NOTHING = "true"
 DOCKERFILE = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n'
 
 
@@ -91,19 +97,23 @@ def measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
         text=True,
         check=False,
     )
-    if timed.returncode not in (0, 1):
+    # A runner exits 1 for its own errors as for a hook's findings.
+    if timed.returncode not in (0, 1) or "An error has occurred" in timed.stdout:
         raise SystemExit(f"{' '.join(command)} failed ({timed.returncode}):\n{timed.stderr}")
     seconds, kilobytes = timed.stderr.strip().splitlines()[-1].split()
     return float(seconds), int(kilobytes) // 1024
 
 
 def config() -> str:
+    """Each hook as the manifest runs it, and each again as `true` given the
+    same files: pre-commit's cost without the hook's."""
     hooks = "".join(
-        f"      - id: {hook}\n        name: {hook}\n        entry: {BIN / hook}\n"
+        f"      - id: {hook_id}\n        name: {hook_id}\n        entry: '{entry}'\n"
         "        language: system\n"
         f"        {SELECTION[hook]}\n"
         "        require_serial: true\n"
         for hook in HOOKS
+        for hook_id, entry in ((hook, BIN / hook), (f"{hook}-{NOTHING}", NOTHING))
     )
     return f"repos:\n  - repo: local\n    hooks:\n{hooks}"
 
@@ -131,14 +141,31 @@ def measure_size(folder: Path, size: int, *, keep: bool = False) -> list[str]:
             "LUCID_HOOKS_CACHE_DIR": str(folder / f"cold-{size}-{hook}"),
         }
         batched, batched_mb = measured(runner, root, cold)
+        floor, _ = measured([*runner[:-2], f"{hook}-{NOTHING}", "--all-files"], root, cold)
+        prek = prek_seconds(hook, root, {**cold, "PREK_HOME": str(folder / "prek")})
         rows.append(
             f"| {count:,} | {hook} | {whole:.2f} s, {whole_mb} MB | {one * 1000:.0f} ms,"
-            f" {one_mb} MB | {batched:.2f} s, {batched_mb} MB |"
+            f" {one_mb} MB | {batched:.2f} s, {batched_mb} MB | {floor:.2f} s"
+            f" | {(batched - floor) / whole:.2f}x | {prek} |"
         )
         print(rows[-1], flush=True)
     if not keep:
         shutil.rmtree(root)
     return rows
+
+
+def prek_seconds(hook: str, root: Path, env: dict[str, str]) -> str:
+    """`prek run HOOK --all-files` from an empty cache, if prek is installed."""
+    prek = BIN / "prek"
+    if not prek.exists():
+        return "(no prek)"
+    cache = Path(env["LUCID_HOOKS_CACHE_DIR"])
+    seconds, _ = measured(
+        [str(prek), "run", hook, "--all-files"],
+        root,
+        {**env, "LUCID_HOOKS_CACHE_DIR": str(cache.with_name(cache.name + "-prek"))},
+    )
+    return f"{seconds:.2f} s"
 
 
 def main() -> int:
@@ -155,9 +182,10 @@ def main() -> int:
     folder = args.folder or Path(tempfile.mkdtemp(prefix="lucid-scale-", dir=base))
     print(
         "| files | hook | one process over all, empty cache | one-file commit, warm cache"
-        " | `pre-commit run --all-files`, empty cache |"
+        " | `pre-commit run --all-files`, empty cache | the same run of `true`"
+        " | (pre-commit - `true`) / one process | `prek run --all-files`, empty cache |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     try:
         for size in args.sizes:
             measure_size(folder, size, keep=args.keep and args.folder is not None)

@@ -36,7 +36,18 @@ class UndeclaredOptionError(KeyError):
 class HookContext:
     """What a hook's check function gets: the repo, its paths, its options."""
 
-    __slots__ = ("config", "excludes", "files", "folders", "is_git", "options", "root", "snapshot")
+    __slots__ = (
+        "_below",
+        "_files",
+        "config",
+        "excludes",
+        "folders",
+        "given_files",
+        "is_git",
+        "options",
+        "root",
+        "snapshot",
+    )
 
     def __init__(
         self,
@@ -49,17 +60,31 @@ class HookContext:
         options: dict[str, object],
         default_excludes: bool = True,
         snapshot: Snapshot | None = None,
+        below: Callable[[], Sequence[str]] | None = None,
     ) -> None:
         self.root = root
         self.is_git = is_git
         # The excludes this hook honours: the user's, and the built-in ones
         # (.tox, .mypy_cache, ...) unless the hook looks for those itself.
         self.excludes = config.excludes if default_excludes else config.user_excludes
-        self.files = [path for path in files if not self.excludes.matches(path)]
+        self.given_files = [path for path in files if not self.excludes.matches(path)]
         self.folders = [path for path in folders if not self.excludes.matches(path)]
         self.config = config
         self.options = options
         self.snapshot = snapshot if snapshot is not None else Snapshot(root, is_git)
+        self._below = below
+        self._files: list[str] | None = None
+
+    @property
+    def files(self) -> list[str]:
+        """The files given, and those below the folders given that
+        pre-commit would pass the hook (chosen on first use: a hook that
+        needs only `given_files` and `folders` never pays for identify)."""
+        if self._files is None:
+            below = self._below() if self._below is not None else ()
+            kept = [path for path in below if not self.excludes.matches(path)]
+            self._files = [*self.given_files, *kept]
+        return self._files
 
     def option(self, key: str) -> object:
         if key not in self.options:
@@ -264,8 +289,9 @@ class Invocation:
         context = HookContext(
             root=self.snapshot.root,
             is_git=self.snapshot.is_git,
-            files=[*files, *self.files_below(hook, folders)],
+            files=files,
             folders=folders,
+            below=lambda: self.files_below(hook, folders),
             config=self.config,
             options=options,
             default_excludes=hook.default_excludes,

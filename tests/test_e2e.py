@@ -180,6 +180,16 @@ def test_each_hook_reports_what_lucid_hooks_check_reports(tmp_path: Path, runner
         and "sessions/storage/Dockerfile" in line
         for line in duplicates
     ), output(hooks)
+    # The demo's planted entry-point defects, and nothing on its correct services.
+    planted = (
+        "sessions/processor/Dockerfile:14:1: LH204 ",
+        "sessions/recorder/main.py:14:1: LH203 ",
+        "sessions/storage/session_storage.py:9:1: LH201 ",
+        "vm/quotas.py:3:1: LH205 ",
+    )
+    entry_points = sorted(through_runner["check-entry-point-imports"])
+    assert [line[: len(start)] for line, start in zip(entry_points, planted)] == list(planted)
+    assert len(entry_points) == len(planted), output(hooks)
     # Reporting only: lucid-hooks check below sees the very tree the hooks saw.
     assert git(demo, "status", "--porcelain", "--untracked-files=all") == ""
 

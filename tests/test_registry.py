@@ -86,6 +86,7 @@ def test_hook_ids_come_from_the_modules() -> None:
     assert registry.hook_ids() == sorted(hook.id for hook in HOOKS)
     assert [hook.id for hook in HOOKS] == [
         "check-init-files",
+        "check-entry-point-imports",
         "check-cache-artifacts",
         "check-duplicate-modules",
     ], "hooks run in the order of their codes"

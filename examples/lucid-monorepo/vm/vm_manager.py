@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from vm.quotas import MAX_MEMORY_MB, MAX_VCPUS
+
 
 class VMState(StrEnum):
     PENDING = "pending"
@@ -16,8 +18,8 @@ class VMState(StrEnum):
 class VMSpec(BaseModel):
     name: str = Field(min_length=1, max_length=63)
     image: str
-    vcpus: int = Field(default=2, ge=1, le=64)
-    memory_mb: int = Field(default=2048, ge=256)
+    vcpus: int = Field(default=2, ge=1, le=MAX_VCPUS)
+    memory_mb: int = Field(default=2048, ge=256, le=MAX_MEMORY_MB)
 
 
 class VirtualMachine(BaseModel):

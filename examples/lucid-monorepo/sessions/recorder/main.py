@@ -11,7 +11,7 @@ from pathlib import Path
 from keystroke_monitor import KeystrokeMonitor
 from resource_monitor import ResourceMonitor
 from session_recorder import Monitor, SessionRecorder
-from video_capture import VideoCapture
+from .video_capture import VideoCapture
 from window_focus_monitor import WindowFocusMonitor
 
 log = logging.getLogger("lucid.sessions.recorder")

@@ -6,6 +6,8 @@ from typing import Any
 from pymongo import ASCENDING, MongoClient
 from pymongo.collection import Collection
 
+from storage.mongodb_volume import VolumeConfig
+
 Document = dict[str, Any]
 
 
@@ -17,6 +19,10 @@ class SessionStorage:
     def connect(cls, uri: str, database: str = "lucid") -> "SessionStorage":
         client: MongoClient[Document] = MongoClient(uri, serverSelectionTimeoutMS=5000)
         return cls(client[database]["sessions"])
+
+    @classmethod
+    def on_volume(cls, volume: VolumeConfig) -> "SessionStorage":
+        return cls.connect(volume.uri, volume.database)
 
     def ensure_indexes(self) -> None:
         self._collection.create_index([("session_id", ASCENDING)], unique=True)

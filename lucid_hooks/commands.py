@@ -1,0 +1,218 @@
+"""What a command line runs, when it runs Python code of the repository.
+
+A container's command, a HEALTHCHECK, a compose ``command:`` or a line of a
+script is read as the process it starts: ``python path/x.py``, ``python -m
+a.b``, an app server loading ``a.b:app`` (uvicorn, gunicorn, hypercorn, run
+directly or with ``python -m``), or a console script by name. Shell text
+(``sh -c "cd /app && exec python main.py"``) is split into its simple
+commands, following ``cd`` and skipping ``exec``, ``env`` and variable
+assignments. Nothing here runs anything; words the shell would expand at run
+time are taken as written.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+SCRIPT = "script"  # python path/x.py: sys.path[0] is the script's folder
+MODULE = "module"  # python -m a.b: sys.path[0] is the working directory
+APP = "app"  # uvicorn a.b:app: the module is imported, not run as __main__
+CONSOLE_SCRIPT = "console-script"  # a [project.scripts] name: module:function
+
+_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?")
+APP_SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn"})
+# Interpreter options that take a value, as `python --help` lists them.
+_VALUE_OPTIONS = frozenset({"-W", "-X", "--check-hash-based-pycs"})
+# The interpreter flags that change what sys.path holds.
+PATH_FLAGS = frozenset("IPEsS")
+# `module:attribute` (gunicorn also `module:factory(args)`); a value such as
+# `0.0.0.0:8000` or `localhost:8000` never matches.
+_APP_SPEC = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):[A-Za-z_][\w.]*(?:\(.*\))?")
+_SHELL_SEPARATORS = re.compile(r"&&|\|\||[;|&\n]")
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+
+
+class Run(NamedTuple):
+    """One process that runs repository code.
+
+    ``target`` is the script path as written (``SCRIPT``), the dotted module
+    (``MODULE``), the app argument (``APP``: ``a.b:app``), or the console
+    script's name; ``cwd`` is the folder the shell moved to with ``cd`` (''
+    when it did not); ``flags`` are the interpreter's single-letter options
+    that change ``sys.path`` (``I``, ``P``, ``E``, ``s``, ``S``); for an app
+    server, ``server`` is its name and ``app_dir``, ``chdir`` and
+    ``pythonpath`` its options that move ``sys.path`` or the working
+    directory (uvicorn's ``--app-dir``, gunicorn's ``--chdir`` and
+    ``--pythonpath``); ``words`` is the command as read.
+    """
+
+    kind: str
+    target: str
+    cwd: str = ""
+    flags: frozenset[str] = frozenset()
+    server: str = ""
+    app_dir: str = ""
+    chdir: str = ""
+    pythonpath: str = ""
+    words: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return " ".join(self.words) if self.words else self.target
+
+
+def runs_in(argv: Sequence[str], console_scripts: frozenset[str] = frozenset()) -> list[Run]:
+    """The runs of repository code that ``argv`` (an exec-form command)
+    starts; ``console_scripts`` are the names a ``[project.scripts]``
+    table of the repository declares."""
+    if len(argv) >= 3 and _base(argv[0]) in _SHELLS and argv[1] == "-c":
+        return shell_runs(argv[2], console_scripts)
+    run = simple_run(list(argv), console_scripts)
+    return [] if run is None else [run]
+
+
+def shell_runs(text: str, console_scripts: frozenset[str] = frozenset()) -> list[Run]:
+    """The runs in shell text, each simple command read on its own; ``cd``
+    moves the later ones. Text the shell could not split is skipped."""
+    runs = []
+    cwd = ""
+    for words in _simple_commands(text):
+        if words[0] == "cd" and len(words) == 2:
+            cwd = _joined(cwd, words[1])
+            continue
+        run = simple_run(words, console_scripts)
+        if run is not None:
+            runs.append(run._replace(cwd=_joined(cwd, run.cwd)))
+    return runs
+
+
+def _simple_commands(text: str) -> Iterator[list[str]]:
+    for part in _SHELL_SEPARATORS.split(text.replace("\\\n", " ")):
+        try:
+            words = shlex.split(part, comments=True)
+        except ValueError:  # an unbalanced quote: the shell would fail too
+            continue
+        words = _command_words(words)
+        if words:
+            yield words
+
+
+def _command_words(words: list[str]) -> list[str]:
+    """The command itself: without leading assignments, `exec` and `env`."""
+    while words and (_ASSIGNMENT.match(words[0]) or words[0] in ("exec", "env", "time")):
+        words = words[1:]
+    return words
+
+
+def simple_run(words: list[str], console_scripts: frozenset[str] = frozenset()) -> Run | None:
+    """The run one simple command starts, if it runs repository code."""
+    words = _command_words(words)
+    if not words:
+        return None
+    program = _base(words[0])
+    if _PYTHON.fullmatch(program):
+        return _python_run(words)
+    if program in APP_SERVERS:
+        return _app_run(program, words, words[1:])
+    if program in console_scripts:
+        return Run(CONSOLE_SCRIPT, program, words=tuple(words))
+    return None
+
+
+def _python_run(words: list[str]) -> Run | None:
+    flags: set[str] = set()
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word in _VALUE_OPTIONS:
+            index += 2
+            continue
+        if word == "-m" or (word.startswith("-m") and not word.startswith("--")):
+            return _module_run(words, word, index, frozenset(flags))
+        if word.startswith("-c") or word == "-":
+            return None  # code given inline or on stdin: nothing to follow
+        if not word.startswith("-") or word == "--":
+            break
+        if not word.startswith("--"):
+            flags.update(_short_flags(word[1:]))
+        index += 1
+    if index < len(words) and words[index] == "--":
+        index += 1
+    if index >= len(words):
+        return None  # the interactive interpreter
+    return Run(SCRIPT, words[index], flags=frozenset(flags), words=tuple(words))
+
+
+def _short_flags(letters: str) -> set[str]:
+    """The sys.path flags among bundled short options (`-uIB`), up to an
+    option that takes the rest of the word as its value."""
+    found = set()
+    for letter in letters:
+        if letter in "WXmc":
+            break
+        if letter in PATH_FLAGS:
+            found.add(letter)
+    return found
+
+
+def _module_run(words: list[str], word: str, index: int, flags: frozenset[str]) -> Run | None:
+    if word == "-m":
+        if index + 1 >= len(words):
+            return None
+        module, rest = words[index + 1], words[index + 2 :]
+    else:
+        module, rest = word[2:], words[index + 1 :]
+    if module in APP_SERVERS:
+        return _app_run(module, words, rest)
+    return Run(MODULE, module, flags=flags, words=tuple(words))
+
+
+def _app_run(server: str, words: list[str], arguments: list[str]) -> Run | None:
+    """An app server's run: its app argument, and the options that move
+    ``sys.path`` or the working directory."""
+    found: dict[str, str] = {}
+    target = None
+    for index, argument in enumerate(arguments):
+        name, value = _option(arguments, index)
+        if name in ("--app-dir", "--chdir", "--pythonpath") and value is not None:
+            found[name] = value
+        elif target is None and _APP_SPEC.fullmatch(argument):
+            target = argument
+    if target is None:
+        return None
+    return Run(
+        APP,
+        target,
+        server=server,
+        app_dir=found.get("--app-dir", ""),
+        chdir=found.get("--chdir", ""),
+        pythonpath=found.get("--pythonpath", ""),
+        words=tuple(words),
+    )
+
+
+def _option(arguments: list[str], index: int) -> tuple[str, str | None]:
+    """An option and its value, in `--name=value` or `--name value` form."""
+    argument = arguments[index]
+    if not argument.startswith("--"):
+        return argument, None
+    name, equals, value = argument.partition("=")
+    if equals:
+        return name, value
+    following = arguments[index + 1] if index + 1 < len(arguments) else None
+    return name, following
+
+
+def _base(program: str) -> str:
+    return program.rpartition("/")[2]
+
+
+def _joined(cwd: str, folder: str) -> str:
+    if not folder or folder.startswith("/") or not cwd:
+        return folder or cwd
+    return f"{cwd.rstrip('/')}/{folder}"

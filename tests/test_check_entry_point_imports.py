@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lucid_hooks.check_entry_point_imports import RULES, main
+from tests.conftest import git, init_repo, write_tree
+
+# Run by the oracle: every module the tests write only imports and assigns.
+ORACLE = """
+import json, runpy, sys
+kind, target = sys.argv[1], sys.argv[2]
+sys.argv = [target]
+try:
+    if kind == "script":
+        runpy.run_path(target, run_name="__main__")
+    else:
+        runpy.run_module(target, run_name="__main__", alter_sys=True)
+    outcome = "ok"
+except SyntaxError:
+    outcome = "SyntaxError"
+except ImportError as error:
+    outcome = type(error).__name__
+print(json.dumps(outcome))
+"""
+
+
+def oracle(root: Path, kind: str, target: str, cwd: str = "") -> str:
+    """What CPython says when the entry point starts: "ok", or the error.
+    (runpy sets sys.path[0] as `python x.py` and `python -m` do: the
+    script's folder, or the working directory.)"""
+    folder = root / cwd
+    first = str((folder / target).parent) if kind == "script" else str(folder)
+    code = f"import sys; sys.path[0] = {first!r}\n{ORACLE}"
+    result = subprocess.run(
+        [sys.executable, "-E", "-s", "-c", code, kind, target],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    outcome: str = json.loads(result.stdout.splitlines()[-1])
+    return outcome
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    code = main(list(args))
+    return code, capsys.readouterr().out.splitlines()
+
+
+def codes(lines: list[str]) -> list[str]:
+    return [line.split(": ")[1].split()[0] for line in lines if ": LH" in line]
+
+
+def test_script_style_service_is_clean(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "svc/main.py": "from routes import router\nimport config\n",
+            "svc/routes.py": "router = 1\n",
+            "svc/config.py": "",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "script", "svc/main.py") == "ok"
+    assert run(capsys, ".") == (0, [])
+
+
+def test_local_module_not_on_the_scripts_sys_path(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "svc/main.py": '"""Billing."""\n\nfrom libs.money import cents\n',
+            "libs/__init__.py": "",
+            "libs/money.py": "cents = 100\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "script", "svc/main.py") == "ModuleNotFoundError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "svc/main.py:3:1: LH201 No module named 'libs' (the repository has it at libs/),"
+        " for assumed `python main.py` in svc/"
+    ]
+
+
+def test_relative_import_in_a_script(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, {"tool/main.py": "from .helpers import x\n", "tool/helpers.py": "x = 1\n"})
+    init_repo(repo)
+    assert oracle(repo, "script", "tool/main.py") == "ImportError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert codes(out) == ["LH203"]
+    assert "attempted relative import with no known parent package" in out[0]
+
+
+def test_name_missing_from_a_package_module(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "pkg/__init__.py": "",
+            "pkg/main.py": "from pkg.sub import thing, other\n",
+            "pkg/sub.py": "thing = 1\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "module", "pkg.main") == "ImportError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "pkg/main.py:1:1: LH202 cannot import name 'other' from 'pkg.sub' (pkg/sub.py),"
+        " for assumed `python -m pkg.main` from ./"
+    ]
+
+
+def test_syntax_error_in_a_reached_module(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "svc/main.py": "import rates\n",
+            "svc/rates.py": "import os\n<<<<<<< HEAD\nRATE = 3\n=======\nRATE = 4\n>>>>>>> x\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "script", "svc/main.py") == "SyntaxError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert codes(out) == ["LH205"]
+    assert out[0].startswith("svc/rates.py:2:")
+
+
+def test_optional_and_deferred_imports(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "svc/main.py": (
+                "try:\n    import fastjson_local\nexcept ImportError:\n    fastjson_local = None\n"
+                "\n\ndef later():\n    from helpers import gone\n"
+            ),
+            "svc/helpers.py": "present = 1\n",
+            "lib/fastjson_local.py": "",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "script", "svc/main.py") == "ok"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "svc/main.py:8:5: LH202 cannot import name 'gone' from 'helpers' (svc/helpers.py)"
+        " when the function runs, for assumed `python main.py` in svc/"
+    ]
+
+
+def test_console_script_whose_module_is_missing(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "tools/pyproject.toml": (
+                '[project]\nname = "t"\n[project.scripts]\nt = "tool.cli:main"\n'
+            ),
+            "tools/src/tool/__init__.py": "",
+        },
+    )
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert codes(out) == ["LH204"]
+    assert out[0].startswith("tools/pyproject.toml:4:1: LH204 no module `tool.cli`")
+
+
+def test_script_line_starts_an_entry_point(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "scripts/run.sh": "#!/bin/sh\ncd services && exec python -m api.app\n",
+            "services/api/__init__.py": "",
+            "services/api/app.py": "from api.routes import router\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "module", "api.app", cwd="services") == "ModuleNotFoundError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "services/api/app.py:1:1: LH201 No module named 'api.routes', for line 2 of scripts/run.sh"
+    ]
+
+
+def test_only_entry_points_touching_the_passed_files(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "a/main.py": "import gone_a\n",
+            "b/main.py": "import helper\n",
+            "b/helper.py": "from missing_b import x\n",
+            "c/missing_b.py": "",
+            "d/gone_a.py": "",
+        },
+    )
+    init_repo(repo)
+    _, whole = run(capsys, ".")
+    assert codes(whole) == ["LH201", "LH201"]
+    _, one = run(capsys, "b/helper.py")
+    assert one == [line for line in whole if line.startswith("b/")]
+    assert run(capsys, "d/gone_a.py") == (0, [])
+
+
+def test_every_rule_has_an_example() -> None:
+    for rule in RULES:
+        assert rule.bad and rule.good and len(rule.explanation) > 200
+
+
+def test_a_warm_run_says_what_a_cold_one_says_and_sees_edits(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "svc/main.py": "from helpers import gone\n",
+            "svc/helpers.py": "present = 1\n",
+            "svc/Dockerfile": (
+                'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "main.py"]\n'
+            ),
+        },
+    )
+    init_repo(repo)
+    uncached = run(capsys, "--no-cache", ".")
+    assert codes(uncached[1]) == ["LH202"]
+    assert run(capsys, ".") == uncached  # cold: fills the cache
+    assert run(capsys, ".") == uncached  # warm
+    (repo / "svc/helpers.py").write_text("gone = 1\n")
+    assert run(capsys, ".") == (0, [])
+    (repo / "svc/helpers.py").write_text("present = 1\n")
+    assert run(capsys, ".") == uncached
+
+
+def test_deleting_a_module_checks_its_importers(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"svc/main.py": "import helpers\n", "svc/helpers.py": ""})
+    init_repo(repo)
+    assert run(capsys) == (0, [])
+    git(repo, "rm", "-q", "svc/helpers.py")
+    code, out = run(capsys)
+    assert code == 1
+    assert codes(out) == ["LH201"]
