@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from lucid_hooks.findings import Finding, unreadable_file
 from lucid_hooks.globs import GlobSet
+from lucid_hooks.module_scans import module_scan
 from lucid_hooks.options import BOOL, GLOBS, Option
 from lucid_hooks.packages import (
     INIT,
@@ -34,6 +35,7 @@ from lucid_hooks.safe_writes import create_empty_file
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from lucid_hooks.imports import Import
     from lucid_hooks.snapshot import Snapshot
 
 HOOK_ID = "check-init-files"
@@ -54,8 +56,12 @@ MISSING_INIT = Rule(
         silently merges into it. The fix creates an empty `__init__.py`; it
         is safe because the checks below rule out every case where the new
         file would change what an import finds. Unlike ruff's INP001 it is
-        not raised at the repository root, for folders of scripts, or where
-        the file would shadow a module.
+        not raised at the repository root, for folders of scripts, where the
+        file would shadow a module, or for a folder that is a `sys.path`
+        root: its modules import each other by bare name (`from routes
+        import router` beside `routes.py`, as `python main.py` or a
+        Dockerfile's WORKDIR makes work) and none imports it as a package
+        (relatively, or through its own name).
     """,
     bad="""
 wallet/__init__.py
@@ -276,6 +282,8 @@ class PackageTree:
         nested = None if has_module else self._nested_package(folder)
         if not has_module and nested is None:
             return State.NOT_PACKAGE
+        if has_module and self._is_sys_path_root(folder):
+            return State.NOT_PACKAGE
         where = f"inside package `{parent}/`" if inside else "under a package root"
         finding = self._shadowing(folder) or self._missing(folder, where, nested, inside)
         self.findings.append(finding)
@@ -396,6 +404,33 @@ class PackageTree:
             if result is not None:
                 return True
         return result
+
+    def _is_sys_path_root(self, folder: str) -> bool:
+        """Whether the folder's modules only work with the folder itself on
+        `sys.path`: one imports a sibling by its bare name (`from config
+        import x` beside `config.py`), as a script or a WORKDIR makes it,
+        and none treats the folder as a package (a relative import, or an
+        import through the folder's own name: `from pkg.sub.config ...`)."""
+        listing = self._listing(folder)
+        siblings = {name.partition(".")[0] for name in listing if name != INIT}
+        own_name = folder.rpartition("/")[2]
+        bare = False
+        for name, is_dir in listing.items():
+            if is_dir or not name.endswith(".py"):
+                continue
+            for statement in self._imports(join(folder, name)):
+                parts = statement.module.split(".")
+                if statement.level or own_name in parts[:-1]:
+                    return False
+                bare = bare or parts[0] in siblings
+        return bare
+
+    def _imports(self, path: str) -> tuple[Import, ...]:
+        try:
+            scan = module_scan(self.snapshot, path)
+        except OSError:
+            return ()  # _find_module reports it
+        return () if scan is None else scan.imports
 
     def _nested_package(self, folder: str) -> str | None:
         """The first folder below `folder` that is a package or holds

@@ -174,6 +174,8 @@ class _Walk:
 
     def missing(self, path: str, statement: Import, found: Module, name: str) -> None:
         top = name.partition(".")[0]
+        if top == "__main__":
+            return  # the running main module, always there
         local = found.missing != top or top in self.place.local_names
         if found.kind == resolution.UNKNOWN:
             return  # below a compiled module: cannot be told

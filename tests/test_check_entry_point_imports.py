@@ -257,3 +257,48 @@ def test_deleting_a_module_checks_its_importers(
     code, out = run(capsys)
     assert code == 1
     assert codes(out) == ["LH201"]
+
+
+def test_vendored_and_special_names_are_not_local(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A package vendored inside another (`pip/_vendor/pygments/`) does not
+    make `import pygments` a local import; `import __main__` always works."""
+    write_tree(
+        repo,
+        {
+            "tool/main.py": "import pygments\nimport __main__\nimport vendor_lib\n",
+            "pip/__init__.py": "",
+            "pip/_vendor/__init__.py": "",
+            "pip/_vendor/pygments/__init__.py": "",
+            "third/vendor_lib.py": "",
+        },
+    )
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert codes(out) == ["LH201"]
+    assert "No module named 'vendor_lib' (the repository has it at third/vendor_lib.py)" in out[0]
+
+
+def test_changed_modules_are_compiled_and_unchanged_ones_screened(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A module that differs from the last commit is compiled; one the commit
+    holds unchanged only when the screen sees a sign of trouble (here Python
+    2's print statement), so a plain typo there is left to the next change."""
+    write_tree(
+        repo,
+        {
+            "svc/main.py": "import legacy\nimport typo\n",
+            "svc/legacy.py": 'print "hello"\n',
+            "svc/typo.py": "def f()\n    pass\n",
+        },
+    )
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert [line.split(": ")[0] for line in out] == ["svc/legacy.py:1:1"]
+    (repo / "svc/typo.py").write_text("def f()\n    return 1\n")
+    code, out = run(capsys, ".")
+    assert [line.split(": ")[0] for line in out] == ["svc/legacy.py:1:1", "svc/typo.py:1:8"]

@@ -695,3 +695,47 @@ def test_results_do_not_depend_on_batching(
         one_batch = findings_and_tree([files], fix)
         many_batches = findings_and_tree([b for b in batches if b], fix)
         assert one_batch == many_batches
+
+
+def test_a_folder_run_as_a_sys_path_root_needs_no_init(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python main.py` in sessions/api (its image's WORKDIR) puts the folder
+    first on sys.path, and its modules import each other by bare name: it
+    is a sys.path root, not a subpackage, even inside the package."""
+    write_tree(
+        repo,
+        {
+            "sessions/__init__.py": "",
+            "sessions/api/main.py": "from routes import router\n",
+            "sessions/api/routes.py": "router = 1\n",
+        },
+    )
+    run_script = subprocess.run(
+        [sys.executable, "-E", "-s", "sessions/api/main.py"], cwd=repo, check=False
+    )
+    assert run_script.returncode == 0
+    assert run(capsys, "--no-fix", *py_files(repo)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "importer",
+    [
+        "from sessions.api.routes import router\n",  # through the folder's name
+        "from routes import router\nfrom .routes import router as again\n",  # relative too
+    ],
+)
+def test_a_folder_imported_as_a_package_still_needs_init(
+    repo: Path, capsys: pytest.CaptureFixture[str], importer: str
+) -> None:
+    write_tree(
+        repo,
+        {
+            "sessions/__init__.py": "",
+            "sessions/api/main.py": importer,
+            "sessions/api/routes.py": "router = 1\n",
+        },
+    )
+    code, out = run(capsys, "--no-fix", *py_files(repo))
+    assert code == 1
+    assert [line.split(": ")[1][:5] for line in out] == ["LH101"]
