@@ -191,6 +191,8 @@ OPTIONS = (
 )
 
 ANALYSIS_NAMESPACE = "entry-analysis-1"
+# A commit that deletes one of these may break an import anywhere.
+DELETED_SOURCES = (".py", ".so", ".pyd", ".pth")
 
 # (origin, indices of the repository files it runs) of each entry point, and
 # (path, line, col, code, message, indices of the entry points that reach it)
@@ -211,7 +213,7 @@ def find_broken_imports(context: HookContext) -> list[Finding]:
     )
     # The folders given hold every file below them, of whatever type.
     passed = path_selector(context.given_files, context.folders)
-    if context.snapshot.staged_deletions():
+    if any(path.endswith(DELETED_SOURCES) for path in context.snapshot.staged_deletions()):
         passed = _everything
     checked = {
         number
@@ -255,12 +257,14 @@ def repository_analysis(
 
 
 def tree_fingerprint(snapshot: Snapshot, files: Sequence[str], options: str) -> bytes:
-    """A key that changes whenever a file (its path or its content) or the
-    options do: any file can be copied into an image or name a module, so
-    every one counts."""
+    """A key that changes whenever a file (its path or its content), a
+    staged deletion (a deleted module's name stays the repository's own) or
+    the options do: any file can be copied into an image or name a module,
+    so every one counts."""
     signatures = snapshot.signatures(files)
+    deleted = snapshot.staged_deletions()
     # Paths and signatures hold no NUL: the joins tell them apart.
-    return content_key(options, "\0".join(files), "\0".join(signatures))
+    return content_key(options, "\0".join(files), "\0".join(signatures), "\0".join(deleted))
 
 
 def _restored_rows(value: object) -> tuple[tuple[EntryRow, ...], tuple[ReportRow, ...]] | None:
@@ -287,11 +291,9 @@ HOOK = Hook(
     # content), so one batch sees what the others see; serial lets the
     # later batches print only the lines the earlier ones did not. A deleted
     # module is never passed: always_run.
-    selection=FileSelection(
-        types_or=("python", "pyi", "dockerfile", "toml", "yaml", "shell"),
-        always_run=True,
-        require_serial=True,
-    ),
+    # Any file can start, hold or break an entry point (a Procfile, a
+    # .dockerignore, a requirements file): every file is passed.
+    selection=FileSelection(always_run=True, require_serial=True),
     find=find_broken_imports,
 )
 

@@ -415,15 +415,27 @@ class PackageTree:
         siblings = {name.partition(".")[0] for name in listing if name != INIT}
         own_name = folder.rpartition("/")[2]
         bare = False
-        for name, is_dir in listing.items():
-            if is_dir or not name.endswith(".py"):
-                continue
-            for statement in self._imports(join(folder, name)):
+        for path in self._modules_in(folder):
+            for statement in self._imports(path):
                 parts = statement.module.split(".")
                 if statement.level or own_name in parts[:-1]:
                     return False
                 bare = bare or parts[0] in siblings
+        # The package around it may import it as its subpackage.
+        for path in self._modules_in(parent_folder(folder)):
+            for statement in self._imports(path):
+                parts = statement.module.split(".")
+                if own_name in parts[:-1] or (statement.level == 1 and parts[0] == own_name):
+                    return False
         return bare
+
+    def _modules_in(self, folder: str) -> list[str]:
+        listing = self._listing(folder)
+        return [
+            join(folder, name)
+            for name, is_dir in listing.items()
+            if not is_dir and name.endswith(".py")
+        ]
 
     def _imports(self, path: str) -> tuple[Import, ...]:
         try:

@@ -71,24 +71,52 @@ def runs_in(argv: Sequence[str], console_scripts: frozenset[str] = frozenset()) 
     starts; ``console_scripts`` are the names a ``[project.scripts]``
     table of the repository declares."""
     if len(argv) >= 3 and _base(argv[0]) in _SHELLS and argv[1] == "-c":
-        return shell_runs(argv[2], console_scripts)
+        return shell_runs(argv[2], console_scripts)[0]
     run = simple_run(list(argv), console_scripts)
     return [] if run is None else [run]
 
 
-def shell_runs(text: str, console_scripts: frozenset[str] = frozenset()) -> list[Run]:
-    """The runs in shell text, each simple command read on its own; ``cd``
-    moves the later ones. Text the shell could not split is skipped."""
+# What `cd "$(dirname "$0")"` and its spellings say: the script's own folder.
+_CD_SCRIPT_FOLDER = re.compile(
+    r"""["']?\$\(dirname\s+["']?\$(?:0|\{0\}|BASH_SOURCE(?:\[0\])?)["']?\)["']?"""
+)
+
+
+class ShellState(NamedTuple):
+    """Where a shell script is, as it runs: the folder it moved to ('' the
+    one it started in; None once a `cd` went somewhere that cannot be told)."""
+
+    cwd: str | None = ""
+    script_folder: str = ""
+
+
+def shell_runs(
+    text: str, console_scripts: frozenset[str] = frozenset(), state: ShellState | None = None
+) -> tuple[list[Run], ShellState]:
+    """The runs in shell text, each simple command read on its own, and
+    where the shell is after it: ``cd`` moves the later ones (to the
+    script's own folder for ``cd "$(dirname "$0")"``); after a ``cd`` to a
+    place that cannot be told, no run is placed. Text the shell could not
+    split is skipped."""
+    state = state or ShellState()
     runs = []
-    cwd = ""
     for words in _simple_commands(text):
-        if words[0] == "cd" and len(words) == 2:
-            cwd = _joined(cwd, words[1])
+        if words[0] == "cd":
+            state = state._replace(cwd=_moved(state, text, words))
             continue
         run = simple_run(words, console_scripts)
-        if run is not None:
-            runs.append(run._replace(cwd=_joined(cwd, run.cwd)))
-    return runs
+        if run is not None and state.cwd is not None:
+            runs.append(run._replace(cwd=_joined(state.cwd, run.cwd)))
+    return runs, state
+
+
+def _moved(state: ShellState, text: str, words: list[str]) -> str | None:
+    if state.cwd is None or len(words) != 2:
+        return None
+    target = words[1]
+    if "$" not in target:
+        return _joined(state.cwd, target)
+    return state.script_folder if _CD_SCRIPT_FOLDER.search(text) else None
 
 
 def _simple_commands(text: str) -> Iterator[list[str]]:

@@ -24,6 +24,7 @@ from lucid_hooks.check_entry_point_imports import (
 )
 from lucid_hooks.config import CONFIG_FILE, ConfigError, parse_toml
 from lucid_hooks.entry_points import (
+    ENTRY_NAMES,
     EntryPoint,
     ProjectScript,
     assumed_entry_points,
@@ -32,12 +33,11 @@ from lucid_hooks.entry_points import (
     script_entry_points,
 )
 from lucid_hooks.findings import Finding, unreadable_file
-from lucid_hooks.import_graph import Closure, Place, Start, follow
+from lucid_hooks.import_graph import Closure, Place, Start, follow, prefixes
 from lucid_hooks.module_scans import SOURCE_LIMIT, module_scan
-from lucid_hooks.packages import INIT, SOURCE_SUFFIXES, is_identifier
+from lucid_hooks.packages import INIT, is_identifier
 from lucid_hooks.resolution import Tree
 from lucid_hooks.stdlib import is_stdlib_module
-from lucid_hooks.syntax_screen import may_not_compile
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -47,9 +47,12 @@ if TYPE_CHECKING:
     from lucid_hooks.snapshot import Snapshot
 
 SYNTAX_NAMESPACE = "syntax-1"
-SCREEN_NAMESPACE = "syntax-screen-1"
+# What an import can find at run time (stubs are for type checkers only).
+LOCAL_SUFFIXES = (".py", ".so", ".pyd")
 # How much of a command an LH204 message shows.
 COMMAND_SHOWN = 60
+# How long a message may grow (the path and code come before it on the line).
+MESSAGE_LENGTH = 150
 # How many entry points a message names before it counts the rest.
 NAMED_ENTRY_POINTS = 2
 _CODES = {
@@ -110,16 +113,8 @@ class Repository:
             return None
 
     def syntax(self, path: str) -> imports.SyntaxProblem | None:
-        """Why the module does not compile, or None. A module the last
-        commit holds unchanged is compiled only when `syntax_screen` sees
-        a sign of trouble in it (compiling is the slowest step by far)."""
+        """Why the module does not compile, or None."""
         try:
-            if not self._changed(path):
-                screened = self.snapshot.derived(
-                    SCREEN_NAMESPACE, path, SOURCE_LIMIT, _screened, _as_stored, _restored_flag
-                )
-                if screened is None or not screened[0]:
-                    return None
             found = self.snapshot.derived(
                 SYNTAX_NAMESPACE, path, SOURCE_LIMIT, _syntax_value, _as_stored, _restored_syntax
             )
@@ -127,22 +122,17 @@ class Repository:
             return None  # the scan reported it
         return imports.SyntaxProblem(*found) if found else None
 
-    def _changed(self, path: str) -> bool:
-        changed = self.snapshot.changed_since_head()
-        return changed is None or path in changed
-
     def location(self, dotted: str) -> str | None:
         """Where the repository holds a module of this dotted name, in any
-        folder: the shortest such path (``libs/money.py``, ``storage/``)."""
+        folder: the shortest such path (``libs/money.py``, ``storage/``,
+        a namespace folder too)."""
         if dotted not in self._locations:
             tail = dotted.replace(".", "/")
             found = [
-                path[: -len(INIT)] if path.endswith("/" + INIT) else path
-                for path in self.files
-                if path.endswith((f"{tail}.py", f"{tail}/{INIT}"))
-                and (path.startswith(tail) or f"/{tail}" in path)
+                _module_path(path, tail) for path in self.files if path.endswith(LOCAL_SUFFIXES)
             ]
-            self._locations[dotted] = min(found, key=len) if found else None
+            located = [path for path in found if path is not None]
+            self._locations[dotted] = min(located, key=len) if located else None
         return self._locations[dotted]
 
     def read(self, path: str) -> bytes | None:
@@ -153,17 +143,25 @@ class Repository:
             return None
 
 
+def _module_path(path: str, tail: str) -> str | None:
+    """The module ``tail`` (``libs/money``) that the file at ``path`` is or
+    is inside: ``libs/money.py``, or the folder ``libs/money/``."""
+    start = 0 if path.startswith(tail + "/") or path.startswith(tail + ".") else None
+    if start is None:
+        found = path.find("/" + tail + "/")
+        found = found if found >= 0 else path.find("/" + tail + ".")
+        start = found + 1 if found >= 0 else None
+    if start is None:
+        return None
+    rest = path[start + len(tail) :]
+    if rest.startswith("/"):
+        return path[: start + len(tail) + 1]
+    return path if "/" not in rest and rest.partition(".")[0] == "" else None
+
+
 def _syntax_value(data: bytes) -> tuple[int, int, str] | tuple[()]:
     problem = imports.syntax_problem(data)
     return () if problem is None else (problem.line, problem.col, problem.message)
-
-
-def _screened(data: bytes) -> tuple[bool]:
-    return (may_not_compile(data),)
-
-
-def _restored_flag(value: tuple[object, ...]) -> tuple[bool] | None:
-    return (value[0],) if len(value) == 1 and isinstance(value[0], bool) else None
 
 
 def _as_stored(value: tuple[object, ...]) -> tuple[object, ...]:
@@ -180,23 +178,51 @@ def _restored_syntax(value: tuple[object, ...]) -> tuple[int, int, str] | tuple[
 
 
 def local_top_level_names(files: Iterable[str]) -> frozenset[str]:
-    """Every name an import of the repository's own code can start with:
-    the name of each module or folder on the way to a Python file whose
-    parent is not a regular package (a folder inside one, such as a
-    vendored `pip/_vendor/pygments/`, is imported through the package), except
+    """Every name an import of the repository's own code can start with: a
+    module (``.py``, or a folder holding one) directly in a folder some
+    entry point could have on ``sys.path``: the repository root, a folder
+    holding a ``main.py``, a ``__main__.py`` (and the folder above it), a
+    Dockerfile, or a ``pyproject.toml`` (and its ``src/``). A package
+    vendored deeper (``pip/_vendor/pygments/``), a stub-only folder or a
+    tool's folder named like a third-party package is not one; neither are
     the standard library's names."""
-    sources = [path for path in files if path.endswith(SOURCE_SUFFIXES)]
-    # The root is no package of anything: its modules are imported from it.
-    packages = {path.rpartition("/")[0] for path in sources if path.endswith("/" + INIT)}
+    listed = list(files)
+    roots = _import_roots(listed)
     names: set[str] = set()
-    for path in sources:
+    for path in listed:
+        if not path.endswith(LOCAL_SUFFIXES):
+            continue
         parts = path.split("/")
-        for depth, part in enumerate(parts):
-            if "/".join(parts[:depth]) in packages:
-                break  # this part, and all below it, live inside a package
-            names.add(part.partition(".")[0] if depth == len(parts) - 1 else part)
+        for depth in range(len(parts)):
+            if "/".join(parts[:depth]) in roots:
+                names.add(parts[depth].partition(".")[0])
     names.difference_update(("__init__", "__main__"))
     return frozenset(name for name in names if is_identifier(name) and not is_stdlib_module(name))
+
+
+def _import_roots(files: Sequence[str]) -> set[str]:
+    """The folders an entry point could have on ``sys.path``: the root,
+    where a ``main.py`` runs as a script or a Dockerfile's context is, the
+    folder above the top package a ``main.py`` or ``__main__.py`` is run
+    from with ``-m``, a ``pyproject.toml``'s folder and its ``src/``."""
+    packages = {path[: -len(INIT) - 1] for path in files if path.endswith("/" + INIT)}
+    roots = {""}
+    for path in files:
+        folder, _, name = path.rpartition("/")
+        if name in ENTRY_NAMES:
+            top = folder
+            while top in packages:
+                top = top.rpartition("/")[0]
+            roots.add(top)
+            if name == "main.py" or folder in packages:
+                roots.add(folder)
+            else:  # a __main__.py outside packages runs as `python -m folder`
+                roots.add(folder.rpartition("/")[0])
+        elif name == CONFIG_FILE:
+            roots.update((folder, resolution.join(folder, "src")))
+        elif "dockerfile" in name.lower():
+            roots.add(folder)
+    return roots
 
 
 # --- entry points, placed where they run ---------------------------------------
@@ -259,14 +285,14 @@ def _module_start(
 ) -> Situated:
     """A run of module ``name``: as ``__main__`` (``python -m``; a package
     runs its ``__main__``), or imported (an app, a console script)."""
-    modules = [resolution.find_module(prefix, sys_path, place.tree) for prefix in _prefixes(name)]
+    modules = [resolution.find_module(prefix, sys_path, place.tree) for prefix in prefixes(name)]
     failed = next((module for module in modules if not module.found), None)
     if failed is not None:
         if name.partition(".")[0] not in place.local_names:
             return Situated(entry, None, None)  # a standard-library or third-party module
         return _not_there(entry, place, f"no module `{name}` ({failed.error})")
     module = modules.pop()
-    runs_package = is_main and module.kind == resolution.PACKAGE
+    runs_package = is_main and module.kind in (resolution.PACKAGE, resolution.NAMESPACE)
     if runs_package:
         modules.append(module)
         module = resolution.find_module(f"{name}.__main__", sys_path, place.tree)
@@ -282,11 +308,6 @@ def _module_start(
         module.file, "__main__" if is_main else name, package, sys_path, is_main, tuple(modules)
     )
     return Situated(entry, place, start)
-
-
-def _prefixes(name: str) -> list[str]:
-    parts = name.split(".")
-    return [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
 def _not_there(entry: EntryPoint, place: Place, what: str) -> Situated:
@@ -500,11 +521,23 @@ def _syntax_reports(repo: Repository, closure: Closure) -> Iterator[Report]:
 
 def _named(report: Report, entries: Sequence[EntryPoint]) -> Report:
     """The report's message with the entry points that reach it (a missing
-    entry point's message names its command already)."""
+    entry point's message names its command already): as many as fit in
+    MESSAGE_LENGTH, the others counted; the rest is for `lucid-hooks rule`."""
     if report.code == ENTRY_POINT_MISSING.code:
         return report
     names = sorted({entry.how for entry in entries})
-    named = ", ".join(names[:NAMED_ENTRY_POINTS])
-    if len(names) > NAMED_ENTRY_POINTS:
-        named += f" and {len(names) - NAMED_ENTRY_POINTS} more"
-    return report._replace(message=f"{report.message}, for {named}")
+    message = _shortened(report.message, MESSAGE_LENGTH - 40)
+    for shown in range(min(len(names), NAMED_ENTRY_POINTS), 0, -1):
+        rest = len(names) - shown
+        named = ", ".join(names[:shown]) + (f" and {rest} more" if rest else "")
+        if len(message) + len(named) + 6 <= MESSAGE_LENGTH:
+            break
+    else:
+        named = _shortened(names[0], 40) + (
+            f" and {len(names) - 1} more" if len(names) > 1 else ""
+        )
+    return report._replace(message=f"{message}, for {named}")
+
+
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 3] + "..."

@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from lucid_hooks.commands import MODULE, SCRIPT, Run, shell_runs
+from lucid_hooks.commands import MODULE, SCRIPT, Run, ShellState, shell_runs
 from lucid_hooks.packages import INIT, is_identifier
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping
 
 ENTRY_NAMES = frozenset({"main.py", "__main__.py"})
+_MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
+_COMPOSE = re.compile(r"(?:docker-)?compose(?:\.[^/]+)?\.ya?ml")
 # Files whose lines may start a service: shell scripts, make, Procfiles, CI and compose.
 _SCRIPT_FILE = re.compile(r"(?:.*\.(?:sh|bash|ya?ml)|Makefile|makefile|GNUmakefile|Procfile)")
 _PYTHON_WORD = re.compile(rb"\b(?:python[\d.]*|uvicorn|gunicorn|hypercorn)\b")
@@ -93,18 +95,26 @@ def script_entry_points(
     path: str, data: bytes, console_scripts: frozenset[str]
 ) -> list[EntryPoint]:
     """The runs a script, Makefile, Procfile or YAML file starts, one per
-    line that holds a python or app-server command, from the repository
-    root (a line's own ``cd`` moves it)."""
-    if not _PYTHON_WORD.search(data):
+    line that holds a python or app-server command: a shell script's from
+    where its `cd` lines moved it (from the repository root), a Makefile's
+    from its own folder, the others from the repository root. A compose
+    file's commands run in their containers, and a CI file that sets a
+    `working-directory` runs them elsewhere: neither is read."""
+    folder, _, name = path.rpartition("/")
+    if not _PYTHON_WORD.search(data) or is_compose_file(name) or b"working-directory" in data:
         return []
+    start = folder if name in _MAKEFILES else ""
+    state = ShellState(start, folder)
+    shell = name.endswith((".sh", ".bash"))
     text = data.decode("utf-8", "replace")
-    found = []
+    found: list[EntryPoint] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not _PYTHON_WORD.search(line.encode()):
+        if not shell and not _PYTHON_WORD.search(line.encode()):
             continue
-        command = _command_text(line)
-        for run in shell_runs(command, console_scripts):
-            found.append(EntryPoint(run, path, number, f"line {number} of {path}", cwd=run.cwd))
+        runs, after = shell_runs(_command_text(line), console_scripts, state)
+        state = after if shell else state
+        how = f"line {number} of {path}"
+        found.extend(EntryPoint(run, path, number, how, cwd=run.cwd) for run in runs)
     return found
 
 
@@ -118,6 +128,10 @@ def _command_text(line: str) -> str:
     if stripped[:1] in ("'", '"') and stripped[-1:] == stripped[:1]:
         stripped = stripped[1:-1]
     return stripped.lstrip("@")
+
+
+def is_compose_file(name: str) -> bool:
+    return bool(_COMPOSE.fullmatch(name))
 
 
 def is_script_file(path: str) -> bool:
@@ -154,6 +168,12 @@ def _package_chain(folder: str, is_file: Callable[[str], bool]) -> list[str]:
 
 def _assumed(path: str, packages: list[str]) -> EntryPoint:
     folder, _, name = path.rpartition("/")
+    if not packages and name == "__main__.py" and is_identifier(folder.rpartition("/")[2]):
+        # A folder with a __main__.py is run as `python -m folder`, package or not.
+        above, _, dotted = folder.rpartition("/")
+        run = Run(MODULE, dotted, words=("python", "-m", dotted))
+        how = f"assumed `python -m {dotted}` from {above or '.'}/"
+        return EntryPoint(run, path, 1, how, cwd=above)
     if not packages:
         run = Run(SCRIPT, name, words=("python", name))
         return EntryPoint(run, path, 1, f"assumed `python {name}` in {folder or '.'}/", cwd=folder)

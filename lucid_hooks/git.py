@@ -185,12 +185,6 @@ def staged_deletions(root: str) -> list[str]:
     return lines or []
 
 
-def changed_since_head(root: str) -> list[str] | None:
-    """Tracked files whose content differs from HEAD's, staged or not; None
-    when there is no HEAD (a repository without commits) or git fails."""
-    return git_lines(root, "diff-index", "--name-only", "--no-renames", "-z", "HEAD", "--")
-
-
 def untracked_files(root: str, folders: Iterable[str]) -> list[str]:
     """Files below ``folders`` that git neither tracks nor ignores: what
     ``git add`` would add. A nested repository (listed as ``folder/``) is

@@ -164,30 +164,36 @@ class _Walk:
         """Import ``name`` and its parents (each runs its ``__init__``); the
         module, or None when it is not found or not local."""
         found = None
-        for prefix in _prefixes(name):
-            found = self.module(prefix)
+        for prefix in prefixes(name):
+            parent, found = found, self.module(prefix)
             if not found.found:
-                self.missing(path, statement, found, name)
+                self.missing(path, statement, found, parent, name)
                 return None
             self.enter(found)
         return found
 
-    def missing(self, path: str, statement: Import, found: Module, name: str) -> None:
+    def missing(
+        self, path: str, statement: Import, found: Module, parent: Module | None, name: str
+    ) -> None:
         top = name.partition(".")[0]
-        if top == "__main__":
-            return  # the running main module, always there
-        local = found.missing != top or top in self.place.local_names
-        if found.kind == resolution.UNKNOWN:
-            return  # below a compiled module: cannot be told
-        if not local:
+        if top == "__main__" or found.kind == resolution.UNKNOWN:
+            return  # the running main module; below a compiled module: cannot be told
+        # A namespace package may have more portions where nobody looks (an
+        # installed distribution of the same name, which then wins): what is
+        # missing below one is not known to be missing.
+        below_namespace = parent is not None and parent.kind == resolution.NAMESPACE
+        local = parent is not None or top in self.place.local_names
+        if not local or below_namespace:
             self.externals.append(
                 External(path, statement.line, statement.col, name, statement.optional)
             )
             return
         last = (found.missing or name).rpartition(".")[2]
-        if statement.optional or any(
-            self.place.unseen(resolution.join(folder, last)) for folder in found.searched
-        ):
+        # An import that runs only sometimes (under `if sys.version_info`,
+        # `if sys.platform`, in a loop or a handler) is not known to run.
+        if statement.optional or statement.conditional:
+            return
+        if any(self.place.unseen(resolution.join(folder, last)) for folder in found.searched):
             return
         error = found.error or f"No module named {name!r}"
         self.fail(path, statement, MISSING_MODULE, found.missing or name, error)
@@ -201,8 +207,15 @@ class _Walk:
         )
         if result.kind == resolution.SUBMODULE and result.submodule is not None:
             self.enter(result.submodule)
-        elif result.kind == resolution.MISSING and not statement.optional:
-            error = result.error or f"cannot import name {name!r}"
+        elif result.kind == resolution.MISSING and not (
+            statement.optional or statement.conditional
+        ):
+            # CPython names the module's file; the repository's path says more
+            # than an image's.
+            where = module.file and (self.place.repo_path(module.file) or module.file)
+            error = (
+                f"cannot import name {name!r} from {module.name!r} ({where or 'unknown location'})"
+            )
             self.fail(path, statement, MISSING_NAME, f"{module.name}.{name}", error)
 
     def _scan_of_module(self, module: Module) -> ModuleScan | None:
@@ -217,7 +230,8 @@ class _Walk:
         )
 
 
-def _prefixes(name: str) -> Iterator[str]:
+def prefixes(name: str) -> Iterator[str]:
+    """``a``, ``a.b``, ``a.b.c`` for ``a.b.c``: what importing it imports."""
     parts = name.split(".")
     for end in range(1, len(parts) + 1):
         yield ".".join(parts[:end])

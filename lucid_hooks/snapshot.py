@@ -60,7 +60,6 @@ class Snapshot:
         self._pending: git.PendingSettledFiles | None = None
         self._walks: dict[tuple[str, ...], list[str]] = {}
         self._deletions: list[str] | None = None
-        self._changed: frozenset[str] | None = None
         self._lstat: dict[str, os.stat_result | None] = {}
         self._listings: dict[str, dict[str, bool]] = {}
         self._contents: dict[str, bytes] = {}
@@ -90,14 +89,6 @@ class Snapshot:
         if self._deletions is None:
             self._deletions = git.staged_deletions(self.root) if self.is_git else []
         return self._deletions
-
-    def changed_since_head(self) -> frozenset[str] | None:
-        """The tracked files that differ from the last commit; None outside
-        git or before the first commit (everything is new)."""
-        if self._changed is None and self.is_git:
-            changed = git.changed_since_head(self.root)
-            self._changed = frozenset(changed) if changed is not None else None
-        return self._changed
 
     def files(self, excludes: GlobSet) -> list[str]:
         """The files a run covers: tracked ones present on disk (a sparse

@@ -203,9 +203,9 @@ def test_only_entry_points_touching_the_passed_files(
     write_tree(
         repo,
         {
-            "a/main.py": "import gone_a\n",
+            "a/main.py": "from d import gone_a\n",
             "b/main.py": "import helper\n",
-            "b/helper.py": "from missing_b import x\n",
+            "b/helper.py": "from c.missing_b import x\n",
             "c/missing_b.py": "",
             "d/gone_a.py": "",
         },
@@ -262,43 +262,101 @@ def test_deleting_a_module_checks_its_importers(
 def test_vendored_and_special_names_are_not_local(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A package vendored inside another (`pip/_vendor/pygments/`) does not
-    make `import pygments` a local import; `import __main__` always works."""
+    """Only a module directly in a folder an entry point could run from is
+    local: not a package vendored inside another (`pip/_vendor/pygments/`),
+    a stub-only folder or a tool's folder named like a third-party package;
+    `import __main__` always works."""
     write_tree(
         repo,
         {
-            "tool/main.py": "import pygments\nimport __main__\nimport vendor_lib\n",
+            "tool/main.py": (
+                "import pygments\nimport __main__\nimport boto3\nimport redis\n"
+                "import shared.util\n"
+            ),
             "pip/__init__.py": "",
             "pip/_vendor/__init__.py": "",
             "pip/_vendor/pygments/__init__.py": "",
-            "third/vendor_lib.py": "",
+            "typings/boto3/__init__.pyi": "",
+            "ops/scripts/redis/flush.py": "",
+            "shared/util.py": "",
         },
     )
     init_repo(repo)
     code, out = run(capsys, ".")
     assert code == 1
-    assert codes(out) == ["LH201"]
-    assert "No module named 'vendor_lib' (the repository has it at third/vendor_lib.py)" in out[0]
+    assert out == [
+        "tool/main.py:5:1: LH201 No module named 'shared' (the repository has it at shared/),"
+        " for assumed `python main.py` in tool/"
+    ]
 
 
-def test_changed_modules_are_compiled_and_unchanged_ones_screened(
+def test_a_namespace_folder_with_a_main_runs_as_a_module(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A module that differs from the last commit is compiled; one the commit
-    holds unchanged only when the screen sees a sign of trouble (here Python
-    2's print statement), so a plain typo there is left to the next change."""
     write_tree(
         repo,
         {
-            "svc/main.py": "import legacy\nimport typo\n",
-            "svc/legacy.py": 'print "hello"\n',
-            "svc/typo.py": "def f()\n    pass\n",
+            "tool/__main__.py": "from tool.helper import run\nfrom tool.helper import gone\n",
+            "tool/helper.py": "run = 1\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "module", "tool") == "ImportError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "tool/__main__.py:2:1: LH202 cannot import name 'gone' from 'tool.helper'"
+        " (tool/helper.py), for assumed `python -m tool` from ./"
+    ]
+
+
+def test_conditional_imports_and_namespace_folders_named_like_packages(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An import under `if sys.version_info`/`sys.platform` may never run;
+    a folder without `__init__.py` named like an installed package
+    (Alembic's `alembic/`) is one portion of a namespace the installed
+    package wins: neither is a broken import."""
+    write_tree(
+        repo,
+        {
+            "api/main.py": (
+                "import sys\nif sys.platform == 'win32':\n    from api_win import console\n"
+                "from alembic.config import Config\n"
+            ),
+            "api/alembic/env.py": "",
+            "api_win/__init__.py": "",
+        },
+    )
+    init_repo(repo)
+    assert run(capsys, ".") == (0, [])
+
+
+def test_scripts_run_where_they_are_run_from(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """make runs a Makefile's recipes in its folder; a shell script's `cd`
+    lines move the lines after them; a compose file's `command:` runs in
+    its container and a CI file with a `working-directory` elsewhere: those
+    two are not read as runs from the repository root."""
+    write_tree(
+        repo,
+        {
+            "services/api/Makefile": "run:\n\tpython main.py\n",
+            "services/api/run.sh": '#!/bin/sh\ncd "$(dirname "$0")"\nexec python main.py\n',
+            "services/api/main.py": "import routes\n",
+            "services/api/routes.py": "",
+            "scripts/start.sh": "#!/bin/sh\ncd services/api\npython gone.py\n",
+            "compose.yaml": "services:\n  api:\n    command: python main.py\n",
+            ".github/workflows/ci.yml": (
+                "jobs:\n  t:\n    defaults:\n      run:\n        working-directory: services/api\n"
+                "    steps:\n      - run: python main.py\n"
+            ),
         },
     )
     init_repo(repo)
     code, out = run(capsys, ".")
     assert code == 1
-    assert [line.split(": ")[0] for line in out] == ["svc/legacy.py:1:1"]
-    (repo / "svc/typo.py").write_text("def f()\n    return 1\n")
-    code, out = run(capsys, ".")
-    assert [line.split(": ")[0] for line in out] == ["svc/legacy.py:1:1", "svc/typo.py:1:8"]
+    assert [line.split(": ")[0] + " " + line.split(": ")[1][:5] for line in out] == [
+        "scripts/start.sh:3:1 LH204"
+    ]

@@ -719,19 +719,22 @@ def test_a_folder_run_as_a_sys_path_root_needs_no_init(
 
 
 @pytest.mark.parametrize(
-    "importer",
+    ("importer", "parent"),
     [
-        "from sessions.api.routes import router\n",  # through the folder's name
-        "from routes import router\nfrom .routes import router as again\n",  # relative too
+        ("from sessions.api.routes import router\n", ""),  # through the folder's name
+        ("from routes import router\nfrom .routes import router as again\n", ""),  # relative
+        ("from routes import router\n", "from sessions.api.routes import router\n"),
+        ("from routes import router\n", "from .api import routes\n"),
     ],
 )
 def test_a_folder_imported_as_a_package_still_needs_init(
-    repo: Path, capsys: pytest.CaptureFixture[str], importer: str
+    repo: Path, capsys: pytest.CaptureFixture[str], importer: str, parent: str
 ) -> None:
     write_tree(
         repo,
         {
             "sessions/__init__.py": "",
+            "sessions/server.py": parent,
             "sessions/api/main.py": importer,
             "sessions/api/routes.py": "router = 1\n",
         },

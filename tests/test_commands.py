@@ -2,7 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from lucid_hooks.commands import APP, CONSOLE_SCRIPT, MODULE, SCRIPT, Run, runs_in, shell_runs
+from lucid_hooks.commands import (
+    APP,
+    CONSOLE_SCRIPT,
+    MODULE,
+    SCRIPT,
+    Run,
+    ShellState,
+    runs_in,
+    shell_runs,
+)
 
 
 def kinds(runs: list[Run]) -> list[tuple[str, str]]:
@@ -65,13 +74,21 @@ def test_app_server_options_that_move_sys_path() -> None:
 
 
 def test_cd_moves_the_later_commands() -> None:
-    runs = shell_runs("cd services && python -m api\ncd api; python main.py")
+    runs, _ = shell_runs("cd services && python -m api\ncd api; python main.py")
     assert [(run.target, run.cwd) for run in runs] == [
         ("api", "services"),
         ("main.py", "services/api"),
     ]
-    (run,) = shell_runs("cd /srv && python x.py")
+    (run,), _ = shell_runs("cd /srv && python x.py")
     assert run.cwd == "/srv"
+
+
+def test_cd_to_the_scripts_folder_and_to_an_unknown_place() -> None:
+    state = ShellState("", "deploy")
+    (run,), after = shell_runs('cd "$(dirname "$0")" && python run.py', state=state)
+    assert (run.cwd, after.cwd) == ("deploy", "deploy")
+    runs, after = shell_runs("cd $APP_HOME\npython run.py", state=state)
+    assert (runs, after.cwd) == ([], None)
 
 
 def test_words_are_kept_for_messages() -> None:
