@@ -12,6 +12,8 @@ by content. Imported only when the hook's cached result does not hold.
 from __future__ import annotations
 
 import functools
+import re
+import sys
 from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks import commands, import_graph, imports, resolution
@@ -33,7 +35,7 @@ from lucid_hooks.entry_points import (
     script_entry_points,
 )
 from lucid_hooks.findings import Finding, unreadable_file
-from lucid_hooks.import_graph import Closure, Place, Start, follow, prefixes
+from lucid_hooks.import_graph import Outcome, Place, Start, follow, prefixes
 from lucid_hooks.module_scans import SOURCE_LIMIT, module_scan
 from lucid_hooks.packages import INIT, is_identifier
 from lucid_hooks.resolution import Tree
@@ -43,10 +45,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
     from lucid_hooks.image import Image
+    from lucid_hooks.import_graph import Closure
     from lucid_hooks.imports import ModuleScan
     from lucid_hooks.snapshot import Snapshot
 
 SYNTAX_NAMESPACE = "syntax-1"
+PATH_EDIT_NAMESPACE = "sys-path-edit-1"
 # What an import can find at run time (stubs are for type checkers only).
 LOCAL_SUFFIXES = (".py", ".so", ".pyd")
 # How much of a command an LH204 message shows.
@@ -122,6 +126,21 @@ class Repository:
             return None  # the scan reported it
         return imports.SyntaxProblem(*found) if found else None
 
+    def edits_sys_path(self, path: str) -> bool:
+        """Whether the module changes ``sys.path`` (or adds a site folder)."""
+        try:
+            found = self.snapshot.derived(
+                PATH_EDIT_NAMESPACE,
+                path,
+                SOURCE_LIMIT,
+                _edits_sys_path,
+                _as_stored,
+                _restored_flag,
+            )
+        except OSError:
+            return False
+        return found is not None and found[0]
+
     def location(self, dotted: str) -> str | None:
         """Where the repository holds a module of this dotted name, in any
         folder: the shortest such path (``libs/money.py``, ``storage/``,
@@ -157,6 +176,19 @@ def _module_path(path: str, tail: str) -> str | None:
     if rest.startswith("/"):
         return path[: start + len(tail) + 1]
     return path if "/" not in rest and rest.partition(".")[0] == "" else None
+
+
+_PATH_EDIT = re.compile(
+    rb"sys\.path\s*(?:\.\s*(?:insert|append|extend)\b|\[[^]]*\]\s*=|\+=|=[^=])|\baddsitedir\b"
+)
+
+
+def _edits_sys_path(data: bytes) -> tuple[bool]:
+    return ((b"sys.path" in data or b"addsitedir" in data) and bool(_PATH_EDIT.search(data)),)
+
+
+def _restored_flag(value: tuple[object, ...]) -> tuple[bool] | None:
+    return (value[0],) if len(value) == 1 and isinstance(value[0], bool) else None
 
 
 def _syntax_value(data: bytes) -> tuple[int, int, str] | tuple[()]:
@@ -448,7 +480,7 @@ def _image_place(repo: Repository, image: Image) -> Place:
     def unseen(path: str) -> bool:
         return installs_local or any(region.kind != RUN for region in image.covering(path))
 
-    return Place(Tree(files), repo_path, repo.local_names, unseen)
+    return Place(Tree(files), repo_path, repo.local_names, unseen, image.python_version)
 
 
 class Analysis(NamedTuple):
@@ -496,11 +528,34 @@ def _reports_of(repo: Repository, item: Situated) -> tuple[list[Report], frozens
     if item.start is None or item.place is None:
         return [], frozenset()
     closure = follow(item.place, item.start, repo.scan)
-    return [*_outcome_reports(repo, closure), *_syntax_reports(repo, closure)], closure.files
+    # Code that changes sys.path itself (`sys.path.insert(0, ...)`) may make
+    # any module importable: what is missing is not known to be.
+    path_edited = any(repo.edits_sys_path(path) for path in closure.files)
+    outcomes = [
+        outcome
+        for outcome in closure.outcomes
+        if not (path_edited and outcome.kind == import_graph.MISSING_MODULE)
+    ]
+    reports = [*_outcome_reports(repo, outcomes)]
+    if _compiles_like_the_hook(item.place.python):
+        reports.extend(_syntax_reports(repo, closure))
+    return reports, closure.files
 
 
-def _outcome_reports(repo: Repository, closure: Closure) -> Iterator[Report]:
-    for outcome in closure.outcomes:
+def _compiles_like_the_hook(python: str | None) -> bool:
+    """Whether the hook's own interpreter can judge the syntax of code run
+    by ``python`` ("3.12"; None: not known): not for a newer one."""
+    if python is None:
+        return True
+    major, _, minor = python.partition(".")
+    return (
+        not (major.isdigit() and minor.isdigit())
+        or (int(major), int(minor)) <= sys.version_info[:2]
+    )
+
+
+def _outcome_reports(repo: Repository, outcomes: Iterable[Outcome]) -> Iterator[Report]:
+    for outcome in outcomes:
         message = outcome.error
         if outcome.kind == import_graph.MISSING_MODULE:
             location = repo.location(outcome.name)

@@ -43,6 +43,7 @@ class Place(NamedTuple):
     repo_path: Callable[[str], str | None]
     local_names: Collection[str]
     unseen: Callable[[str], bool] = lambda path: False
+    python: str | None = None  # the interpreter's version ("3.12"), None: not known
 
 
 class Start(NamedTuple):

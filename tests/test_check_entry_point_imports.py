@@ -360,3 +360,28 @@ def test_scripts_run_where_they_are_run_from(
     assert [line.split(": ")[0] + " " + line.split(": ")[1][:5] for line in out] == [
         "scripts/start.sh:3:1 LH204"
     ]
+
+
+def test_code_that_edits_sys_path_and_code_for_a_newer_python(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After `sys.path.insert(...)` any module may be importable; code that
+    runs on a newer Python than the hook's is not judged by the hook's
+    grammar."""
+    write_tree(
+        repo,
+        {
+            "scripts/seed.py": (
+                "import sys\nsys.path.insert(0, 'somewhere')\nfrom app.db import engine\n"
+            ),
+            "scripts/run.sh": "python scripts/seed.py\n",
+            "app/db.py": "",
+            "svc/main.py": "import generic\n",
+            "svc/generic.py": "def first[T](items: list[T]) -> T:\n    return items[0]\n",
+            "svc/Dockerfile": (
+                'FROM python:3.99-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "main.py"]\n'
+            ),
+        },
+    )
+    init_repo(repo)
+    assert run(capsys, ".") == (0, [])
