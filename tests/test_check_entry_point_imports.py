@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lucid_hooks.check_entry_point_imports import RULES, main
 from tests.conftest import git, init_repo, write_tree
@@ -385,3 +387,69 @@ def test_code_that_edits_sys_path_and_code_for_a_newer_python(
     )
     init_repo(repo)
     assert run(capsys, ".") == (0, [])
+
+
+# --- generated layouts against CPython -------------------------------------------
+
+NAMES = ("alpha", "beta")
+STATEMENTS = (
+    "import {a}",
+    "import {a}.{b}",
+    "from {a} import {b}",
+    "from {a} import value",
+    "from {a}.{b} import value",
+)
+
+
+@st.composite
+def layouts(draw: st.DrawFn) -> tuple[dict[str, str], str, bool]:
+    """A repository of a few top-level modules and packages, and a `main.py`
+    beside them with one import; whether the hook must decide it: not when
+    the top-level name is none of the repository's (a third-party module,
+    for another hook) or is a namespace package (an installed distribution
+    could provide what is missing below it)."""
+    files: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for name in NAMES:
+        kind = draw(st.sampled_from(("module", "package", "namespace", "absent")))
+        kinds[name] = kind
+        body = "value = 1\n" if draw(st.booleans()) else ""
+        if kind == "module":
+            files[f"{name}.py"] = body
+        elif kind in ("package", "namespace"):
+            if kind == "package":
+                files[f"{name}/__init__.py"] = body
+            for sub in NAMES:
+                if draw(st.booleans()):
+                    files[f"{name}/{sub}.py"] = "value = 1\n" if draw(st.booleans()) else ""
+            files.setdefault(f"{name}/README.md", "")  # a namespace folder needs a file
+    a, b = draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES))
+    statement = draw(st.sampled_from(STATEMENTS)).format(a=a, b=b)
+    files["main.py"] = statement + "\n"
+    return files, statement, kinds[a] in ("module", "package")
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(layout=layouts())
+def test_generated_layouts_agree_with_cpython(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    layout: tuple[dict[str, str], str, bool],
+) -> None:
+    """The hook reports an import only when CPython fails to run it, and
+    whenever it fails below one of the repository's modules or packages."""
+    files, statement, decidable = layout
+    root = write_tree(tmp_path_factory.mktemp("generated") / "repo", files)
+    monkeypatch.chdir(root)  # no git: the hook reads the files on disk
+    fails = oracle(root, "script", "main.py") != "ok"
+    code, out = run(capsys, ".")
+    reported = code == 1 and bool(out)
+    assert not reported or fails, (statement, files, out)
+    if decidable:
+        assert reported == fails, (statement, files, out)
