@@ -190,9 +190,7 @@ class _Walk:
             )
             return
         last = (found.missing or name).rpartition(".")[2]
-        # An import that runs only sometimes (under `if sys.version_info`,
-        # `if sys.platform`, in a loop or a handler) is not known to run.
-        if statement.optional or statement.conditional:
+        if statement.optional or _sometimes(statement):
             return
         if any(self.place.unseen(resolution.join(folder, last)) for folder in found.searched):
             return
@@ -209,7 +207,7 @@ class _Walk:
         if result.kind == resolution.SUBMODULE and result.submodule is not None:
             self.enter(result.submodule)
         elif result.kind == resolution.MISSING and not (
-            statement.optional or statement.conditional
+            statement.optional or _sometimes(statement)
         ):
             # CPython names the module's file; the repository's path says more
             # than an image's.
@@ -229,6 +227,14 @@ class _Walk:
         self.outcomes.append(
             Outcome(path, statement.line, statement.col, kind, name, error, statement.deferred)
         )
+
+
+def _sometimes(statement: Import) -> bool:
+    """Whether an import runs only sometimes (under `if sys.version_info`,
+    `if sys.platform`, in a loop or a handler): not known to run. The
+    `__main__` block is an `if` too, but it always runs when the module is
+    run (and `main_only` imports are followed only then)."""
+    return statement.conditional and not statement.main_only
 
 
 def prefixes(name: str) -> Iterator[str]:

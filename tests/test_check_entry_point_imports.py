@@ -453,3 +453,20 @@ def test_generated_layouts_agree_with_cpython(
     assert not reported or fails, (statement, files, out)
     if decidable:
         assert reported == fails, (statement, files, out)
+
+
+def test_the_main_block_of_the_entry_point_is_checked(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "svc/main.py": 'if __name__ == "__main__":\n    from libs import gone\n',
+            "libs/x.py": "",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "script", "svc/main.py") == "ModuleNotFoundError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert codes(out) == ["LH201"]
