@@ -124,7 +124,8 @@ FIXTURES = {
     "from ..k import (\n    l,\n    m,\n)\n",
     "docstring": '"""Example:\n\n    import not_an_import\n"""\nimport real\n',
     "strings": "x = 'import fake'\ny = \"from fake import it\"  # import comment\nimport z\n",
-    "try": "try:\n    import fast\nexcept ImportError:\n    import slow\nelse:\n    import after\n",
+    "try": "try:\n    import fast\nexcept ImportError:\n    import slow\n"
+    "else:\n    import after\n",
     "try-other": "try:\n    import strict\nexcept ValueError:\n    pass\n",
     "functions": "def f():\n    import inner\n\nclass C:\n    import in_class\n"
     "    def m(self):\n        from deep import x\n",
