@@ -26,10 +26,18 @@ problem), remote contexts (git or URL), ``additional_contexts``, and
 symlinks. A compose file that is not valid YAML is a problem string, never
 an exception. Nothing here reads the disk: file contents come through the
 caller's ``read`` function.
+
+Cost: a context, or a folder of one, is a range of the repository's paths
+in sorted order, found by bisection. A :class:`ContextCache` passed to every
+call keeps that order, each Dockerfile's compose builds and each context's
+files (after its ignore file) for all the Dockerfiles of the repository: the
+repository is then sorted and filtered once, and each further Dockerfile
+costs what it uses of it.
 """
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from typing import TYPE_CHECKING, NamedTuple
@@ -39,11 +47,12 @@ from lucid_hooks.patterns import (
     glob_regex,
     go_clean,
     has_wildcards,
+    literal_folder,
     read_ignore_file,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Mapping
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
     from lucid_hooks.dockerfile import Dockerfile
 
@@ -65,6 +74,117 @@ CONFIG = "config"
 COMPOSE = "compose"
 FOLDER = "dockerfile-folder"
 ROOT = "repository-root"
+
+
+class SortedPaths(frozenset[str]):
+    """A frozenset of paths that also holds them in sorted order (``order``),
+    so that the paths below a folder are a range found by bisection."""
+
+    __slots__ = ("order",)
+    order: tuple[str, ...]
+
+    def __new__(cls, paths: Iterable[str] = ()) -> SortedPaths:
+        # Sorting input already in order (a context's paths, git's list)
+        # is one pass; only duplicates make it sort the set instead.
+        order = sorted(paths)
+        self = super().__new__(cls, order)
+        self.order = tuple(order) if len(order) == len(self) else tuple(sorted(self))
+        return self
+
+
+def sorted_order(paths: Collection[str]) -> Sequence[str]:
+    """``paths`` in sorted order (duplicates kept), sorted only when they
+    do not hold their order already."""
+    return paths.order if isinstance(paths, SortedPaths) else sorted(paths)
+
+
+def prefix_range(order: Sequence[str], prefix: str) -> tuple[int, int]:
+    """Where the paths starting with ``prefix`` (``""``, or ending in ``/``)
+    are in the sorted ``order``: from ``a/`` up to ``a0``, ``0`` being the
+    character after ``/``."""
+    if not prefix:
+        return 0, len(order)
+    low = bisect.bisect_left(order, prefix)
+    return low, bisect.bisect_left(order, prefix[:-1] + "0", low)
+
+
+def folder_range(order: Sequence[str], folder: str) -> tuple[int, int]:
+    """Where the paths strictly below ``folder`` (``""``: every path) are in
+    the sorted ``order``."""
+    return prefix_range(order, f"{folder}/" if folder else "")
+
+
+def has_path(order: Sequence[str], path: str) -> bool:
+    """Whether the sorted ``order`` holds ``path``."""
+    position = bisect.bisect_left(order, path)
+    return position < len(order) and order[position] == path
+
+
+def has_prefix(order: Sequence[str], prefix: str) -> bool:
+    """Whether a path of the sorted ``order`` starts with ``prefix``."""
+    position = bisect.bisect_left(order, prefix)
+    return position < len(order) and order[position].startswith(prefix)
+
+
+def names_at_depth(order: Sequence[str], folder: str, depth: int) -> set[str]:
+    """The files and folders ``depth`` names deep (``a/b``: 2) that the paths
+    below ``folder`` of the sorted ``order`` make: each path cut to its
+    first ``depth`` names."""
+    low, high = folder_range(order, folder)
+    found: set[str] = set()
+    for path in order[low:high]:
+        parts = path.split("/", depth)
+        if len(parts) >= depth:
+            found.add("/".join(parts[:depth]))
+    return found
+
+
+class _Context(NamedTuple):
+    """What a context's files are after its ignore file: the part of a
+    :class:`BuildContext` every Dockerfile built with it shares."""
+
+    files: SortedPaths
+    ignored: Mapping[str, int]
+    problems: tuple[str, ...]
+
+
+class ContextCache:
+    """What :func:`build_contexts` works out once for a repository and reuses
+    for each of its Dockerfiles: the paths in sorted order, the builds of
+    each Dockerfile, and the files of each context (a root, an ignore file
+    and its content). Pass one to every call made with the same ``files``
+    and ``compose``, unchanged in between; a call with others starts the
+    cache afresh."""
+
+    def __init__(self) -> None:
+        self._files: Collection[str] | None = None
+        self._order: Sequence[str] = ()
+        self._contexts: dict[tuple[str, str | None, bytes | None], _Context] = {}
+        self._compose: ComposeBuilds | None = None
+        self._builds: dict[str, list[ComposeBuild]] = {}
+
+    def order(self, files: Collection[str]) -> Sequence[str]:
+        """``files`` in sorted order."""
+        if files is not self._files:
+            self._files, self._order = files, sorted_order(files)
+            self._contexts.clear()
+        return self._order
+
+    def builds(self, compose: ComposeBuilds, dockerfile: str) -> Sequence[ComposeBuild]:
+        """The builds of ``compose`` whose Dockerfile is ``dockerfile``, in order."""
+        if compose is not self._compose:
+            self._compose, self._builds = compose, {}
+            for build in compose.builds:
+                self._builds.setdefault(build.dockerfile, []).append(build)
+        return self._builds.get(dockerfile, ())
+
+    def context(
+        self, key: tuple[str, str | None, bytes | None], make: Callable[[], _Context]
+    ) -> _Context:
+        """The files of the context ``(root, ignore file, its content)``."""
+        if key not in self._contexts:
+            self._contexts[key] = make()
+        return self._contexts[key]
 
 
 class ComposeBuild(NamedTuple):
@@ -105,7 +225,7 @@ class BuildContext(NamedTuple):
     root: str
     how: str
     reason: str
-    files: frozenset[str]
+    files: frozenset[str]  # a SortedPaths when built here
     ignored: Mapping[str, int]
     ignore_file: str | None = None
     build_args: Mapping[str, str | None] = {}
@@ -131,7 +251,9 @@ def compose_builds(files: Iterable[str], read: Reader) -> ComposeBuilds:
     """The builds every compose file among ``files`` declares."""
     builds: list[ComposeBuild] = []
     problems: list[str] = []
-    for path in sorted(path for path in files if is_compose_file(path)):
+    # Every compose file's name holds the word: a test that spares most paths the regex.
+    named = [path for path in files if "compose" in path and is_compose_file(path)]
+    for path in sorted(named):
         document, problem = _load_yaml(path, read)
         if problem:
             problems.append(problem)
@@ -165,11 +287,12 @@ def _builds_in(path: str, document: object) -> tuple[list[ComposeBuild], list[st
         return [], []
     builds: list[ComposeBuild] = []
     problems: list[str] = []
+    folder = posixpath.dirname(path)
     for service, definition in services.items():
         build = definition.get("build") if isinstance(definition, dict) else None
         if build is None:
             continue
-        found = _compose_build(path, str(service), build)
+        found = _compose_build(path, folder, str(service), build)
         if isinstance(found, str):
             problems.append(found)
         elif found is not None:
@@ -177,9 +300,12 @@ def _builds_in(path: str, document: object) -> tuple[list[ComposeBuild], list[st
     return builds, problems
 
 
-def _compose_build(path: str, service: str, build: object) -> ComposeBuild | str | None:
-    """The build of one service, a problem sentence, or None when it builds
-    nothing of the repository (a remote context, ``dockerfile_inline``)."""
+def _compose_build(
+    path: str, folder: str, service: str, build: object
+) -> ComposeBuild | str | None:
+    """The build of one service of the compose file ``path`` (in ``folder``),
+    a problem sentence, or None when it builds nothing of the repository (a
+    remote context, ``dockerfile_inline``)."""
     where = f"{path}: service {service}"
     if isinstance(build, str):
         build = {"context": build}
@@ -194,7 +320,7 @@ def _compose_build(path: str, service: str, build: object) -> ComposeBuild | str
         return None
     if _interpolated(context + dockerfile):
         return f"{where}: the build uses a variable ({context}, {dockerfile}), not resolved"
-    root = _repo_folder(posixpath.dirname(path), context.replace("$$", "$"))
+    root = _repo_folder(folder, context.replace("$$", "$"))
     file = _repo_folder(root or "", dockerfile.replace("$$", "$")) if root is not None else None
     if root is None or file is None:
         return f"{where}: the build is outside the repository ({context}, {dockerfile})"
@@ -206,7 +332,11 @@ def _repo_folder(base: str, relative: str) -> str | None:
     """``relative`` joined to the repo folder ``base``; None outside the repository."""
     if relative.startswith("/"):
         return None
-    joined = posixpath.normpath(posixpath.join(base, relative)) if relative else base or "."
+    if not relative:
+        joined = base or "."
+    else:  # what posixpath.join gives for a relative path, without its cost
+        separator = "" if not base or base.endswith("/") else "/"
+        joined = posixpath.normpath(base + separator + relative)
     if joined == ".." or joined.startswith("../"):
         return None
     return "" if joined == "." else joined
@@ -245,6 +375,7 @@ def build_contexts(
     *,
     mapping: Mapping[str, str] | None = None,
     compose: ComposeBuilds | None = None,
+    cache: ContextCache | None = None,
 ) -> tuple[BuildContext, ...]:
     """Every context ``dockerfile_path`` is built with, best evidence first
     (at least one). ``files`` are the repository's files (repo-relative,
@@ -252,22 +383,29 @@ def build_contexts(
     ``mapping`` is the configuration's Dockerfile glob -> context folder,
     ``compose`` the result of :func:`compose_builds` when the caller has it
     already (it is read from ``files`` otherwise); its problems (a compose
-    file that is not valid YAML) are each context's problems too."""
+    file that is not valid YAML) are each context's problems too. ``cache``
+    shares the work between the calls for the Dockerfiles of one repository
+    (see :class:`ContextCache`)."""
+    if cache is None:
+        cache = ContextCache()  # for this call alone
+    order = cache.order(files)
     configured = _configured(dockerfile_path, mapping or {})
     if configured is not None:
         glob, root = configured
         reason = f"the configuration maps {glob} to the context {root or '.'}"
-        return (_context(dockerfile_path, root, CONFIG, reason, files, read),)
+        return (_context(dockerfile_path, root, CONFIG, reason, order, read, cache),)
     if compose is None:
         compose = compose_builds(files, read)
-    contexts = _compose_contexts(dockerfile_path, compose, files, read)
-    if not contexts:
-        root, how, reason = _guessed_root(dockerfile_path, dockerfile, files)
-        contexts = (_context(dockerfile_path, root, how, reason, files, read),)
-    return tuple(c._replace(problems=(*compose.problems, *c.problems)) for c in contexts)
+    contexts = _compose_contexts(dockerfile_path, compose, order, read, cache)
+    if contexts:
+        return contexts
+    root, how, reason = _guessed_root(dockerfile_path, dockerfile, order)
+    return (_context(dockerfile_path, root, how, reason, order, read, cache, compose.problems),)
 
 
 def _configured(path: str, mapping: Mapping[str, str]) -> tuple[str, str] | None:
+    if not mapping:
+        return None
     from lucid_hooks.globs import GlobSet
 
     for glob, folder in mapping.items():
@@ -278,37 +416,44 @@ def _configured(path: str, mapping: Mapping[str, str]) -> tuple[str, str] | None
 
 
 def _compose_contexts(
-    path: str, compose: ComposeBuilds, files: Collection[str], read: Reader
+    path: str, compose: ComposeBuilds, order: Sequence[str], read: Reader, cache: ContextCache
 ) -> tuple[BuildContext, ...]:
     contexts: list[BuildContext] = []
     seen: set[tuple[str, tuple[tuple[str, str | None], ...], str | None]] = set()
-    by_root: dict[str, BuildContext] = {}  # two services, one context: read once
-    wanted = posixpath.normpath(path)
-    for build in compose.builds:
+    by_root: dict[str, tuple[str | None, _Context]] = {}  # two services, one context: read once
+    for build in cache.builds(compose, posixpath.normpath(path)):
         key = (build.context, tuple(sorted(build.args.items())), build.target)
-        if build.dockerfile != wanted or key in seen:
+        if key in seen:
             continue
         seen.add(key)
         if build.context not in by_root:
-            by_root[build.context] = _context(path, build.context, COMPOSE, "", files, read)
+            by_root[build.context] = _context_of(path, build.context, order, read, cache)
+        ignore_file, found = by_root[build.context]
         reason = (
             f"{build.compose_file} builds it for service {build.service} "
             f"with the context {build.context or '.'}"
         )
         contexts.append(
-            by_root[build.context]._replace(
-                reason=reason,
-                build_args=dict(build.args),
-                target=build.target,
-                compose_file=build.compose_file,
-                service=build.service,
+            BuildContext(
+                path,
+                build.context,
+                COMPOSE,
+                reason,
+                found.files,
+                found.ignored,
+                ignore_file,
+                dict(build.args),
+                build.target,
+                build.compose_file,
+                build.service,
+                (*compose.problems, *found.problems),
             )
         )
     return tuple(contexts)
 
 
 def _guessed_root(
-    path: str, dockerfile: Dockerfile | None, files: Collection[str]
+    path: str, dockerfile: Dockerfile | None, order: Sequence[str]
 ) -> tuple[str, str, str]:
     """``(root, how, reason)`` without configuration or compose: the
     Dockerfile's folder, or the repository root when only it has the
@@ -322,7 +467,7 @@ def _guessed_root(
     sources = _local_sources(dockerfile) if dockerfile is not None else []
     if not sources:
         return folder, FOLDER, beside
-    tree = _Tree(files)
+    tree = _Tree(order)
     here = [source for source in sources if tree.exists(folder, source)]
     there = [source for source in sources if tree.exists("", source)]
     if len(here) < len(sources) and len(there) > len(here):
@@ -354,74 +499,96 @@ def _local_sources(dockerfile: Dockerfile) -> list[str]:
 
 
 class _Tree:
-    """Existence of files and folders among the repository's files."""
+    """Existence of files and folders among the repository's sorted paths."""
 
-    def __init__(self, files: Collection[str]) -> None:
-        self.files = files if isinstance(files, (set, frozenset)) else frozenset(files)
-        self._folders: frozenset[str] | None = None
-
-    @property
-    def folders(self) -> frozenset[str]:
-        if self._folders is None:
-            folders: set[str] = set()
-            for path in self.files:
-                parts = path.split("/")
-                folders.update("/".join(parts[:end]) for end in range(1, len(parts)))
-            self._folders = frozenset(folders)
-        return self._folders
+    def __init__(self, order: Sequence[str]) -> None:
+        self.order = order
 
     def exists(self, folder: str, source: str) -> bool:
         path = f"{folder}/{source}" if folder else source
         if not has_wildcards(source):
-            return path in self.files or path in self.folders
+            return has_prefix(self.order, path + "/") or has_path(self.order, path)
         regex = glob_regex(path)
-        depth = path.count("/") + 1
-        return regex is not None and any(
-            candidate.count("/") + 1 == depth and regex.fullmatch(candidate)
-            for candidate in (*self.files, *self.folders)
-        )
+        if regex is None:
+            return False
+        # Only the paths below the pattern's literal folder can match it.
+        candidates = names_at_depth(self.order, literal_folder(path), path.count("/") + 1)
+        return any(regex.fullmatch(candidate) for candidate in candidates)
 
 
 def _context(
-    dockerfile_path: str, root: str, how: str, reason: str, files: Collection[str], read: Reader
+    dockerfile_path: str,
+    root: str,
+    how: str,
+    reason: str,
+    order: Sequence[str],
+    read: Reader,
+    cache: ContextCache,
+    problems: tuple[str, ...] = (),
 ) -> BuildContext:
-    """The context at ``root``: its files after the ignore file."""
-    ignore_file, problems, matcher = _ignore_file(dockerfile_path, root, files, read)
-    prefix = f"{root}/" if root else ""
-    kept: set[str] = set()
-    ignored: dict[str, int] = {}
-    for path in files:
-        if not path.startswith(prefix):
-            continue
-        relative = path[len(prefix) :]
-        deciding = matcher.deciding(relative) if matcher else None
-        if deciding is None:
-            kept.add(relative)
-        else:
-            ignored[relative] = deciding.line
+    """The context at ``root``: its files after the ignore file; ``problems``
+    come before the ignore file's."""
+    ignore_file, found = _context_of(dockerfile_path, root, order, read, cache)
     return BuildContext(
         dockerfile_path,
         root,
         how,
         reason,
-        frozenset(kept),
-        ignored,
+        found.files,
+        found.ignored,
         ignore_file=ignore_file,
-        problems=tuple(problems),
+        problems=(*problems, *found.problems),
     )
 
 
+def _context_of(
+    dockerfile_path: str, root: str, order: Sequence[str], read: Reader, cache: ContextCache
+) -> tuple[str | None, _Context]:
+    """The ignore file of the context at ``root``, and its files after it
+    (from the cache when another Dockerfile had them already)."""
+    ignore_file, data = _ignore_file(dockerfile_path, root, order, read)
+    found = cache.context(
+        (root, ignore_file, data),
+        lambda: _context_files(root, ignore_file, data, order),
+    )
+    return ignore_file, found
+
+
+def _context_files(
+    root: str, ignore_file: str | None, data: bytes | None, order: Sequence[str]
+) -> _Context:
+    """The files below ``root`` the ignore file keeps, and those it excludes."""
+    low, high = folder_range(order, root)
+    cut = len(root) + 1 if root else 0
+    relative = [path[cut:] for path in order[low:high]] if cut else order[low:high]
+    if ignore_file is None:
+        return _Context(SortedPaths(relative), {}, ())
+    if data is None:
+        problem = f"{ignore_file}: could not be read"
+        return _Context(SortedPaths(relative), {}, (problem,))
+    patterns, problems = read_ignore_file(data)
+    matcher = PatternMatcher(patterns)
+    shown = tuple(f"{ignore_file}: {problem}" for problem in problems)
+    if not matcher:
+        return _Context(SortedPaths(relative), {}, shown)
+    kept: list[str] = []
+    ignored: dict[str, int] = {}
+    for path in relative:
+        deciding = matcher.deciding(path)
+        if deciding is None:
+            kept.append(path)
+        else:
+            ignored[path] = deciding.line
+    return _Context(SortedPaths(kept), ignored, shown)
+
+
 def _ignore_file(
-    dockerfile_path: str, root: str, files: Collection[str], read: Reader
-) -> tuple[str | None, list[str], PatternMatcher | None]:
-    """The ignore file the build uses, the problems in it, and its matcher."""
+    dockerfile_path: str, root: str, order: Sequence[str], read: Reader
+) -> tuple[str | None, bytes | None]:
+    """The ignore file the build uses, and its content (None: not read)."""
     beside = dockerfile_path + IGNORE_FILE
     at_root = f"{root}/{IGNORE_FILE}" if root else IGNORE_FILE
     for candidate in (beside, at_root):
-        if candidate in files:
-            data = read(candidate)
-            if data is None:
-                return candidate, [f"{candidate}: could not be read"], None
-            patterns, problems = read_ignore_file(data)
-            return candidate, [f"{candidate}: {p}" for p in problems], PatternMatcher(patterns)
-    return None, [], None
+        if has_path(order, candidate):
+            return candidate, read(candidate)
+    return None, None

@@ -48,6 +48,12 @@ class _NotKnown(Exception):
     """The result depends on a value the model does not know."""
 
 
+def is_literal(word: str) -> bool:
+    """Whether ``word`` expands to itself, whatever the variables: it holds
+    no ``$``, quote or escape character (a backslash or a backtick)."""
+    return _SPECIAL.search(word) is None
+
+
 def expand(
     word: str,
     values: Mapping[str, str | None],
@@ -64,7 +70,7 @@ def expand(
     known. ``process_quotes=False`` expands as BuildKit expands a heredoc
     body: quotes are kept, and the escape character is a backslash.
     """
-    if _SPECIAL.search(word) is None:
+    if is_literal(word):
         return word
     lexer = _Lexer(word, values, complete, escape, process_quotes)
     try:

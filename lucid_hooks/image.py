@@ -42,26 +42,48 @@ archives recognized by content rather than by name, ``--platform`` and the
 platform ARGs' values (not known), Windows images, and named build
 contexts. Nothing is executed, read from the disk or fetched: the result
 is a pure function of the arguments.
+
+Cost: a COPY of a folder of the context looks its files up as a range of the
+context's sorted paths, and places them in bulk; an :class:`ImageCache`
+passed to every call (and to ``build_contexts``) shares what the
+Dockerfiles of a repository have in common: each base image's first state,
+and each folder of a shared context copied to the same place. The result is
+the same with it or without.
 """
 
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from itertools import repeat
+from operator import itemgetter
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from lucid_hooks.base_images import DEFAULT_PATH, BaseImage, base_image, unknown_image
+from lucid_hooks.build_context import (
+    ContextCache,
+    has_prefix,
+    names_at_depth,
+    prefix_range,
+    sorted_order,
+)
 
 # The parser's own ENV/ARG word splitter (BuildKit's parseWords), reused
 # rather than written twice.
 from lucid_hooks.dockerfile import _name_value_words
-from lucid_hooks.expansion import ExpansionError, expand
-from lucid_hooks.patterns import PatternMatcher, glob_regex, go_clean, has_wildcards, matcher
+from lucid_hooks.expansion import ExpansionError, expand, is_literal
+from lucid_hooks.patterns import (
+    PatternMatcher,
+    glob_regex,
+    go_clean,
+    has_wildcards,
+    literal_folder,
+    matcher,
+)
 from lucid_hooks.pip_installs import PipInstall, pip_installs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from lucid_hooks.build_context import BuildContext
     from lucid_hooks.dockerfile import Dockerfile, Heredoc, Instruction, Stage
@@ -92,6 +114,7 @@ _HEREDOC_WORD = re.compile(r"\d*<<-?(.*)")
 _ARCHIVE = re.compile(r".*\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)", re.I)
 _REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.I)
 _SUMMARY = 80
+_Row = TypeVar("_Row", bound="tuple[object, ...]")
 
 
 class Setting(NamedTuple):
@@ -258,18 +281,21 @@ def model_image(
     *,
     build_args: Mapping[str, str | None] | None = None,
     target: str | None = None,
+    cache: ImageCache | None = None,
 ) -> Image:
     """The image ``dockerfile`` (at repo path ``dockerfile_path``) builds.
 
     ``context`` is its build context (None: COPY from the context is not
     known); ``build_args`` override the context's (compose) ones, a None
     value meaning "given, value not known"; ``target`` names the stage to
-    build (default: the context's target, else the final stage).
+    build (default: the context's target, else the final stage). ``cache``
+    shares work between the Dockerfiles of one repository (see
+    :class:`ImageCache`).
     """
     args = dict(context.build_args) if context is not None else {}
     args.update(build_args or {})
     wanted = target or (context.target if context is not None else None)
-    return _Builder(dockerfile_path, dockerfile, context, args).image(wanted)
+    return _Builder(dockerfile_path, dockerfile, context, args, cache).image(wanted)
 
 
 def model_stages(
@@ -278,12 +304,13 @@ def model_stages(
     context: BuildContext | None = None,
     *,
     build_args: Mapping[str, str | None] | None = None,
+    cache: ImageCache | None = None,
 ) -> tuple[Image, ...]:
     """The image of every stage, in order (each modelled once): what a
     check comparing a builder stage with the final one needs."""
     args = dict(context.build_args) if context is not None else {}
     args.update(build_args or {})
-    builder = _Builder(dockerfile_path, dockerfile, context, args)
+    builder = _Builder(dockerfile_path, dockerfile, context, args, cache)
     return tuple(builder.image_of(stage.index) for stage in dockerfile.stages)
 
 
@@ -298,9 +325,11 @@ def copy_arguments(instruction: Instruction) -> tuple[list[str], str | None, lis
     )
     if len(words) < 2:
         return [], None, []
+    if instruction.exec_form is not None or not instruction.heredocs:
+        return words[:-1], words[-1], []  # no heredoc: every word before the last is a source
     sources: list[str] = []
     heredocs: list[Heredoc] = []
-    pending = iter(instruction.heredocs if instruction.exec_form is None else ())
+    pending = iter(instruction.heredocs)
     skip_name = False
     for word in words[:-1]:
         if skip_name:
@@ -330,6 +359,15 @@ def _join(folder: str, relative: str) -> str:
     return folder.rstrip("/") + "/" + relative
 
 
+def _parent(path: str) -> str:
+    """``posixpath.dirname``, without its cost for a path with one ``/``
+    before its name (nearly every path)."""
+    cut = path.rfind("/")
+    if cut > 0 and path[cut - 1] != "/":
+        return path[:cut]
+    return "/" if cut == 0 else posixpath.dirname(path)
+
+
 def _fixed_part(pattern: str) -> str:
     """The folder a wildcard pattern starts matching in."""
     parts = pattern.split("/")
@@ -340,6 +378,140 @@ def _fixed_part(pattern: str) -> str:
 def _summary(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _SUMMARY else text[: _SUMMARY - 3] + "..."
+
+
+class _Found(NamedTuple):
+    """The files below a folder of a COPY's source, as lists side by side:
+    the paths (the folder's ``cut`` first characters aside, each the path
+    relative to it), the repo paths and the contents (as :class:`ImageFile`
+    has them). ``clean``: the relative paths are plain ones, ``flat``: none
+    is in a subfolder (see :func:`_shape`)."""
+
+    paths: Sequence[str]
+    cut: int
+    sources: Sequence[str | None]
+    contents: Sequence[str | None]
+    clean: bool
+    flat: bool
+
+    @property
+    def relatives(self) -> list[str]:
+        """The paths relative to the folder (made anew at each use)."""
+        cut = self.cut
+        return [path[cut:] for path in self.paths]
+
+    def only(self, keep: Iterable[int]) -> _Found:
+        """The files at the positions ``keep``."""
+        kept = list(keep)
+        return self._replace(
+            paths=[self.paths[i] for i in kept],
+            sources=[self.sources[i] for i in kept],
+            contents=[self.contents[i] for i in kept],
+        )
+
+
+def _shape(paths: Sequence[str], slashes: int) -> tuple[bool, bool]:
+    """Whether every path is a plain relative one (not empty, no ``/`` at
+    either end, no ``//``), and then whether none holds more than
+    ``slashes`` of them (its folder's: none is in a subfolder). Tested on
+    the paths joined by NUL, in C (a path holding a NUL is only taken as not
+    plain)."""
+    if not paths:
+        return True, True
+    text = "\0" + "\0".join(paths) + "\0"
+    plain = not any(mark in text for mark in ("\0\0", "\0/", "/\0", "//"))
+    return plain, plain and text.count("/") == slashes * len(paths)
+
+
+_HEAD = itemgetter(0)
+
+
+def _made(kind: type[_Row], rows: Iterable[tuple[object, ...]]) -> Iterator[_Row]:
+    """A ``kind`` (a NamedTuple) of each row of all its fields."""
+    # A NamedTuple's own __new__ is a Python function that calls
+    # tuple.__new__; calling that directly does the same in C, at half the
+    # cost, for the thousands of files a COPY of a folder places.
+    return map(tuple.__new__, repeat(kind), rows)
+
+
+class _Placement(NamedTuple):
+    """Files found in a source, placed in a folder of the image: their image
+    paths (``targets``), repo paths and contents, and the folders they make
+    with all their ancestors. Their :class:`ImageFile` by image path for an
+    instruction's line are made on first need, kept in ``files``."""
+
+    targets: Sequence[str]
+    sources: Sequence[str | None]
+    contents: Sequence[str | None]
+    folders: frozenset[str]
+    files: dict[int, dict[str, ImageFile]]
+
+    def files_at(self, line: int) -> dict[str, ImageFile]:
+        if line not in self.files:
+            rows = zip(self.sources, repeat(line), self.contents)
+            self.files[line] = dict(zip(self.targets, _made(ImageFile, rows)))
+        return self.files[line]
+
+
+def _placement(dest: str, found: _Found) -> _Placement:
+    """The files found, at their relative paths in the folder ``dest``:
+    what each needs done in C where it can be (a COPY of a folder may
+    place thousands)."""
+    paths, cut = found.paths, found.cut
+    if found.clean:
+        into = dest.rstrip("/") + "/"
+        targets = [into + path[cut:] for path in paths] if cut else [into + p for p in paths]
+        if found.flat:
+            folders = [dest] if paths else []
+        else:
+            # A plain path's folder is what precedes its last `/`: the
+            # folders the files make, few, are then worked out once each.
+            heads = set(map(_HEAD, map(str.rpartition, paths, repeat("/"))))
+            folders = [into + head[cut:] if head[cut:] else dest for head in heads]
+    else:
+        targets = [_join(dest, path[cut:]) for path in paths]
+        folders = [_parent(target) for target in targets]
+    return _Placement(targets, found.sources, found.contents, _with_ancestors(folders), {})
+
+
+def _with_ancestors(folders: Iterable[str]) -> frozenset[str]:
+    """The folders and every folder they are in."""
+    closure: set[str] = set()
+    for folder in folders:
+        while folder not in closure:
+            closure.add(folder)
+            folder = _parent(folder)
+    return frozenset(closure)
+
+
+class ImageCache(ContextCache):
+    """What :func:`~lucid_hooks.build_context.build_contexts` and
+    :func:`model_image` work out once and reuse for every Dockerfile of a
+    repository: the contexts (see ContextCache), the state each base image
+    starts a stage with, and each COPY of a folder of a context to a folder
+    of the image (the paths it makes, and its files for each line). Pass the
+    same one to both, for every Dockerfile; what it holds is only added to,
+    never changed, and depends on nothing but the arguments it comes from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bases: dict[str, _State] = {}
+        self._placements: dict[tuple[frozenset[str], str, str, str], _Placement] = {}
+
+    def base_state(self, reference: str, index: int) -> _State:
+        """A fresh state for stage ``index`` built on the image ``reference``."""
+        if reference not in self._bases:
+            self._bases[reference] = _State(0, base_image(reference))
+        return self._bases[reference].copy(index)
+
+    def placement(
+        self, context: BuildContext, folder: str, dest: str, make: Callable[[], _Placement]
+    ) -> _Placement:
+        """The placement of the context's ``folder`` in ``dest``."""
+        key = (context.files, context.root, folder, dest)
+        if key not in self._placements:
+            self._placements[key] = make()
+        return self._placements[key]
 
 
 class _Source:
@@ -355,8 +527,8 @@ class _Source:
     def is_folder(self, path: str) -> bool:
         raise NotImplementedError
 
-    def under(self, folder: str) -> Iterator[tuple[str, ImageFile]]:
-        """The files below ``folder``, with their paths."""
+    def under(self, folder: str) -> _Found:
+        """The files below ``folder``."""
         raise NotImplementedError
 
     def folders_under(self, folder: str) -> Iterator[str]:
@@ -367,12 +539,13 @@ class _Source:
         """The repo file or folder ``path`` holds, when known."""
         raise NotImplementedError
 
-    def folder_sources_under(self, folder: str) -> Iterator[tuple[str, str]]:
+    def folder_sources_under(self, folder: str) -> Iterable[tuple[str, str]]:
         """Folders at or below ``folder`` whose repo folder is known."""
         raise NotImplementedError
 
-    def candidates(self, depth: int) -> Iterator[str]:
-        """The files and folders ``depth`` names below ``/``."""
+    def candidates(self, depth: int, within: str) -> Iterable[str]:
+        """The files and folders ``depth`` names below ``/``; only those in
+        the folder ``within`` (``""``: anywhere) are needed."""
         raise NotImplementedError
 
     def ignored_line(self, path: str) -> int | None:
@@ -393,8 +566,8 @@ class _Source:
         regex = glob_regex(pattern)
         if regex is None:
             return []
-        depth = pattern.count("/")
-        return sorted({path for path in self.candidates(depth) if regex.fullmatch(path)})
+        candidates = self.candidates(pattern.count("/"), literal_folder(pattern))
+        return sorted({path for path in candidates if regex.fullmatch(path)})
 
 
 class _ContextSource(_Source):
@@ -404,7 +577,7 @@ class _ContextSource(_Source):
     def __init__(self, context: BuildContext) -> None:
         self.name = "the build context"
         self.context = context
-        self.paths = sorted(context.files)
+        self.paths = sorted_order(context.files)
 
     def file(self, path: str) -> ImageFile | None:
         relative = path[1:]
@@ -412,20 +585,26 @@ class _ContextSource(_Source):
             return ImageFile(self.context.repo_path(relative), 0)
         return None
 
-    def _range(self, folder: str) -> Iterator[str]:
+    def _range(self, folder: str) -> tuple[str, int, int]:
+        """The prefix of the paths below ``folder``, and where they are."""
         prefix = folder[1:].rstrip("/") + "/" if folder != "/" else ""
-        for position in range(bisect.bisect_left(self.paths, prefix), len(self.paths)):
-            relative = self.paths[position]
-            if not relative.startswith(prefix):
-                return
-            yield relative
+        return (prefix, *prefix_range(self.paths, prefix))
 
     def is_folder(self, path: str) -> bool:
-        return path == "/" or next(self._range(path), None) is not None
+        return path == "/" or has_prefix(self.paths, path[1:].rstrip("/") + "/")
 
-    def under(self, folder: str) -> Iterator[tuple[str, ImageFile]]:
-        for relative in self._range(folder):
-            yield "/" + relative, ImageFile(self.context.repo_path(relative), 0)
+    def under(self, folder: str) -> _Found:
+        prefix, low, high = self._range(folder)
+        paths = self.paths[low:high]
+        clean, flat = _shape(paths, prefix.count("/"))  # then so are those below the prefix
+        sources: Sequence[str | None]
+        if not clean:
+            sources = [self.context.repo_path(path) for path in paths]
+        elif self.context.root:
+            sources = [f"{self.context.root}/{path}" for path in paths]
+        else:
+            sources = paths  # clean: each its own repo path
+        return _Found(paths, len(prefix), sources, [None] * len(paths), clean, flat)
 
     def folders_under(self, folder: str) -> Iterator[str]:
         return iter(())  # git tracks no empty folder: each comes with its files
@@ -433,16 +612,11 @@ class _ContextSource(_Source):
     def source_of(self, path: str) -> str | None:
         return self.context.repo_path(path[1:]) if self.exists(path) else None
 
-    def folder_sources_under(self, folder: str) -> Iterator[tuple[str, str]]:
-        yield folder, self.context.repo_path(folder[1:])
+    def folder_sources_under(self, folder: str) -> Iterable[tuple[str, str]]:
+        return [(folder, self.context.repo_path(folder[1:]))]
 
-    def candidates(self, depth: int) -> Iterator[str]:
-        seen: set[str] = set()
-        for relative in self.paths:
-            parts = relative.split("/")
-            if len(parts) >= depth:
-                seen.add("/" + "/".join(parts[:depth]))
-        return iter(seen)
+    def candidates(self, depth: int, within: str) -> Iterable[str]:
+        return ["/" + name for name in names_at_depth(self.paths, within[1:], depth)]
 
     def ignored_line(self, path: str) -> int | None:
         """The .dockerignore line that excludes ``path`` (or, for a folder,
@@ -469,9 +643,13 @@ class _StageSource(_Source):
     def is_folder(self, path: str) -> bool:
         return path in self.state.folders
 
-    def under(self, folder: str) -> Iterator[tuple[str, ImageFile]]:
+    def under(self, folder: str) -> _Found:
         prefix = folder.rstrip("/") + "/"
-        return ((p, f) for p, f in self.state.files.items() if p.startswith(prefix))
+        found = [(p, f) for p, f in self.state.files.items() if p.startswith(prefix)]
+        relatives = [path[len(prefix) :] for path, _ in found]
+        sources = [file.source for _, file in found]
+        contents = [file.content for _, file in found]
+        return _Found(relatives, 0, sources, contents, *_shape(relatives, 0))
 
     def folders_under(self, folder: str) -> Iterator[str]:
         prefix = folder.rstrip("/") + "/"
@@ -489,7 +667,7 @@ class _StageSource(_Source):
             if path.startswith(prefix):
                 yield path, repo
 
-    def candidates(self, depth: int) -> Iterator[str]:
+    def candidates(self, depth: int, within: str) -> Iterable[str]:
         paths = (*self.state.files, *self.state.folders)
         return (path for path in paths if path.count("/") == depth)
 
@@ -527,10 +705,16 @@ class _State:
 
     def child(self, index: int) -> _State:
         """A copy for a stage built FROM this one."""
+        other = self.copy(index)
+        other.chain = (*self.chain, index)
+        return other
+
+    def copy(self, index: int) -> _State:
+        """A copy as stage ``index``, sharing nothing that changes."""
         other = _State.__new__(_State)
         other.__dict__.update(self.__dict__)
         other.index = index
-        other.chain = (*self.chain, index)
+        other.chain = (index,)
         other.values, other.env = dict(self.values), dict(self.env)
         other.cmd_set_here = False
         other.healthchecks = list(self.healthchecks)
@@ -542,11 +726,17 @@ class _State:
     def add_folder(self, path: str) -> None:
         while path not in self.folders:
             self.folders.add(path)
-            path = posixpath.dirname(path)
+            path = _parent(path)
 
     def add_file(self, path: str, file: ImageFile) -> None:
         self.files[path] = file
-        self.add_folder(posixpath.dirname(path))
+        self.add_folder(_parent(path))
+
+    def place(self, placement: _Placement, line: int) -> None:
+        """The files of a placement, put there by the instruction at ``line``."""
+        self.files.update(placement.files_at(line))
+        # What add_folder would add for them: the folders hold their ancestors.
+        self.folders.update(placement.folders)
 
     def is_folder(self, path: str) -> bool:
         return path in self.folders
@@ -578,7 +768,7 @@ def _base_opaque(base: BaseImage) -> list[Opaque]:
     what = f"files of {base.reference}"
     if base.roots is None:
         return [Opaque("/", None, BASE, f"{what}: not known")]
-    return [Opaque(root, None, BASE, what) for root in base.roots]
+    return list(_made(Opaque, zip(base.roots, repeat(None), repeat(BASE), repeat(what))))
 
 
 class _Builder:
@@ -590,11 +780,13 @@ class _Builder:
         dockerfile: Dockerfile,
         context: BuildContext | None,
         build_args: Mapping[str, str | None],
+        cache: ImageCache | None = None,
     ) -> None:
         self.path = path
         self.dockerfile = dockerfile
         self.escape = dockerfile.escape
         self.context = context
+        self.cache = cache
         self.build_args = build_args
         self.states: dict[int, _State] = {}
         self.in_progress: set[int] = set()
@@ -667,6 +859,8 @@ class _Builder:
     def _all_installs(self, state: _State) -> tuple[Install, ...]:
         """The installs of the stages the image is made of: its chain, and
         the stages it copies from (with theirs)."""
+        if not self.installs:
+            return ()
         found: list[Install] = []
         for index in sorted(self.installs):
             if index in state.chain or index in state.made_of:
@@ -674,6 +868,8 @@ class _Builder:
         return tuple(found)
 
     def _problems_of(self, state: _State) -> tuple[Problem, ...]:
+        if not self.problems:
+            return ()
         stages = {None, *state.chain, *state.made_of}
         found = {p for index in stages for p in self.problems.get(index, ())}
         return tuple(sorted(found))
@@ -725,6 +921,8 @@ class _Builder:
     def _expand(
         self, word: str, values: Mapping[str, str | None], complete: bool, line: int
     ) -> str | None:
+        if is_literal(word):  # the usual word, without a call that would only say so
+            return word
         try:
             return expand(word, values, complete=complete, escape=self.escape)
         except ExpansionError as error:
@@ -763,6 +961,8 @@ class _Builder:
         for earlier in self.dockerfile.stages[: stage.index]:
             if earlier.name == reference.lower():
                 return self.stage(earlier.index).child(stage.index)
+        if self.cache is not None:
+            return self.cache.base_state(reference, stage.index)
         return _State(stage.index, base_image(reference))
 
     def _triggers(self, state: _State) -> list[Instruction]:
@@ -937,7 +1137,7 @@ class _Copy:
         excludes = [
             f[len("--exclude=") :] for f in instruction.flags if f.startswith("--exclude=")
         ]
-        self.excludes: PatternMatcher = matcher(excludes)
+        self.excludes: PatternMatcher | None = matcher(excludes) if excludes else None
 
     def run(self) -> None:
         words, written_dest, heredocs = copy_arguments(self.instruction)
@@ -972,7 +1172,9 @@ class _Copy:
                 f"with several sources, the destination {written} must be a folder ending in /",
             )
             self.dest_is_folder = True
-        absolute = dest if dest.startswith("/") else _join(workdir or "/", dest)
+        # `./x` is `x` (Clean drops the `.`): the usual form, cleaned the quick way.
+        relative = dest[2:] if dest.startswith("./") else dest
+        absolute = dest if dest.startswith("/") else _join(workdir or "/", relative)
         self.dest = go_clean(absolute)
         return True
 
@@ -1005,11 +1207,15 @@ class _Copy:
                 )
                 self.dest_is_folder = True
             for match in matches:
-                self._place(source, match, excluding=True)
-        elif source.exists(path):
-            self._place(source, path, excluding=False)
+                self._place_match(source, match)
         else:
-            self._missing(source, path, word, wildcard=False)
+            file = source.file(path)  # exists(), with the file it finds kept
+            if file is not None:
+                self._place_file(path, file)
+            elif source.is_folder(path):
+                self._place_folder(source, path, self.dest)
+            else:
+                self._missing(source, path, word, wildcard=False)
 
     def _missing(self, source: _Source, path: str, word: str, *, wildcard: bool) -> None:
         """A source not found: may exist (opaque there), or a problem."""
@@ -1025,13 +1231,13 @@ class _Copy:
         why = f" (excluded by .dockerignore line {ignored})" if ignored else ""
         self.builder.problem(self.line, f"{word} not found in {source.name}{why}")
 
-    def _place(self, source: _Source, path: str, *, excluding: bool) -> None:
+    def _place_match(self, source: _Source, path: str) -> None:
+        """What a wildcard source matches: a folder's contents, or a file
+        unless an ``--exclude`` pattern excludes its name."""
         file = source.file(path)
         if file is None:
             self._place_folder(source, path, self.dest)
-        elif not (
-            excluding and self.excludes and self.excludes.excludes(posixpath.basename(path))
-        ):
+        elif not (self.excludes and self.excludes.excludes(posixpath.basename(path))):
             self._place_file(path, file)
 
     def _place_file(self, path: str, file: ImageFile) -> None:
@@ -1056,16 +1262,31 @@ class _Copy:
         state = self.state
         state.add_folder(dest)
         prefix = folder.rstrip("/") + "/"
-        for path, file in source.under(folder):
-            relative = path[len(prefix) :]
-            if not (self.excludes and self.excludes.excludes(relative)):
-                state.add_file(_join(dest, relative), file._replace(line=self.line))
+        cache = self.builder.cache
+        if cache is not None and self.excludes is None and isinstance(source, _ContextSource):
+            # Each Dockerfile that copies this folder of the context there shares it.
+            placement = cache.placement(
+                source.context, folder, dest, lambda: _placement(dest, source.under(folder))
+            )
+        else:
+            placement = _placement(dest, self._kept(source.under(folder)))
+        state.place(placement, self.line)
         for path in source.folders_under(folder):
             if not (self.excludes and self.excludes.excludes(path[len(prefix) :])):
                 state.add_folder(_join(dest, path[len(prefix) :]))
         for path, repo in source.folder_sources_under(folder):
             state.folder_sources[_join(dest, path[len(prefix) :] if path != folder else "")] = repo
-        self._carry_opaque(source, folder, dest)
+        if source.opaque:
+            self._carry_opaque(source, folder, dest)
+
+    def _kept(self, found: _Found) -> _Found:
+        """The files found that no ``--exclude`` pattern excludes."""
+        excludes = self.excludes
+        if excludes is None:
+            return found
+        return found.only(
+            i for i, path in enumerate(found.relatives) if not excludes.excludes(path)
+        )
 
     def _carry_opaque(self, source: _Source, folder: str, dest: str) -> None:
         """Opaque regions of the source inside (or around) a copied folder."""
@@ -1081,15 +1302,16 @@ class _Copy:
         root = go_clean("/" + parent) if pivot else "/"
         pattern = go_clean("/" + (pattern if pivot else expanded)).lstrip("/")
         include = matcher([pattern]) if pattern else None
-        prefix = root.rstrip("/") + "/"
-        found = False
-        for path, file in source.under(root):
-            relative = path[len(prefix) :]
-            if include is not None and not include.excludes(relative):
-                continue
-            found = True
-            if not (self.excludes and self.excludes.excludes(relative)):
-                self.state.add_file(_join(self.dest, relative), file._replace(line=self.line))
+        below = source.under(root)
+        relatives = below.relatives
+        chosen = [
+            i for i, path in enumerate(relatives) if include is None or include.excludes(path)
+        ]
+        found = bool(chosen)
+        excludes = self.excludes
+        if excludes:
+            chosen = [i for i in chosen if not excludes.excludes(relatives[i])]
+        self.state.place(_placement(self.dest, below.only(chosen)), self.line)
         for region in source.below(root):
             self.opaque(self.dest, region.kind, f"{region.detail} ({source.name})")
         if not found and not has_wildcards(expanded) and not source.below(root):

@@ -52,11 +52,11 @@ Limits, on files that parse:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator
     from typing import Any
 
 
@@ -115,8 +115,8 @@ def scan(data: bytes) -> ModuleScan:
     found = source.scan()
     if not found.certain:
         found = _ast_found(text) or found
-    bound = _bound_names(text, source.spans) | found.bindings
-    open_names = found.star or _names_open(source)
+    bound = _bound_names(source) | found.bindings
+    open_names = found.star or "__getattr__" in bound or _names_open(text)
     return ModuleScan(found.imports, bound, open_names, found.main_block, None)
 
 
@@ -213,6 +213,12 @@ def _is_record(value: object, types: tuple[type, ...]) -> bool:
     )
 
 
+def _always(match: re.Match[str] | None) -> re.Match[str]:
+    """A match of a pattern that matches anywhere (it may match nothing)."""
+    assert match is not None
+    return match
+
+
 def _problem(line: int | None, offset: int | None, message: str) -> SyntaxProblem:
     return SyntaxProblem(max(line or 1, 1), max(offset or 1, 1), message)
 
@@ -230,10 +236,14 @@ _BLANK_OR_COMMENT = re.compile(rb"[ \t\f]*(?:#[^\r\n]*)?\r?$")
 
 
 def _declared_encoding(data: bytes) -> str | None:
-    first, _, rest = data.partition(b"\n")
+    first_end = data.find(b"\n")
+    second_end = data.find(b"\n", first_end + 1) if first_end >= 0 else -1
+    if b"coding" not in data[: None if second_end < 0 else second_end]:
+        return None
+    first = data if first_end < 0 else data[:first_end]
     found = _CODING.match(first)
-    if found is None and _BLANK_OR_COMMENT.match(first):
-        found = _CODING.match(rest.partition(b"\n")[0])
+    if found is None and first_end >= 0 and _BLANK_OR_COMMENT.match(first):
+        found = _CODING.match(data[first_end + 1 : None if second_end < 0 else second_end])
     return None if found is None else found.group(1).decode("ascii")
 
 
@@ -253,47 +263,57 @@ def _triple_spans(text: str) -> _Spans:
     """Pairs each opening triple quote that is code with its closing one;
     an unclosed one runs to the end of the text."""
     spans: list[tuple[int, int]] = []
-    if '"""' not in text and "'''" not in text:
-        return _Spans(spans, [], True)
     certain = True
     floor = 0  # code starts here (the end of the last string or comment passed)
-    opening = _next_triple(text, 0)
+    triples = _Triples(text)
+    opening = triples.after(0)
     while opening >= 0:
-        place = _place_on_line(text, floor, opening)
-        certain = certain and place.certain
-        if place.skip_to >= 0:  # in a comment or a one-line string: not an opening
-            floor = place.skip_to
-            opening = _next_triple(text, floor)
-            continue
-        closing = _closing_quote(text, opening + 3, text[opening : opening + 3])
-        end = len(text) if closing < 0 else closing + 3
+        line_start = text.rfind("\n", 0, opening) + 1
+        start = max(line_start, floor)
+        if _QUOTE_OR_HASH.search(text, start, opening) or (
+            start == line_start and _continues_line_above(text, line_start)
+        ):  # only then may it be in a comment or a one-line string
+            place = _place_on_line(text, floor, opening)
+            certain = certain and place.certain
+            if place.skip_to >= 0:  # not an opening
+                floor = place.skip_to
+                opening = triples.after(floor)
+                continue
+        body = _STRING_BODIES[text[opening]].match(text, opening + 3)
+        end = len(text) if body is None else body.end()
         spans.append((opening, end))
         floor = end
-        opening = _next_triple(text, end)
+        opening = triples.after(end)
     return _Spans(spans, [start for start, _ in spans], certain)
 
 
-def _next_triple(text: str, start: int) -> int:
-    double, single = text.find('"""', start), text.find("'''", start)
-    if double < 0 or single < 0:
-        return max(double, single)
-    return min(double, single)
+class _Triples:
+    """The next triple quote of either kind. A kind is searched for again
+    only once passed: searching for a kind the text lacks from every string
+    would run to the end of the text each time."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found = {'"""': -1, "'''": -1}  # the next one, -1 if none
+        self.start = {'"""': -1, "'''": -1}  # where that search started
+
+    def after(self, start: int) -> int:
+        """The first triple quote at or after ``start``, -1 if none."""
+        nearest = -1
+        for quote, found in self.found.items():
+            if found < start and (found >= 0 or self.start[quote] < 0):
+                found = self.text.find(quote, start)
+                self.found[quote], self.start[quote] = found, start
+            if found >= 0 and (nearest < 0 or found < nearest):
+                nearest = found
+        return nearest
 
 
-def _closing_quote(text: str, start: int, quote: str) -> int:
-    """The next unescaped ``quote`` from ``start``, -1 if none."""
-    found = text.find(quote, start)
-    while found >= 0 and _escaped(text, found, start):
-        found = text.find(quote, found + 1)
-    return found
-
-
-def _escaped(text: str, position: int, floor: int) -> bool:
-    """Whether an odd run of backslashes ends just before ``position``."""
-    run = position
-    while run > floor and text[run - 1] == "\\":
-        run -= 1
-    return (position - run) % 2 == 1
+# What follows an opening triple quote, up to and with the closing one.
+_STRING_BODIES = {
+    '"': re.compile(r'[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""', re.DOTALL),
+    "'": re.compile(r"[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''", re.DOTALL),
+}
 
 
 class _Place(NamedTuple):
@@ -392,8 +412,26 @@ _KEYWORD = re.compile(
 _SOFT_AS_NAME = re.compile(r"[ \t\f]*(?:[-+*/%@&|^<>]*=|[.:,;)\]}#\n]|$)")
 # Words that only ever start a statement: a line starting with one starts a logical line.
 _STATEMENT_WORDS = frozenset(
-    "def class try while with elif except finally import return pass raise del global"
-    " nonlocal assert break continue".split()
+    [
+        "def",
+        "class",
+        "try",
+        "while",
+        "with",
+        "elif",
+        "except",
+        "finally",
+        "import",
+        "return",
+        "pass",
+        "raise",
+        "del",
+        "global",
+        "nonlocal",
+        "assert",
+        "break",
+        "continue",
+    ]
 )
 # Compound keywords that may also continue an expression on a line of their own.
 _EXPRESSION_WORDS = frozenset({"if", "else", "for", "match", "case"})
@@ -452,7 +490,7 @@ def _lex_line(text: str, begin: int) -> tuple[_Logical, list[int]]:
     the starts of the physical lines after its first. A line starting with
     a statement word inside brackets ends it: the brackets never closed."""
     keyword = _compound_keyword(text, begin)
-    state = _LineState(keyword, _BLANKS.match(text, begin).end())
+    state = _LineState(keyword, _always(_BLANKS.match(text, begin)).end())
     position = begin
     while True:
         token = _LEX.search(text, position)
@@ -521,12 +559,12 @@ def _compound_keyword(text: str, begin: int) -> str:
 def _indent_width(text: str, line_start: int) -> int:
     """Indentation as Python measures it: tabs to the next multiple of 8, a
     form feed resets the count."""
-    blank = _BLANKS.match(text, line_start).group()
+    blank = _always(_BLANKS.match(text, line_start)).group()
     if "\t" not in blank and "\f" not in blank:
         return len(blank)
     width = 0
     for character in blank:
-        if character == "\t":
+        if character == "\t":  # noqa: SIM108 (a nested ternary would hide the three cases)
             width = width // 8 * 8 + 8
         else:
             width = width + 1 if character == " " else 0
@@ -565,6 +603,8 @@ class _Flags(NamedTuple):
     in_scope: bool  # inside a function or class body
 
 
+_TOP = _Flags(False, False, False, False, False, False)
+_STEPPED_LINES = 24  # looked at one by one above a line before a search skips them
 _CONDITIONAL_WORDS = frozenset({"else", "for", "while", "except", "match", "case"})
 _HEADER_KINDS = {"def": "def", "class": "class", "try": "try", "with": "plain", "finally": "plain"}
 _CATCHING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -578,7 +618,20 @@ _MAIN_TESTS = frozenset(
     }
 )
 # `__name__` compared with something holding `__main__`, as the whole test.
-_MAIN_LIKE = re.compile(r"__name__==[^=]*__main__[^=]*|[^=]*__main__[^=]*==__name__")
+_MAIN_LIKE = re.compile(
+    r"__name__==[rRuUbBfF]*[\"'][^=]*__main__[^=]*[\"']"
+    r"|[rRuUbBfF]*[\"'][^=]*__main__[^=]*[\"']==__name__"
+)
+# A header line the test of `if __name__ == "__main__"` (either way round) fills:
+# it would not parse inside brackets, so it starts a logical line.
+_MAIN_LINE = re.compile(
+    r"[ \t\f]*(?:el)?if[ \t\f]*\(?[ \t\f]*(?:__name__[ \t\f]*==[ \t\f]*([\"'])__main__\1"
+    r"|([\"'])__main__\2[ \t\f]*==[ \t\f]*__name__)[ \t\f]*\)?[ \t\f]*:"
+)
+# `except` and what it catches up to its colon, when that is names only.
+_SIMPLE_HANDLER = re.compile(r"[ \t\f]*except[ \t\f]*\*?([\w., \t\f()]*):")
+_ELSE = re.compile(r"[ \t\f]*else[ \t\f]*:")
+_ELSE_WORD = re.compile(r"\belse\b")
 _CONDITION_NOISE = re.compile(r"#[^\n]*|\\\n|[\s()]")
 _HANDLER_NAME = re.compile(r"\bas[ \t\f]+[^\W\d]\w*[ \t\f]*$")
 _HANDLER_TYPES = re.compile(r"[\w.,()\s]*")
@@ -597,19 +650,22 @@ class _Source:
         spans = _triple_spans(text)
         self.spans, self.span_starts = spans.spans, spans.starts
         self.certain = spans.certain
+        self.depths = _Depths(text)
         self.lines: dict[int, _Logical] = {}  # lexed logical lines by start
         self.inner: dict[int, int] = {}  # physical line start -> its logical line's start
-        self.parents: dict[tuple[int, int], _Header | None] = {}
+        self.parents: dict[int, _Header | None] = {}  # by the line start of what they hold
         self.catches: dict[int, bool] = {}
         self.clauses: dict[int, list[int]] | None = None
+        self.reversed: str | None = None
 
     def scan(self) -> _Found:
         statements = _Statements(self)
-        for position in _words(self.text, "import"):
+        for position in _words(self.text, _IMPORT_WORD):
             if self.span_at(position) < 0:
                 statements.add(position)
-        main_block = any(self.is_main_test(at) for at in _words(self.text, "__main__"))
-        return statements.found(main_block, self.certain)
+        main_tests = _words(self.text, _MAIN_WORD) if "__main__" in self.text else []
+        main_block = any(self.is_main_test(at) for at in main_tests)
+        return statements.found(main_block, self.certain and self.depths.certain)
 
     def doubt(self) -> None:
         self.certain = False
@@ -636,34 +692,64 @@ class _Source:
 
     def logical_at(self, position: int) -> _Logical:
         """The logical line holding ``position``, lexed from the nearest line
-        known to start one."""
-        begin = self.anchor(_line_start(self.text, position))
+        start above that starts one."""
+        text = self.text
+        begin = _line_start(text, position)
+        while begin > 0 and not self.starts_logical_line(begin):
+            if begin in self.inner:
+                begin = self.inner[begin]
+                break
+            span = self.span_at(begin)
+            begin = _line_start(text, span if span >= 0 else begin - 1)
         while True:
             found = self.line(begin)
-            if found.end >= position or found.end >= len(self.text):
+            if found.end >= position or found.end >= len(text):
                 return found
             begin = found.end + 1
 
-    def anchor(self, line_start: int) -> int:
-        """The nearest line start at or above ``line_start`` that surely
-        starts a logical line."""
-        text = self.text
-        while line_start > 0:
-            if line_start in self.lines:
-                return line_start
-            if line_start in self.inner:
-                return self.inner[line_start]
-            span = self.span_at(line_start)
-            if span >= 0:
-                line_start = _line_start(text, span)
-                continue
-            if not _continues_line_above(text, line_start) and _starts_statement(text, line_start):
-                return line_start
-            line_start = _line_start(text, line_start - 1)
-        return 0
-
     def starts_logical_line(self, line_start: int) -> bool:
-        return self.logical_at(line_start).begin == line_start
+        """Whether a logical line starts at ``line_start``: outside strings,
+        brackets and backslash continuations."""
+        if line_start in self.lines or line_start in self.depths.starts:
+            return True
+        if line_start in self.inner or self.span_at(line_start) >= 0:
+            return False
+        text = self.text
+        if _continues_line_above(text, line_start):
+            place = _place_on_line(text, self.span_end_before(line_start), line_start - 2)
+            if not place.certain:
+                self.doubt()
+            if place.skip_to < 0 or place.skip_to >= line_start:
+                return False  # a backslash in code, or in a string it continues
+        elif _starts_statement(text, line_start):
+            self.depths.mark(line_start)  # no bracket holds such a line (and none is left open)
+            return True
+        self.mark_statement_above(line_start)
+        return self.depths.at(line_start) <= 0
+
+    def mark_statement_above(self, line_start: int) -> None:
+        """Marks the nearest of the few lines above that starts with a
+        statement word, so that the depth is counted over a few lines, not
+        from the last import at the top of the file."""
+        text = self.text
+        for _ in range(_STEPPED_LINES):
+            if line_start <= 0 or line_start in self.depths.depth:
+                return
+            line_start = _line_start(text, line_start - 1)
+            if self.span_at(line_start) >= 0:
+                return
+            if _starts_statement(text, line_start) and not _continues_line_above(text, line_start):
+                self.depths.mark(line_start)
+                return
+
+    def span_end_at(self, position: int) -> int:
+        """The end of the triple-quoted string holding ``position``."""
+        return self.spans[bisect_right(self.span_starts, position) - 1][1]
+
+    def span_end_before(self, position: int) -> int:
+        """The end of the last triple-quoted string before ``position``, 0 if none."""
+        index = bisect_right(self.span_starts, position) - 1
+        return 0 if index < 0 else min(self.spans[index][1], position)
 
     # Blocks.
 
@@ -699,26 +785,58 @@ class _Source:
 
     def parent(self, line_start: int, indent: int) -> _Header | None:
         """The header of the block holding the logical line at
-        ``line_start``: the nearest line above with less indentation that
-        starts a logical line. Other lines with less indentation are
-        continuations or strings; a block's siblings share its parent."""
-        key = (line_start, indent)
-        if key in self.parents:
-            return self.parents[key]
+        ``line_start`` (indented by ``indent``): the nearest line above with
+        less indentation that starts a logical line. Other lines with less
+        indentation are continuations or strings; siblings share a parent."""
+        if line_start in self.parents:
+            return self.parents[line_start]
         found: _Header | None = None
         above = line_start
-        while above > 0 and found is None:
-            above = _line_start(self.text, above - 1)
-            if (above, indent) in self.parents:
-                found = self.parents[(above, indent)]
+        for _ in range(_STEPPED_LINES):  # near: line by line, a sibling ends the walk
+            if above <= 0:
                 break
+            above = _line_start(self.text, above - 1)
+            if self.text.startswith(" " * indent, above):
+                if above in self.parents and _indent_width(self.text, above) == indent:
+                    found = self.parents[above]
+                    break
+                continue
             found = self.header_above(above, indent)
-        self.parents[key] = found
+            if found is not None:
+                break
+        else:
+            found = self.far_parent(above, indent)
+        self.parents[line_start] = found
         return found
+
+    def far_parent(self, line_start: int, indent: int) -> _Header | None:
+        """`parent` past its first lines: the lines indented by ``indent``
+        spaces or more are skipped in C, by a search of the text reversed."""
+        found = None
+        while found is None and line_start > 0:
+            line_start = self.shallower_above(line_start, indent)
+            if line_start >= 0:
+                found = self.header_above(line_start, indent)
+        return found
+
+    def shallower_above(self, line_start: int, indent: int) -> int:
+        """The nearest line start above ``line_start`` whose line does not
+        start with ``indent`` spaces and is not empty, -1 if none."""
+        if self.reversed is None:
+            self.reversed = self.text[::-1]
+        size = len(self.text)
+        # A line start s is the character after a newline at size - s in the
+        # reversed text; the line's first characters come before it there.
+        pattern = re.compile(rf"\n(?<!\n\n)(?<! {{{indent}}}\n)")
+        newline = pattern.search(self.reversed, size - line_start + 1)
+        if newline is not None:
+            return size - newline.start()
+        first = self.text[:1]
+        return 0 if first not in ("", "\n") and not self.text.startswith(" " * indent) else -1
 
     def header_above(self, line_start: int, indent: int) -> _Header | None:
         text = self.text
-        first = _BLANKS.match(text, line_start).end()
+        first = _always(_BLANKS.match(text, line_start)).end()
         if first >= len(text) or text[first] in "#\n":
             return None  # blank or a comment
         if first - line_start >= indent and text.find("\f", line_start, first) < 0:
@@ -728,43 +846,55 @@ class _Source:
             return None
         if self.span_at(line_start) >= 0:
             return None
-        if keyword.group(1) or keyword.group(2) in _EXPRESSION_WORDS or (
-            _continues_line_above(text, line_start)
+        word, width = keyword.group(2), _indent_width(text, line_start)
+        if _MAIN_LINE.match(text, line_start) and not _continues_line_above(text, line_start):
+            return _Header("main", line_start, width)
+        test = _plain_header(text, keyword)
+        if (
+            test is None
+            and (
+                keyword.group(1)
+                or word in _EXPRESSION_WORDS
+                or _continues_line_above(text, line_start)
+            )
+            and not self.starts_logical_line(line_start)
         ):
-            if not self.starts_logical_line(line_start):
-                return None
-        line = self.line(line_start)
-        return self.header_of(line) if line.keyword else None
+            return None
+        if word in ("if", "elif") and test is not None:
+            return _Header(_test_kind(test), line_start, width)
+        if word in ("if", "elif", "match", "case"):  # the test, or whether a soft keyword
+            line = self.line(line_start)
+            return self.header_of(line) if line.keyword else None
+        return _Header(_keyword_kind(word), line_start, width)
 
     def header_of(self, line: _Logical) -> _Header:
-        keyword = line.keyword
+        """The header a lexed logical line starts with."""
         if line.odd:
             self.doubt()
-        if keyword in _HEADER_KINDS:
-            kind = _HEADER_KINDS[keyword]
-        elif keyword in ("if", "elif"):
-            kind = self.condition_kind(line)
-        else:
-            kind = "cond" if keyword in _CONDITIONAL_WORDS else "plain"
+        keyword = line.keyword
+        kind = self.condition_kind(line) if keyword in ("if", "elif") else _keyword_kind(keyword)
         return _Header(kind, line.begin, line.indent)
 
     def condition_kind(self, line: _Logical) -> str:
         start = _KEYWORD.match(self.text, line.begin)
         end = line.colon - 1 if line.colon > 0 else line.end
         test = _CONDITION_NOISE.sub("", self.text[start.end() if start else line.begin : end])
-        if test in _TYPE_CHECKING:
-            return "skip"
-        if test in _MAIN_TESTS:
-            return "main"
-        if _MAIN_LIKE.fullmatch(test):
+        kind = _test_kind(test)
+        if kind == "cond" and _MAIN_LIKE.fullmatch(test):
             self.doubt()  # another spelling `ast` might find equal
-        return "cond"
+        return kind
 
     def is_main_test(self, position: int) -> bool:
         """Whether ``__main__`` at ``position`` is in the test of an
         ``if __name__ == "__main__":`` outside functions and classes."""
         if self.span_at(position) >= 0:
             return False
+        text = self.text
+        line_start = _line_start(text, position)
+        if _MAIN_LINE.match(text, line_start) and not _continues_line_above(text, line_start):
+            # In brackets, such a line would not parse: it starts a logical line.
+            width = _indent_width(text, line_start)
+            return not width or not self.combine(self.ancestors(line_start, width)).in_scope
         line = self.logical_at(position)
         if line.keyword not in ("if", "elif") or not (line.colon < 0 or position < line.colon):
             return False
@@ -777,11 +907,51 @@ class _Source:
     def try_catches(self, try_start: int) -> bool:
         """Whether a handler of the ``try`` at ``try_start`` catches import errors."""
         if try_start not in self.catches:
-            handlers = self.try_clauses().get(try_start, [])
+            handlers = self.near_handlers(try_start)
+            if handlers is None:
+                handlers = self.try_clauses().get(try_start, [])
             self.catches[try_start] = any(self.handler_catches(start) for start in handlers)
         return self.catches[try_start]
 
+    def near_handlers(self, try_start: int) -> list[int] | None:
+        """The handlers of the ``try`` at ``try_start`` if its statement ends
+        within a few lines, else None: the ``except`` lines at its
+        indentation, up to a ``try``, ``finally`` or ``else:`` there or a
+        statement word less indented (lines before them with no more
+        indentation are continuations: in valid code, a ``try`` body ends
+        with its first clause)."""
+        text, indent = self.text, _indent_width(self.text, try_start)
+        handlers: list[int] = []
+        line_start = try_start
+        for _ in range(_STEPPED_LINES * 4):
+            line_start = text.find("\n", line_start) + 1
+            if not line_start:
+                return handlers
+            if text.startswith(" " * (indent + 1), line_start):
+                continue
+            word = _FIRST_WORD.match(text, line_start)
+            width = _indent_width(text, line_start)
+            if word is None or width > indent or self.span_at(line_start) >= 0:
+                continue
+            word_text = word.group(1)
+            if width == indent and word_text == "except":
+                handlers.append(line_start)
+            elif handlers and (
+                _ELSE.match(text, line_start)
+                or word_text in _STATEMENT_WORDS
+                or self.starts_logical_line(line_start)
+            ):
+                return handlers  # the handlers are over: another clause or statement
+            elif not handlers and width == indent and word_text == "finally":
+                return handlers
+        return None
+
     def handler_catches(self, line_start: int) -> bool:
+        simple = _SIMPLE_HANDLER.match(self.text, line_start)
+        if simple is not None and not _continues_line_above(self.text, line_start):
+            caught = _HANDLER_NAME.sub("", simple.group(1).strip(" \t\f"))
+            names = _DOTTED_NAMES.findall(caught)
+            return not names or any(name.rpartition(".")[2] in _CATCHING for name in names)
         line = self.line(line_start)
         if line.odd:
             self.doubt()
@@ -822,7 +992,7 @@ class _Source:
         text = self.text
         found = []
         for word in ("try", "except", "finally"):
-            for position in _words(text, word):
+            for position in _words(text, _CLAUSE_WORDS[word]):
                 line_start = _line_start(text, position)
                 if text[line_start:position].strip(" \t\f") or self.span_at(position) >= 0:
                     continue
@@ -833,29 +1003,139 @@ class _Source:
         return [(word, line_start, indent) for _, word, line_start, indent in found]
 
 
+# Strings and comments, as tokenize finds them (a prefix letter is code to them).
+_NOT_CODE = re.compile(
+    r"#[^\n]*"
+    r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'",
+    re.DOTALL,
+)
+# An f-string holding its own quote in a replacement field (PEP 701): the
+# pattern above would end it there.
+_NESTING_FORMAT = re.compile(
+    r"""[fFtT](?<![\w'"][fFtT])[rR]?(?:"[^"\n]*\{[^}"\n]*"|'[^'\n]*\{[^}'\n]*')"""
+)
+
+
+class _Depths:
+    """The bracket depth at line starts outside strings, counted in C (the
+    strings and comments dropped by one substitution) from the nearest line
+    start counted before, on either side: walks up a file count each line
+    once, and a far header costs one pass over the text, not a lexer's."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.points = [0]
+        self.depth = {0: 0}
+        self.starts: set[int] = set()  # known to start logical lines
+        self.certain = True
+
+    def mark(self, line_start: int) -> None:
+        """A line start that surely starts a logical line: depth 0."""
+        if line_start not in self.depth:
+            insort(self.points, line_start)
+        self.depth[line_start] = 0
+        self.starts.add(line_start)
+
+    def at(self, line_start: int) -> int:
+        if line_start in self.depth:
+            return self.depth[line_start]
+        index = bisect_right(self.points, line_start)
+        below = self.points[index - 1]
+        above = self.points[index] if index < len(self.points) else -1
+        if above >= 0 and above - line_start < line_start - below:
+            depth = self.depth[above] - self.net(line_start, above)
+        else:
+            depth = self.depth[below] + self.net(below, line_start)
+        insort(self.points, line_start)
+        self.depth[line_start] = depth
+        return depth
+
+    def net(self, start: int, end: int) -> int:
+        """Opening brackets less closing ones in the code between."""
+        segment = self.text[start:end]
+        self.certain = self.certain and _NESTING_FORMAT.search(segment) is None
+        code = _NOT_CODE.sub("", segment)
+        opened = code.count("(") + code.count("[") + code.count("{")
+        return opened - code.count(")") - code.count("]") - code.count("}")
+
+
+def _plain_header(text: str, keyword: re.Match[str]) -> str | None:
+    """What follows the keyword on a header line that could not parse
+    inside brackets, up to its colon; None if it might. Such a line holds
+    no string or ``lambda``, balances its brackets and ends with a colon:
+    a continuation line that starts with ``if``, ``else`` or ``for`` and
+    ends so would be a conditional expression without its ``else`` (or with
+    ``else:``), or a comprehension with a colon. (An ``if ... else`` line
+    ending in a colon may be a dictionary's key: not plain.)"""
+    start = keyword.end()
+    line = text[start : _line_end(text, start)]
+    if "'" in line or '"' in line or "lambda" in line or keyword.group(2) in ("match", "case"):
+        return None
+    code = line.partition("#")[0].rstrip(" \t\f")
+    if not code.endswith(":") or _unbalanced(code) or code.count("{") != code.count("}"):
+        return None
+    if keyword.group(2) == "if" and _ELSE_WORD.search(code):
+        return None
+    return code[:-1]
+
+
+def _test_kind(test: str) -> str:
+    """ "skip" (``TYPE_CHECKING``), "main" or "cond" for an ``if`` test."""
+    test = _CONDITION_NOISE.sub("", test)
+    if test in _TYPE_CHECKING:
+        return "skip"
+    return "main" if test in _MAIN_TESTS else "cond"
+
+
+def _keyword_kind(keyword: str) -> str:
+    if keyword in _HEADER_KINDS:
+        return _HEADER_KINDS[keyword]
+    return "cond" if keyword in _CONDITIONAL_WORDS else "plain"
+
+
+_INDENTATION = frozenset(" \t\f")
+
+
+def _skip_blanks(text: str, position: int) -> int:
+    """The position after the blanks at ``position``."""
+    blanks = _BLANKS.match(text, position)
+    return position if blanks is None else blanks.end()
+
+
 def _line_start(text: str, position: int) -> int:
     return text.rfind("\n", 0, position) + 1
 
 
-def _words(text: str, word: str) -> Iterator[int]:
-    """The positions of ``word`` in ``text`` (found in C: a regular
+def _words(text: str, word: re.Pattern[str]) -> list[int]:
+    """The positions of a word in ``text`` (found in C: a regular
     expression starting with a literal is searched for fast)."""
-    for found in re.finditer(re.escape(word), text):
-        yield found.start()
+    return [found.start() for found in word.finditer(text)]
+
+
+_IMPORT_WORD, _MAIN_WORD = re.compile("import"), re.compile("__main__")
+_CLAUSE_WORDS = {word: re.compile(word) for word in ("try", "except", "finally")}
 
 
 # --- import statements ---------------------------------------------------------------------
 
 _B = r"(?:[ \t\f]|\\\n)"  # a blank inside a statement
-_NAME = r"[^\W\d]\w*"
+# Identifier characters, any character beyond ASCII among them: `\w` leaves
+# out combining marks that names may hold (the names found are checked).
+_NAME_CHAR = r"[^\x00-/:-@\[-^`{-\x7f]"
+_NAME = rf"[^\x00-@\[-^`{{-\x7f]{_NAME_CHAR}*"
 _DOTTED = rf"{_NAME}(?:{_B}*\.{_B}*{_NAME})*"
 _FROM = re.compile(rf"from(?=[ \t\f.\\]){_B}*((?:\.{_B}*)*)((?:{_DOTTED})?){_B}*import(?!\w)")
 _FROM_PREFIX = re.compile(rf"[ \t\f]*from(?=[ \t\f.\\]){_B}*(?:\.{_B}*)*(?:{_DOTTED})?{_B}*")
 _REST = re.compile(r"(?:[^\n\\;#(]|\\\n|\\)*")
-_PARENTHESES = re.compile(rf"{_B}*\(((?:[^()#\\'\";=]|#[^\n]*|\\\n)*)")
+_PARENTHESES = re.compile(rf"{_B}*\(([^()#\\'\";=]*(?:(?:#[^\n]*|\\\n)[^()#\\'\";=]*)*)")
 _MODULE_ITEM = re.compile(rf"\s*({_DOTTED})(?:\s+as\s+({_NAME}))?\s*")
 _NAME_ITEM = re.compile(rf"\s*({_NAME})(?:\s+as\s+({_NAME}))?\s*")
-_NOISE = re.compile(r"#[^\n]*|\\\n|\s")
+_NOISE = re.compile(r"(?:#[^\n]*|\\\n|\s)+")
+# A list of plain names (no `as`): most from-imports.
+_PLAIN_NAMES = re.compile(rf" ?{_NAME}(?: ?, ?{_NAME})* ?,? ?")
 # After `(`, where no simple literal then `,` or `)` was found: a string that
 # `ast` may still read as one constant (implicit concatenation, an escape,
 # triple quotes), or a comment or continuation before the argument.
@@ -863,6 +1143,13 @@ _ODD_ARGUMENT = re.compile(
     r"[rRuU]?(?:(['\"])[^'\"\\\n]*\1\s*(?:[rRbBuUfFtT]{0,2}['\"]|\\|#)|['\"][^'\"\n]*\\)"
     r"|[rRbBuUfFtT]{0,2}(?:'''|\"\"\")|#|\\"
 )
+# A one-line import statement in its usual spelling, ASCII names only.
+_SIMPLE_BODY = (
+    r"(?P<import>import) (?P<names>\*|\w+(?:\.\w+)*(?: as \w+)?(?:, \w+(?:\.\w+)*(?: as \w+)?)*"
+    r"|\([\w\s,]*\))"
+    r"[ \t]*(?:#[^\n]*)?(?=\n|$)"
+)
+_SIMPLE = re.compile(rf"(?:from (?P<dots>\.*)(?P<module>[\w.]*) )?{_SIMPLE_BODY}")
 _DYNAMIC = re.compile(
     r"(?:importlib[ \t\f]*\.[ \t\f]*import_module|__import__)[ \t\f]*\(\s*"
     r"(?:([rRuU]?)(['\"])([^'\"\\\n]*)\2\s*[,)])?"
@@ -880,45 +1167,99 @@ class _Statements:
 
     def __init__(self, source: _Source) -> None:
         self.source = source
-        self.records: list[tuple[int, Import]] = []  # (position, record with line 0)
+        self.text = source.text
+        self.records: list[Import] = []
         self.bindings: set[str] = set()
         self.star = False
+        self.line = 1  # the line of `counted`: lines are counted once, from the start
+        self.counted = 0
 
     def add(self, position: int) -> None:
         """Looks at one occurrence of the word ``import``."""
-        text = self.source.text
-        before, after = text[position - 2 : position], text[position + 6 : position + 8]
-        if before == "__" and after == "__":
+        text = self.text
+        before, after = text[position - 1 : position], text[position + 6 : position + 7]
+        if before == after == "_" and text[position - 2 : position + 8] == "__import__":
             self.add_call(position - 2)
-        elif text.startswith("import_module", position):
+        elif after == "_" and text.startswith("import_module", position):
             self.add_call(position)
-        elif not _word_char(before[-1:]) and not _word_char(after[:1]):
+        elif not _word_char(before) and not _word_char(after):
             self.add_statement(position)
 
     def add_statement(self, position: int) -> None:
-        text, source = self.source.text, self.source
-        line_start = _line_start(text, position)
+        text = self.text
+        line_start = text.rfind("\n", 0, position) + 1
+        start = line_start
+        if text[line_start : line_start + 1] in _INDENTATION:
+            start = _skip_blanks(text, line_start)
+        if (start == position or text.startswith("from ", start)) and not (
+            _continues_line_above(text, line_start)
+        ):
+            simple = _SIMPLE.match(text, start)
+            if (
+                simple is not None
+                and simple.start("import") == position
+                and simple.group().isascii()
+            ):
+                self.add_simple(simple, line_start, start)
+                return
         prefix = text[line_start:position]
         if not _continues_line_above(text, line_start) and (
             not prefix.strip(" \t\f") or _FROM_PREFIX.fullmatch(prefix)
         ):
-            start = _BLANKS.match(text, line_start).end()
+            start = _skip_blanks(text, line_start)
             statement = _parse_statement(text, start)
             if statement is not None:  # at a line's start: no header before it on its line
-                width = _indent_width(text, line_start)
-                flags = source.combine(source.ancestors(line_start, width))
-                self.keep(statement, flags)
+                self.keep(statement, self.line_flags(line_start, start))
             return
         self.add_inside_line(position)
+
+    def line_flags(self, line_start: int, start: int) -> _Flags:
+        """The flags of a statement starting its line (which starts a logical line)."""
+        self.source.depths.mark(line_start)
+        if start == line_start:
+            return _TOP  # at column 0: in no block
+        source = self.source
+        return source.combine(source.ancestors(line_start, _indent_width(self.text, line_start)))
+
+    def add_simple(self, simple: re.Match[str], line_start: int, start: int) -> None:
+        """A one-line import statement of plain ASCII names alone on its
+        line, or a from-import of such names in parentheses (no comments)."""
+        flags = self.line_flags(line_start, start)
+        dots, module, listed = simple.group("dots", "module", "names")
+        if module is None:
+            for item in listed.split(", "):
+                module, _, alias = item.partition(" as ")
+                self.bindings.add(alias or module.partition(".")[0])
+                self.add_record(start, line_start, module, 0, (), flags)
+            return
+        if listed[0] == "(":
+            listed = ", ".join(
+                " ".join(item.split()) for item in listed[1:-1].split(",") if item.strip()
+            )
+        if " as " in listed:
+            pairs = [item.partition(" as ") for item in listed.split(", ")]
+            names = tuple([name for name, _, _ in pairs])
+            self.bindings.update([alias or name for name, _, alias in pairs])
+        else:
+            names = tuple(listed.split(", "))
+            self.star = self.star or listed == "*"
+            self.bindings.update(names)
+        if module != "__future__":
+            self.add_record(start, line_start, module, len(dots), names, flags)
 
     def add_inside_line(self, position: int) -> None:
         """An ``import`` after other code on its line: after ``;`` or a
         header's colon, in a string or comment, or not Python."""
+        place = _place_on_line(self.source.text, self.source.span_end_before(position), position)
+        if not place.certain:
+            self.source.doubt()
+        if place.skip_to >= 0:
+            return  # in a comment or string: its own line tells, whatever brackets are open
         line = self.source.logical_at(position)
         if _in_skipped(line, position):
             return
         text = self.source.text
-        start = _BLANKS.match(text, _statement_start(line, position)).end()
+        start = _always(_BLANKS.match(text, _statement_start(line, position))).end()
         statement = _parse_statement(text, start) if _owns(text, start, position) else None
         if statement is None or line.odd:
             self.source.doubt()  # not Python, or a line the lexer may have misread
@@ -948,23 +1289,54 @@ class _Statements:
             self.source.doubt()  # maybe in a lambda's body
         module = call.group(3)
         if module and not module.startswith("."):
-            statement = _Statement(call.start(), [(module, 0, ())], [])
-            self.keep(statement, self.source.flags(line, call.start()), dynamic=True)
+            flags = self.source.flags(line, call.start())
+            line_start = _line_start(self.text, call.start())
+            self.add_record(call.start(), line_start, module, 0, (), flags, dynamic=True)
 
-    def keep(self, statement: _Statement, flags: _Flags, dynamic: bool = False) -> None:
+    def keep(self, statement: _Statement, flags: _Flags) -> None:
         self.bindings.update(statement.bindings)
+        line_start = _line_start(self.text, statement.position)
         for module, level, names in statement.modules:
             self.star = self.star or names == ("*",)
-            if flags.skip or (module == "__future__" and names and not dynamic):
-                continue
-            record = Import(
-                0, 0, module, level, names, flags.optional, flags.deferred,
-                flags.conditional, flags.main_only, dynamic,
-            )  # fmt: skip
-            self.records.append((statement.position, record))
+            if module != "__future__" or not names:  # `from __future__` is no import
+                self.add_record(statement.position, line_start, module, level, names, flags)
+
+    def add_record(
+        self,
+        position: int,
+        line_start: int,
+        module: str,
+        level: int,
+        names: tuple[str, ...],
+        flags: _Flags,
+        dynamic: bool = False,
+    ) -> None:
+        if flags.skip:
+            return
+        text = self.text
+        if position >= self.counted:
+            self.line += text.count("\n", self.counted, position)
+        else:
+            self.line -= text.count("\n", position, self.counted)
+        self.counted = position
+        column = position - line_start + 1
+        self.records.append(
+            Import(
+                self.line,
+                column,
+                module,
+                level,
+                names,
+                flags.optional,
+                flags.deferred,
+                flags.conditional,
+                flags.main_only,
+                dynamic,
+            )
+        )
 
     def found(self, main_block: bool, certain: bool) -> _Found:
-        imports = tuple(_placed(self.source.text, self.records))
+        imports = tuple(sorted(self.records, key=_place))
         return _Found(imports, frozenset(self.bindings), self.star, main_block, certain)
 
 
@@ -1015,30 +1387,23 @@ def _owns(text: str, start: int, position: int) -> bool:
     return head is not None and head.end() == position + 6
 
 
-def _placed(text: str, records: list[tuple[int, Import]]) -> Iterator[Import]:
-    """The records with their lines and columns, in the order of the file;
-    lines counted once from the start, however many records there are."""
-    line, counted = 1, 0
-    for position, record in sorted(records, key=lambda item: item[0]):
-        line += text.count("\n", counted, position)
-        counted = position
-        column = position - _line_start(text, position) + 1
-        yield record._replace(line=line, col=column)
+def _place(record: Import) -> tuple[int, int]:
+    return record.line, record.col
 
 
 def _parse_statement(text: str, start: int) -> _Statement | None:
     """The import statement at ``start``, None if there is none (another
     statement, or one too broken to read)."""
     if text.startswith("import", start):
-        items = _REST.match(text, start + 6).group()
+        items = _always(_REST.match(text, start + 6)).group()
         return _module_items(start, items) if _word_break(text, start + 6) else None
     head = _FROM.match(text, start)
     if head is None:
         return None
-    dots, module = head.group(1), _NOISE.sub("", head.group(2))
+    dots, module = head.group(1), _normalized([_NOISE.sub("", head.group(2))])[0]
     rest = head.end()
     parenthesized = _PARENTHESES.match(text, rest)
-    items = parenthesized.group(1) if parenthesized else _REST.match(text, rest).group()
+    items = parenthesized.group(1) if parenthesized else _always(_REST.match(text, rest)).group()
     names, bindings = _name_items(items)
     if not names:
         return None
@@ -1050,14 +1415,16 @@ def _word_break(text: str, position: int) -> bool:
 
 
 def _module_items(start: int, items: str) -> _Statement | None:
-    modules, bindings = [], []
+    modules: list[tuple[str, int, tuple[str, ...]]] = []
+    bindings: list[str] = []
     for item in items.replace("\\\n", " ").split(","):
         parsed = _MODULE_ITEM.fullmatch(item)
         if parsed is None:
             continue
-        module = _NOISE.sub("", parsed.group(1))
+        module, alias = _NOISE.sub("", parsed.group(1)), parsed.group(2)
+        module = module if module.isascii() else _nfkc(module)
         modules.append((module, 0, ()))
-        bindings.append(parsed.group(2) or module.partition(".")[0])
+        bindings.append(_normalized([alias])[0] if alias else module.partition(".")[0])
     return _Statement(start, modules, bindings) if modules else None
 
 
@@ -1066,12 +1433,16 @@ def _name_items(items: str) -> tuple[list[str], list[str]]:
     items = _NOISE.sub(" ", items)
     if items.strip() == "*":
         return ["*"], []
+    if items.isascii() and _PLAIN_NAMES.fullmatch(items) and " as " not in items:
+        names = [name for name in items.replace(" ", "").split(",") if name]
+        return names, names
     names, bindings = [], []
     for item in items.split(","):
         parsed = _NAME_ITEM.fullmatch(item)
         if parsed is not None:
-            names.append(parsed.group(1))
-            bindings.append(parsed.group(2) or parsed.group(1))
+            name, alias = _normalized([parsed.group(1), parsed.group(2) or parsed.group(1)])
+            names.append(name)
+            bindings.append(alias)
     return names, bindings
 
 
@@ -1080,13 +1451,13 @@ def _name_items(items: str) -> tuple[list[str], list[str]]:
 # In the text reversed: the target list before `=` (or `+=`, `:=`...; not
 # `==`, `<=`, `>=`, `!=`), back to the line's start, `;` or an earlier `=`.
 _REVERSED_TARGETS = re.compile(
-    r"=(?<!==)(?:<<|>>|\*\*|//|[-+*/%@&|^:]|(?![=<>!]))((?:[^=\n;#<>!]|\n\\)*)"
+    r"=(?<!==)(?:<<|>>|\*\*|//|[-+*/%@&|^:]|(?![=<>!]))([^=\n;#<>!]*(?:\n\\[^=\n;#<>!]*)*)"
 )
 # In the text reversed: a closing bracket before `=`, and the rest of its line.
 _REVERSED_CLOSED = re.compile(r"=[ \t\f]*[)\]]([^\n]*)")
 _BRACKETED_LINES = 200  # looked at above a target's closing bracket, at most
-_FOR_TARGETS = re.compile(r"for[\s(\[](.{0,1000}?)[\s)\]]in(?!\w)", re.DOTALL)
-_AS_TARGETS = re.compile(r" as[ \t\f]+\(?([\w \t\f,*]+)")
+_FOR_TARGETS = re.compile(r"for[\s(\[]([\w\s,*()\[\].\\]{0,300}?)[\s)\]]in(?!\w)")
+_AS_TARGETS = re.compile(r" as[ \t\f]+(\([^()]*\)|[\w \t\f,*]+)")
 # Two searches: an alternation of words is not searched for as fast as a word.
 _DEFINED = (re.compile(rf"def[ \t\f]+({_NAME})"), re.compile(rf"class[ \t\f]+({_NAME})"))
 _CASE = re.compile(r"case[ \t\f(\[{]([^\n]*)")
@@ -1095,11 +1466,44 @@ _ALL = re.compile(
     r"((?:\s|#[^\n]*|\"[^\"\\\n]*\"|'[^'\\\n]*'|,)*)"
 )
 _STRING_CONTENT = re.compile(r"[\"']([^\"'\n]*)[\"']")
-_TARGET_NAME = re.compile(rf"(?<![.\w]){_NAME}")
 _KEYWORDS = frozenset(
-    "False None True and as assert async await break class continue def del elif else except"
-    " finally for from global if import in is lambda nonlocal not or pass raise return try"
-    " while with yield".split()
+    [
+        "False",
+        "None",
+        "True",
+        "and",
+        "as",
+        "assert",
+        "async",
+        "await",
+        "break",
+        "class",
+        "continue",
+        "def",
+        "del",
+        "elif",
+        "else",
+        "except",
+        "finally",
+        "for",
+        "from",
+        "global",
+        "if",
+        "import",
+        "in",
+        "is",
+        "lambda",
+        "nonlocal",
+        "not",
+        "or",
+        "pass",
+        "raise",
+        "return",
+        "try",
+        "while",
+        "with",
+        "yield",
+    ]
 )
 # Words that may bind names no statement shows, and what must follow each.
 _OPEN_SIGNS = {
@@ -1110,33 +1514,97 @@ _OPEN_SIGNS = {
 }
 
 
-def _bound_names(text: str, spans: Sequence[tuple[int, int]]) -> frozenset[str]:
-    """Every name in a binding position (see the module's docstring: a superset)."""
-    code = _without_docstrings(text, spans)
+def _bound_names(source: _Source) -> frozenset[str]:
+    """Every name in a binding position outside function and class bodies
+    (see the module's docstring: a superset)."""
+    code = _module_code(source)
     reversed_code = code[::-1]
     pieces = _REVERSED_TARGETS.findall(reversed_code)
-    # One search over all pieces joined: a search per piece costs more than the rest.
-    names = set(_TARGET_NAME.findall("\n".join(set(pieces))[::-1]))
-    forward = _FOR_TARGETS.findall(code) + _AS_TARGETS.findall(code) + _cases(code)
+    forward = _FOR_TARGETS.findall(code) + _AS_TARGETS.findall(code)
+    for rule in _DEFINED:
+        forward += rule.findall(code)
     forward += _bracketed_targets(code, reversed_code)
-    forward += [" ".join(_STRING_CONTENT.findall(listed)) for listed in _ALL.findall(code)]
-    names.update(_TARGET_NAME.findall("\n".join(forward)))
-    for defined in _DEFINED:
-        names.update(defined.findall(code))
-    return _normalized(names - _KEYWORDS)
+    if "case" in code:
+        forward += _cases(code)
+    if "__all__" in code:
+        forward += [" ".join(_STRING_CONTENT.findall(listed)) for listed in _ALL.findall(code)]
+    names = _words_of("\n".join(set(pieces))[::-1] + "\n" + "\n".join(forward))
+    return frozenset(name for name in _normalized(names) if name.isidentifier()) - _KEYWORDS
 
 
-def _without_docstrings(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """The text without its triple-quoted strings, f-strings kept (their
-    fields may bind a name with ``:=``)."""
+def _module_code(source: _Source) -> str:
+    """The module's text without its triple-quoted strings (f-strings kept:
+    a field may bind a name with ``:=``) and the bodies of the functions and
+    classes it defines at column 0. A name bound in such a body is not the
+    module's, unless a ``global`` statement makes it so: then every body is
+    kept. (A body ends at the next line with code at column 0.)"""
+    text = source.text
+    cuts = [span for span in source.spans if not _formatted(text, span[0])]
+    if "global" in text and _has_global_statement(text):
+        return _cut(text, cuts)
+    body_end = 0
+    for match in _TOP_DEFINITION.finditer("\n" + text):
+        start = match.start()  # in the text: the definition's line start
+        if start < body_end or source.span_at(start) >= 0:
+            continue  # in a body cut out already, or in a docstring
+        header_end = _line_end(text, start)
+        following = _TOP_LINE.search(text, header_end)
+        body_end = len(text) if following is None else following.start()
+        cuts.append((header_end, body_end))
+    return _cut(text, cuts)
+
+
+_TOP_DEFINITION = re.compile(r"\n(?:async[ \t\f]+)?(?:def|class)[ \t\f]")
+
+
+def _formatted(text: str, start: int) -> bool:
+    """Whether the string opening at ``start`` is an f-string (or t-string)."""
+    return bool(_FORMATTED.intersection(text[max(start - 2, 0) : start]))
+
+
+def _cut(text: str, cuts: list[tuple[int, int]]) -> str:
+    """The text without the spans ``cuts`` (which may overlap)."""
     kept, last = [], 0
-    for start, end in spans:
-        if not _FORMATTED.intersection(text[max(start - 2, 0) : start]):
+    for start, end in sorted(cuts):
+        if start > last:
             kept.append(text[last:start])
-            kept.append('""')
-            last = end
+        last = max(last, end)
     kept.append(text[last:])
-    return "".join(kept)
+    return " ".join(kept)
+
+
+_TOP_LINE = re.compile(r"\n(?![ \t\f\n#])")  # a line starting with code at column 0
+_GLOBAL = re.compile(r"global[ \t\f]")
+
+
+def _at_top(code: str, position: int) -> bool:
+    """Whether the ``def`` or ``class`` at ``position`` starts its line at column 0."""
+    line_start = _line_start(code, position)
+    return line_start == position or code[line_start:position].rstrip(" \t\f") == "async"
+
+
+def _has_global_statement(code: str) -> bool:
+    for match in _GLOBAL.finditer(code):
+        line_start = _line_start(code, match.start())
+        if not code[line_start : match.start()].strip(" \t\f") or code[
+            match.start() - 2 : match.start()
+        ].strip(" \t\f").endswith((":", ";")):
+            return True
+    return False
+
+
+# Every ASCII character that is neither in a name nor a dot, made a blank.
+_NOT_NAME = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) in "_.")}
+
+
+def _words_of(text: str) -> set[str]:
+    """The names in ``text`` but those after a dot (attributes). In C: one
+    translation and a split, then a look at each distinct word only."""
+    words = set(text.translate(_NOT_NAME).split())
+    dotted = {word for word in words if "." in word}
+    words.difference_update(dotted)
+    words.update(word.partition(".")[0] for word in dotted)
+    return words
 
 
 def _bracketed_targets(code: str, reversed_code: str) -> list[str]:
@@ -1175,41 +1643,23 @@ def _cases(code: str) -> list[str]:
     return found
 
 
-def _normalized(names: set[str]) -> frozenset[str]:
+def _normalized(names: Iterable[str]) -> list[str]:
     """Names as Python stores them: NFKC-normalized (PEP 3131)."""
-    if all(name.isascii() for name in names):
-        return frozenset(names)
+    return [name if name.isascii() else _nfkc(name) for name in names]
+
+
+def _nfkc(name: str) -> str:
     from unicodedata import normalize
 
-    return frozenset(normalize("NFKC", name) for name in names)
+    return normalize("NFKC", name)
 
 
-def _names_open(source: _Source) -> bool:
+def _names_open(text: str) -> bool:
     """Whether names may come from elsewhere than a binding: ``globals()``,
     ``vars()``, ``exec``, the module object itself (anywhere, even in a
-    function or a string: over-approximated, like ``bound``), or a
-    module-level ``__getattr__``."""
-    text = source.text
-    for word, sign in _OPEN_SIGNS.items():
-        if word in text and sign.search(text):
-            return True
-    return "__getattr__" in text and _module_getattr(source)
-
-
-_GETATTR_BINDING = re.compile(r"[ \t\f]*(?:async[ \t\f]+)?(?:def[ \t\f]+__getattr__|__getattr__\b)")
-
-
-def _module_getattr(source: _Source) -> bool:
-    """A ``def __getattr__`` or an assignment to it outside classes and functions."""
-    text = source.text
-    for position in _words(text, "__getattr__"):
-        line_start = _line_start(text, position)
-        if not _GETATTR_BINDING.match(text, line_start) or source.span_at(position) >= 0:
-            continue
-        flags = source.combine(source.ancestors(line_start, _indent_width(text, line_start)))
-        if not flags.in_scope:
-            return True
-    return False
+    function or a string: over-approximated, like ``bound``). A module-level
+    ``__getattr__`` is in the bound names."""
+    return any(word in text and sign.search(text) for word, sign in _OPEN_SIGNS.items())
 
 
 # --- the exact method: ast -----------------------------------------------------------------
@@ -1232,7 +1682,7 @@ def _ast_found(text: str) -> _Found | None:
     return _Found(tuple(walk.records), frozenset(walk.bindings), walk.star, walk.main, True)
 
 
-_AST_TOP = _Flags(False, False, False, False, False, False)
+_AST_TOP = _TOP
 
 
 class _AstWalk:
@@ -1314,9 +1764,17 @@ class _AstWalk:
         col = node.col_offset if line.isascii() else _characters(line, node.col_offset)
         self.records.append(
             Import(
-                node.lineno, col + 1, module, level, names, flags.optional, flags.deferred,
-                flags.conditional, flags.main_only, dynamic,
-            )  # fmt: skip
+                node.lineno,
+                col + 1,
+                module,
+                level,
+                names,
+                flags.optional,
+                flags.deferred,
+                flags.conditional,
+                flags.main_only,
+                dynamic,
+            )
         )
 
 
@@ -1326,7 +1784,7 @@ def _characters(line: str, offset: int) -> int:
 
 
 def _ast_test(test: Any) -> str:
-    """"skip" for ``TYPE_CHECKING``, "main" for the ``__main__`` test, else ""."""
+    """ "skip" for ``TYPE_CHECKING``, "main" for the ``__main__`` test, else ""."""
     kind = type(test).__name__
     if kind == "Name" and test.id == "TYPE_CHECKING":
         return "skip"
@@ -1337,7 +1795,9 @@ def _ast_test(test: Any) -> str:
     if kind != "Compare" or len(test.ops) != 1 or type(test.ops[0]).__name__ != "Eq":
         return ""
     left, right = test.left, test.comparators[0]
-    if _ast_is_name(left) and _ast_is_main(right) or _ast_is_main(left) and _ast_is_name(right):
+    if (_ast_is_name(left) and _ast_is_main(right)) or (
+        _ast_is_main(left) and _ast_is_name(right)
+    ):
         return "main"
     return ""
 

@@ -38,16 +38,23 @@ _EXACT, _PREFIX, _SUFFIX, _REGEX = range(4)
 def go_clean(path: str) -> str:
     """Go's ``path.Clean``: one ``/`` between names, no ``.``, ``..``
     resolved where it can be (never above ``/``), no trailing ``/``."""
+    trimmed = path.rstrip("/") if len(path) > 1 else path
+    probe = trimmed if trimmed.startswith("/") else "/" + trimmed
+    if trimmed and "//" not in probe and "/." not in probe:
+        return trimmed  # clean but for trailing `/` (the usual): no empty name, no `.` one
     rooted = path.startswith("/")
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == ".." and parts and parts[-1] != "..":
-            parts.pop()
-        elif part != ".." or not rooted:
-            parts.append(part)
-    cleaned = "/".join(parts)
+    names = [name for name in path.split("/") if name not in ("", ".")]
+    if ".." in names:
+        kept: list[str] = []
+        for name in names:
+            if name != "..":
+                kept.append(name)
+            elif kept and kept[-1] != "..":
+                kept.pop()
+            elif not rooted:
+                kept.append(name)
+        names = kept
+    cleaned = "/".join(names)
     if rooted:
         return "/" + cleaned
     return cleaned or "."
@@ -55,6 +62,8 @@ def go_clean(path: str) -> str:
 
 def has_wildcards(path: str) -> bool:
     """Whether a COPY source is a pattern (fsutil's ``containsWildcards``)."""
+    if "\\" not in path:  # nothing escaped (the usual): any of the three is one
+        return "*" in path or "?" in path or "[" in path
     position = 0
     while position < len(path):
         char = path[position]
@@ -65,6 +74,18 @@ def has_wildcards(path: str) -> bool:
             return True
         position += 1
     return False
+
+
+def literal_folder(pattern: str) -> str:
+    """The leading names of a ``/``-separated pattern that match only
+    themselves (no wildcard, no escape), joined: the folder every path the
+    pattern matches is below (``""``: no such name)."""
+    literal: list[str] = []
+    for name in pattern.split("/")[:-1]:
+        if any(char in name for char in "*?[\\"):
+            break
+        literal.append(name)
+    return "/".join(literal)
 
 
 def glob_regex(pattern: str) -> re.Pattern[str] | None:
