@@ -433,17 +433,21 @@ def image_entry_points(repo: Repository, console_scripts: frozenset[str]) -> lis
     if not dockerfiles:
         return []
     from lucid_hooks.build_context import build_contexts, compose_builds
-    from lucid_hooks.image import model_image
+    from lucid_hooks.image import ImageCache, model_image
 
     compose = compose_builds(repo.files, repo.read)
+    cache = ImageCache()  # what the Dockerfiles share: sorted paths, contexts, placements
     situated = []
     for path in dockerfiles:
         data = repo.read(path)
         if data is None:
             continue
         dockerfile = repo.snapshot.dockerfile(path, data)
-        for build in build_contexts(path, dockerfile, repo.files, repo.read, compose=compose):
-            image = model_image(path, dockerfile, build)
+        builds = build_contexts(
+            path, dockerfile, repo.files, repo.read, compose=compose, cache=cache
+        )
+        for build in builds:
+            image = model_image(path, dockerfile, build, cache=cache)
             situated.extend(_image_runs(repo, image, console_scripts))
     return situated
 
