@@ -73,7 +73,9 @@ class Reference(ast.NodeVisitor):
         self.state = saved
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.inside(node.body, deferred=True)
+        # The body runs when called, outside any `try` around the `def`; the
+        # function exists only where its branch ran, so the branch counts.
+        self.inside(node.body, deferred=True, optional=False)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -129,6 +131,8 @@ FIXTURES = {
     "try-other": "try:\n    import strict\nexcept ValueError:\n    pass\n",
     "functions": "def f():\n    import inner\n\nclass C:\n    import in_class\n"
     "    def m(self):\n        from deep import x\n",
+    "def-in-try": "try:\n    import zipimport\n\n    def g():\n        import later\n"
+    "except ImportError:\n    pass\n",
     "type-checking": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import only_types\n"
     "else:\n    import at_run_time\n",
     "main": 'if __name__ == "__main__":\n    import cli\n',
