@@ -32,12 +32,13 @@ from lucid_hooks.entry_points import (
     assumed_entry_points,
     declared_scripts,
     is_script_file,
+    package_chain,
     script_entry_points,
 )
 from lucid_hooks.findings import Finding, unreadable_file
 from lucid_hooks.import_graph import Outcome, Place, Start, follow, prefixes
 from lucid_hooks.module_scans import SOURCE_LIMIT, module_scan
-from lucid_hooks.packages import INIT, is_identifier
+from lucid_hooks.packages import is_identifier
 from lucid_hooks.resolution import Tree
 from lucid_hooks.stdlib import is_stdlib_module
 
@@ -237,16 +238,14 @@ def _import_roots(files: Sequence[str]) -> set[str]:
     where a ``main.py`` runs as a script or a Dockerfile's context is, the
     folder above the top package a ``main.py`` or ``__main__.py`` is run
     from with ``-m``, a ``pyproject.toml``'s folder and its ``src/``."""
-    packages = {path[: -len(INIT) - 1] for path in files if path.endswith("/" + INIT)}
+    is_file = frozenset(files).__contains__
     roots = {""}
     for path in files:
         folder, _, name = path.rpartition("/")
         if name in ENTRY_NAMES:
-            top = folder
-            while top in packages:
-                top = top.rpartition("/")[0]
-            roots.add(top)
-            if name == "main.py" or folder in packages:
+            chain = package_chain(folder, is_file)
+            roots.add(chain[-1].rpartition("/")[0] if chain else folder)
+            if name == "main.py" or chain:
                 roots.add(folder)
             else:  # a __main__.py outside packages runs as `python -m folder`
                 roots.add(folder.rpartition("/")[0])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks.build_context import is_compose_file
 from lucid_hooks.commands import MODULE, SCRIPT, Run, ShellState, shell_runs
 from lucid_hooks.packages import INIT, is_identifier
 
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 ENTRY_NAMES = frozenset({"main.py", "__main__.py"})
 _MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
-_COMPOSE = re.compile(r"(?:docker-)?compose(?:\.[^/]+)?\.ya?ml")
 # Files whose lines may start a service: shell scripts, make, Procfiles, CI and compose.
 _SCRIPT_FILE = re.compile(r"(?:.*\.(?:sh|bash|ya?ml)|Makefile|makefile|GNUmakefile|Procfile)")
 _PYTHON_WORD = re.compile(rb"\b(?:python[\d.]*|uvicorn|gunicorn|hypercorn)\b")
@@ -130,10 +130,6 @@ def _command_text(line: str) -> str:
     return stripped.lstrip("@")
 
 
-def is_compose_file(name: str) -> bool:
-    return bool(_COMPOSE.fullmatch(name))
-
-
 def is_script_file(path: str) -> bool:
     return bool(_SCRIPT_FILE.fullmatch(path.rpartition("/")[2]))
 
@@ -148,12 +144,12 @@ def assumed_entry_points(
         folder, _, name = path.rpartition("/")
         if name not in ENTRY_NAMES or path in started:
             continue
-        packages = _package_chain(folder, is_file)
+        packages = package_chain(folder, is_file)
         found.append(_assumed(path, packages))
     return found
 
 
-def _package_chain(folder: str, is_file: Callable[[str], bool]) -> list[str]:
+def package_chain(folder: str, is_file: Callable[[str], bool]) -> list[str]:
     """The folders of the regular packages that hold ``folder``, innermost
     first, up to the first that is not one."""
     chain = []
