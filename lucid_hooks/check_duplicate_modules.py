@@ -1,4 +1,4 @@
-"""check-duplicate-modules: copies of code, stdlib shadowing, redundant Dockerfiles (LH4xx).
+"""check-duplicate-modules: copies of code and redundant Dockerfiles (LH401, LH402, LH404).
 
 The twin of a changed file can be anywhere in the tree, so every tracked
 Python module and Dockerfile is considered, not only the files passed. Each
@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING, NamedTuple, overload
 
 from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding, unreadable_file
-from lucid_hooks.module_index import ENTRY_NAME, GENERATED, MAIN_BLOCK, ModuleIndex, Record
+from lucid_hooks.module_index import GENERATED, ModuleIndex, Record
 from lucid_hooks.options import COUNT, FRACTION, TEXTS, Option
-from lucid_hooks.packages import INIT
 from lucid_hooks.paths import parent_folder, path_selector
 from lucid_hooks.pysource import skeleton, token_analysis
 from lucid_hooks.registry import FileSelection, Hook
@@ -40,7 +39,6 @@ from lucid_hooks.rules import Rule
 from lucid_hooks.runner import HookContext, run_hook
 from lucid_hooks.similarity import hashed_prefix, similar_sets
 from lucid_hooks.snapshot import REGULAR_MODES
-from lucid_hooks.stdlib import NEVER_SHADOWED, describe_availability, is_stdlib_module
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator
@@ -114,38 +112,6 @@ billing/invoice.py      # one module, with the change behind a parameter
 """,
 )
 
-STDLIB_SHADOWING = Rule(
-    code="LH403",
-    name="stdlib-module-shadowed",
-    hook=HOOK_ID,
-    summary="A module named like a standard-library module sits beside an entry point",
-    explanation="""
-        ``python path/main.py`` puts the script's folder first on
-        ``sys.path``, so a module in that folder named like a
-        standard-library module (``logging.py``, ``types.py``,
-        ``queue.py``) replaces it for the whole process: every ``import
-        logging``, in the service and in the libraries it uses, finds the
-        local file. The failure shows up far from its cause, often as a
-        circular import or a missing attribute. A folder counts when it holds
-        a ``main.py`` or ``__main__.py``, or a module with an
-        ``if __name__ == "__main__":`` block. The names are those of the
-        standard library of any Python from 3.9 to 3.13; modules compiled
-        into every interpreter (``sys``, ``time``) or loaded before the
-        script starts (``os``, ``io``, ``abc``) cannot be replaced and are
-        not reported. The finding is on the module, and on each entry point
-        of its folder (one line naming every such module beside it),
-        whichever of them was passed. Rename the module.
-    """,
-    bad="""
-vm/main.py
-vm/logging.py        # `import logging` in vm/main.py finds this file
-""",
-    good="""
-vm/main.py
-vm/log_setup.py
-""",
-)
-
 REDUNDANT_DOCKERFILE = Rule(
     code="LH404",
     name="redundant-dockerfile",
@@ -172,7 +138,8 @@ sessions/recorder/Dockerfile   # the only copy
 """,
 )
 
-RULES = (EXACT_DUPLICATE, NEAR_DUPLICATE, STDLIB_SHADOWING, REDUNDANT_DOCKERFILE)
+# LH403, a module that shadows another on sys.path, moved to check-entry-point-imports.
+RULES = (EXACT_DUPLICATE, NEAR_DUPLICATE, REDUNDANT_DOCKERFILE)
 
 OPTIONS = (
     Option(
@@ -212,27 +179,19 @@ ENTRY_POINT_NAMES = ("main.py", "__main__.py")
 # The disk cache's namespaces; the number changes with what they hold, so a
 # build of the same version with another layout (an editable install, a
 # pre-commit `rev:` between releases) never reads the old one.
-CACHE_FACTS = "dup-facts-4"
+CACHE_FACTS = "dup-facts-5"
 CACHE_TOKENS = "dup-tokens-2"
-CACHE_TREE = "dup-tree-4"
+CACHE_TREE = "dup-tree-5"
 
 # Bigger files are compared byte for byte only: normalising them would cost
 # more memory than they are worth, and nobody edits them by hand.
 MAX_NORMALISED_BYTES = 2 << 20
-
-# Standard-library names that no project imports from the standard library,
-# so a local module of that name hides nothing anyone needs.
-UNIMPORTED_STDLIB = frozenset({"antigravity", "idlelib", "this", "turtledemo"})
 
 # Words in a path that say a file is a leftover copy.
 LEFTOVER_WORDS = frozenset(
     {"backup", "bak", "copy", "deprecated", "legacy", "old", "orig", "tmp", "unused"}
 )
 
-_MAIN_BLOCK = re.compile(
-    rb"^if[\s(]+(?:__name__\s*==\s*['\"]__main__['\"]|['\"]__main__['\"]\s*==\s*__name__)",
-    re.MULTILINE,
-)
 _PATH_WORDS = re.compile(r"[a-z0-9]+")
 # Skeleton lines that every module has; they say nothing about similarity.
 _COMMON_LINES = frozenset(
@@ -319,23 +278,22 @@ class Facts(NamedTuple):
 
     key: bytes | None
     lines: Lines | None
-    has_main_block: bool
     generated: bool  # its first lines carry a generator's marker
 
     @classmethod
     def restored(cls, value: tuple[object, ...]) -> Facts | None:
         """The facts from what `stored` gave the cache (lines joined into one
         bytes object: far quicker to store and load than a set)."""
-        if len(value) != 4:
+        if len(value) != 3:
             return None
-        key, joined, has_main_block, generated = value
-        if not (key is None or isinstance(key, bytes)) or not isinstance(has_main_block, bool):
+        key, joined, generated = value
+        if not (key is None or isinstance(key, bytes)):
             return None
         if not isinstance(generated, bool):
             return None
         if not isinstance(joined, bytes):
             return None
-        return cls(key, Lines(joined), has_main_block, generated)
+        return cls(key, Lines(joined), generated)
 
     @classmethod
     def of_source(cls, data: bytes, markers: Sequence[bytes]) -> Facts:
@@ -345,14 +303,13 @@ class Facts(NamedTuple):
         return cls(
             content_key(b"skeleton", flat) if flat else None,
             Lines.of(frozenset(lines.split(b"\n")) - _COMMON_LINES),
-            _MAIN_BLOCK.search(data) is not None,
             any(marker in head for marker in markers),
         )
 
-    def stored(self) -> tuple[bytes | None, bytes | None, bool, bool]:
+    def stored(self) -> tuple[bytes | None, bytes | None, bool]:
         # Lines hold no line break, so joining them loses nothing.
         joined = None if self.lines is None else self.lines.text
-        return (self.key, joined, self.has_main_block, self.generated)
+        return (self.key, joined, self.generated)
 
 
 class Analysis(NamedTuple):
@@ -487,25 +444,6 @@ class Tree:
         # Paths and signatures hold no NUL, so the two joins tell them apart.
         return content_key(self.root, options, "\0".join(paths), "\0".join(signatures))
 
-    def near_passed(self) -> list[str]:
-        """The Python files a passed one's LH403 findings can name: the
-        modules and packages importable from the folder of a passed file (its
-        entry points and what lies beside them), or all when all are passed."""
-        if self.whole:
-            return self.python
-        folders = {parent_folder(path) for path in self.python if self.passed(path)}
-        # A cheap test in C first: the path must lie below one of the folders.
-        below = tuple(folder + "/" for folder in folders if folder)
-        return [
-            path
-            for path in self.python
-            if ("" in folders or path.startswith(below))
-            and (
-                (folder := parent_folder(path)) in folders
-                or (path.endswith("/" + INIT) and parent_folder(folder) in folders)
-            )
-        ]
-
     def entry_folders(self) -> set[str]:
         """Folders that hold a ``main.py`` or ``__main__.py``."""
         return {
@@ -613,7 +551,6 @@ def tree_findings(tree: Tree, similarity: float, min_lines: int) -> list[Duplica
         findings.extend(
             near_duplicates(tree, modules, skip=twins, similarity=similarity, min_lines=min_lines)
         )
-        findings.extend(stdlib_shadowing(tree, shadowing_candidates(tree.near_passed()), modules))
         tree.unreadable.update(module.path for module in modules if module.unreadable)
     if tree.any_passed(tree.dockerfiles):
         findings.extend(redundant_dockerfiles(tree))
@@ -657,7 +594,7 @@ def load_modules(tree: Tree, findings: list[DuplicateFinding]) -> list[Module]:
             known.append((path, number))
         elif (facts := _read_facts(tree, path, findings, direct=direct)) is not None:
             if index is not None:
-                index.keep(path, record_of(path, facts, signature, tree.similarity))
+                index.keep(path, record_of(facts, signature, tree.similarity))
             modules.append(Module(path, facts))
     if index is not None:
         modules.extend(_needed_modules(tree, index, known, modules, findings))
@@ -676,8 +613,8 @@ def _needed_modules(
     findings: list[DuplicateFinding],
 ) -> Iterator[Module]:
     """The modules known by their records that a passed module's findings
-    may involve: same key (a copy), a shared prefix value (a near twin,
-    whose lines are read), or an entry point (for LH403)."""
+    may involve: same key (a copy) or a shared prefix value (a near twin,
+    whose lines are read)."""
     if not known:
         return
     passed = [module for module in loaded if tree.passed(module.path)]
@@ -688,7 +625,7 @@ def _needed_modules(
             probes.update(hashed_prefix(module.lines.elements(), tree.similarity))
     near = index.sharing_a_prefix_value(probes) if probes else set()
     # Whole columns at a time: `known` is every unchanged module of the tree.
-    involved = near | index.keyed(keys) | index.flagged(MAIN_BLOCK | ENTRY_NAME)
+    involved = near | index.keyed(keys)
     for path, number in known:
         if number not in involved:
             continue
@@ -700,14 +637,9 @@ def _needed_modules(
             yield Module(path, facts_of(index.record(number)))
 
 
-def _is_entry_name(path: str) -> bool:
-    return path.rpartition("/")[2] in ENTRY_POINT_NAMES
-
-
-def record_of(path: str, facts: Facts, signature: str, similarity: float) -> Record:
+def record_of(facts: Facts, signature: str, similarity: float) -> Record:
     """What the index keeps of a module."""
-    flags = (GENERATED if facts.generated else 0) | (MAIN_BLOCK if facts.has_main_block else 0)
-    flags |= ENTRY_NAME if _is_entry_name(path) else 0
+    flags = GENERATED if facts.generated else 0
     if facts.lines is None:
         return Record(signature, facts.key, -1, (), flags)
     lines = facts.lines.elements()
@@ -719,8 +651,7 @@ def facts_of(record: Record) -> Facts:
     only a near twin of a passed module needs (an empty set makes it no
     candidate, as it is none)."""
     lines = None if record.size < 0 else Lines(b"")
-    main_block, generated = bool(record.flags & MAIN_BLOCK), bool(record.flags & GENERATED)
-    return Facts(record.key, lines, main_block, generated)
+    return Facts(record.key, lines, bool(record.flags & GENERATED))
 
 
 def _read_facts(
@@ -759,7 +690,7 @@ def facts_from_file(snapshot: Snapshot, path: str, markers: Sequence[bytes]) -> 
 
 def _huge_file_facts(snapshot: Snapshot, path: str) -> Facts:
     """A file too big to normalise (or grown past the limit): compared by its bytes."""
-    return Facts(content_key(b"bytes", snapshot.digest(path)), None, False, False)
+    return Facts(content_key(b"bytes", snapshot.digest(path)), None, False)
 
 
 def is_generated(module: Module) -> bool:
@@ -963,98 +894,6 @@ def _near_finding(path: str, other: str, score: float) -> DuplicateFinding:
     return DuplicateFinding(path, NEAR_DUPLICATE.code, message)
 
 
-class Shadow(NamedTuple):
-    """A module or package named like a standard-library module."""
-
-    path: str
-    folder: str  # the folder it is importable from
-    name: str  # the standard-library name
-
-
-def shadowing_candidates(paths: Iterable[str]) -> list[Shadow]:
-    """Every module or package of ``paths`` named like a standard-library module."""
-    found = []
-    for path in paths:
-        folder, _, name = path.rpartition("/")
-        if name == INIT:
-            if not folder:
-                continue
-            folder, _, module = folder.rpartition("/")
-        elif name.endswith(".py"):
-            module = name[:-3]
-        else:
-            continue
-        if (
-            module not in NEVER_SHADOWED
-            and module not in UNIMPORTED_STDLIB
-            and is_stdlib_module(module)
-        ):
-            found.append(Shadow(path, folder, module))
-    return found
-
-
-def stdlib_shadowing(
-    tree: Tree, shadows: Sequence[Shadow], modules: Sequence[Module]
-) -> list[DuplicateFinding]:
-    """A finding on each passed shadowing module, and one on each passed
-    entry point that runs with such modules beside it (naming them all: a
-    folder of many scripts and many shadows must not print their product)."""
-    if not shadows:
-        return []
-    entry_points: dict[str, list[str]] = {}
-    for module in modules:
-        folder, _, name = module.path.rpartition("/")
-        if name in ENTRY_POINT_NAMES or module.facts.has_main_block:
-            entry_points.setdefault(folder, []).append(module.path)
-    findings: list[DuplicateFinding] = []
-    beside: dict[str, list[Shadow]] = {}
-    for shadow in shadows:
-        entries = entry_points.get(shadow.folder, [])
-        if entries and tree.passed(shadow.path):
-            entry = min(entries, key=_entry_order).rpartition("/")[2]
-            message = (
-                f"shadows the standard-library module {_hidden(shadow.name)} for `{entry}`"
-                " beside it (its folder is first on sys.path): `import"
-                f" {shadow.name}` finds this file; rename it"
-            )
-            findings.append(DuplicateFinding(shadow.path, STDLIB_SHADOWING.code, message))
-        for entry in entries:
-            if tree.passed(entry) and entry != shadow.path:
-                beside.setdefault(entry, []).append(shadow)
-    for entry, found in beside.items():
-        message = _entry_message(found)
-        findings.append(DuplicateFinding(entry, STDLIB_SHADOWING.code, message))
-    return findings
-
-
-def _hidden(name: str) -> str:
-    versions = describe_availability(name)
-    return f"`{name}` ({versions})" if versions else f"`{name}`"
-
-
-def _entry_message(shadows: Sequence[Shadow]) -> str:
-    """What an entry point is told of the modules beside it that shadow the
-    standard library (named relative to its folder, which the line shows)."""
-    first = shadows[0]
-    local = first.path[len(first.folder) + 1 :] if first.folder else first.path
-    if len(shadows) == 1:
-        return (
-            f"`{local}` beside it shadows the standard-library module {_hidden(first.name)}:"
-            f" `import {first.name}` finds that file; rename it"
-        )
-    names = ", ".join(f"`{shadow.name}`" for shadow in shadows[:3])
-    more = f" and {len(shadows) - 3} more" if len(shadows) > 3 else ""
-    return (
-        f"{len(shadows)} modules beside it shadow standard-library modules ({names}{more}):"
-        " each such `import` finds the local file; rename them"
-    )
-
-
-def _entry_order(path: str) -> tuple[int, str]:
-    name = path.rpartition("/")[2]
-    return (ENTRY_POINT_NAMES.index(name) if name in ENTRY_POINT_NAMES else 2, path)
-
-
 def redundant_dockerfiles(tree: Tree) -> list[DuplicateFinding]:
     from lucid_hooks.dockerfile import normalized_instructions
 
@@ -1099,8 +938,7 @@ def redundant_dockerfiles(tree: Tree) -> list[DuplicateFinding]:
 HOOK = Hook(
     id=HOOK_ID,
     name="check duplicate modules",
-    description="Finds duplicate and near-duplicate modules, modules that shadow the standard"
-    " library, and redundant Dockerfiles (LH4xx).",
+    description="Finds duplicate and near-duplicate modules and redundant Dockerfiles (LH4xx).",
     rules=RULES,
     options=OPTIONS,
     # Each passed file is compared with the whole tracked tree: one serial

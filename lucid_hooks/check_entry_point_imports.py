@@ -1,4 +1,5 @@
-"""check-entry-point-imports: every entry point finds its local modules (LH2xx).
+"""check-entry-point-imports: every entry point finds its local modules (LH2xx)
+and no module on its ``sys.path`` hides another (LH403).
 
 Each service entry point is followed, statically, from the command that
 starts it (a Dockerfile's final stage, a ``[project.scripts]`` table, a
@@ -6,7 +7,9 @@ script, or the invocation a user would assume) through every local import
 it reaches, resolved on the ``sys.path`` it really gets, in the files that
 really exist where it runs. An import that would raise ``ModuleNotFoundError``
 or ``ImportError`` is reported where it is written, naming the entry points
-that reach it. The hook never imports or runs the code it checks.
+that reach it; so is a module that hides a standard-library module, or a
+later one of its name, on that ``sys.path`` (`shadowing`). The hook never
+imports or runs the code it checks.
 
 This module declares the hook and keeps its result for the whole tree in
 the disk cache; `entry_point_analysis` makes the result, and is imported
@@ -16,11 +19,11 @@ only when the tree changed since.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding
-from lucid_hooks.options import TEXTS, Option
+from lucid_hooks.options import GLOBS, Kind, Option, OptionError
 from lucid_hooks.paths import path_selector
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
@@ -29,6 +32,7 @@ from lucid_hooks.runner import HookContext, run_hook
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from lucid_hooks.commands import Run
     from lucid_hooks.snapshot import Snapshot
 
 HOOK_ID = "check-entry-point-imports"
@@ -54,7 +58,11 @@ MISSING_LOCAL_MODULE = Rule(
         too, saying that it fails when the function runs. Fix the import,
         move the module, or start the entry point so that the folder is on
         `sys.path` (`python -m` from the folder above the package,
-        `PYTHONPATH`, `WORKDIR`, `COPY`).
+        `PYTHONPATH`, `WORKDIR`, `COPY`). A `main.py` that no Dockerfile,
+        script or configuration starts is checked as a user would run it
+        (as a module of its packages, or as a script), and the finding says
+        so: if it runs otherwise, list it in `entry-points`, with the
+        folders it has on `sys.path`.
     """,
     bad="""
 # services/billing/Dockerfile: WORKDIR /app, COPY services/billing/ .,
@@ -151,13 +159,12 @@ SYNTAX_ERROR = Rule(
         `SyntaxError` as soon as it imports it (a leftover merge-conflict
         marker, Python 2 syntax, an unclosed bracket). The hook still reads
         the imports of such a file, as far as they can be told, and follows
-        them. Compiling is its slowest step, so a module is compiled when it
-        differs from the last commit, or when a fast screen finds a sign of
-        trouble in it (conflict markers, Python 2 statements, template tags,
-        NUL bytes, text that is not UTF-8, unbalanced brackets or triple
-        quotes, tabs mixed with spaces); a committed module that shows no
-        such sign is taken to compile. Fix the syntax; if the file is meant
-        for a newer Python than the hook's, run the hook with that Python.
+        them. Every module an entry point reaches is compiled (to bytecode,
+        as importing it would: that also finds a `return` outside a
+        function), once per content: the disk cache keeps the verdict. Code
+        for a newer Python than the hook's (the image's interpreter says so)
+        is not judged. Fix the syntax; if the file is meant for a newer
+        Python than the hook's, run the hook with that Python.
     """,
     bad="""
 <<<<<<< HEAD
@@ -171,26 +178,173 @@ RATE = 4
 """,
 )
 
+# LH403 kept the code it had in check-duplicate-modules, so that existing
+# `ignore` settings and inline comments keep working.
+MODULE_SHADOWED = Rule(
+    code="LH403",
+    name="module-shadowed",
+    hook=HOOK_ID,
+    summary="A module on an entry point's sys.path hides another of the same name",
+    explanation="""
+        CPython takes the first module or regular package of a name that it
+        finds in the folders of `sys.path`, in order. The script's folder
+        (`python path/main.py`), the working directory (`python -m`, app
+        servers) and `PYTHONPATH` come before the standard library, so a
+        repository module there named like a standard-library module
+        (`logging.py`, `types/`, `queue.py`) replaces it for the whole
+        process: every `import logging`, in the service and in the libraries
+        it uses, finds the local file, and the failure shows far from its
+        cause, as a circular import or a missing attribute. Only the standard
+        library of the entry point's Python counts when it is known (a
+        `python:3.10` image has no `tomllib`), else that of any Python from
+        3.9 to 3.13. Modules compiled into the interpreter (`sys`, `time`) or
+        loaded before the script starts (`os`, `io`, `abc`) cannot be
+        replaced and are not reported, nor is a module of an installed
+        project, which comes after the standard library. The finding is on
+        the shadowing file. In the same way, when a top-level name the entry
+        point imports is a module or regular package in two folders of its
+        `sys.path`, only the first is ever imported: the finding is on the
+        later one, naming the one that wins, unless the entry point imports
+        that file under another name. Namespace folders merge rather than
+        hide each other and are never reported. Rename the module.
+    """,
+    bad="""
+vm/main.py       # run as `python main.py` in vm/
+vm/logging.py    # every `import logging` in the process finds this file
+""",
+    good="""
+vm/main.py
+vm/log_setup.py
+""",
+)
+
 RULES = (
     MISSING_LOCAL_MODULE,
     MISSING_NAME,
     RELATIVE_IMPORT_FAILS,
     ENTRY_POINT_MISSING,
     SYNTAX_ERROR,
+    MODULE_SHADOWED,
 )
+
+
+class ConfiguredEntry(NamedTuple):
+    """An entry point of the configuration: what it runs, from the
+    repository root, and the folders it has on ``sys.path`` after the
+    first (as ``PYTHONPATH`` would put them)."""
+
+    text: str
+    sys_path: tuple[str, ...] = ()
+
+
+_ENTRY_KEYS = frozenset({"run", "sys-path"})
+
+
+def configured_entry(where: str, item: object) -> ConfiguredEntry:
+    """One item of ``entry-points``: a string, or a table with ``run`` and
+    an optional ``sys-path``; raises OptionError for anything else."""
+    if isinstance(item, dict) and not set(item) - _ENTRY_KEYS:
+        text, folders = item.get("run"), item.get("sys-path", [])
+        if isinstance(folders, list) and all(isinstance(f, str) and f for f in folders):
+            entry = ConfiguredEntry(text, tuple(folders)) if isinstance(text, str) else None
+        else:
+            raise OptionError(f"{where}: `sys-path` must be a list of folders")
+    else:
+        entry = ConfiguredEntry(item) if isinstance(item, str) else None
+    if entry is None or entry_run(entry) is None:
+        raise OptionError(
+            f"{where}: {item!r} is not an entry point: a script path, `-m package.module`,"
+            " `package.module:app`, or a table {{ run = ..., sys-path = [...] }}"
+        )
+    return entry
+
+
+def entry_run(entry: ConfiguredEntry) -> Run | None:
+    """The run of a configured entry point (None: it runs no module)."""
+    from lucid_hooks.commands import simple_run
+
+    words = entry.text.split()
+    if len(words) == 1 and ":" in entry.text:
+        run = simple_run(["uvicorn", entry.text])
+    else:
+        run = simple_run(["python", *words])
+    if run is None or not entry.sys_path:
+        return run
+    return run._replace(environment=(("PYTHONPATH", ":".join(entry.sys_path)),))
+
+
+def _check_entry_points(where: str, value: object) -> None:
+    if not isinstance(value, list):
+        raise OptionError(f"{where} must be a list of entry points")
+    for item in value:
+        configured_entry(where, item)
+
+
+def _entry_point_word(text: str) -> object:
+    configured_entry(repr(text), text)
+    return text
+
+
+def _check_dockerfile_contexts(where: str, value: object) -> None:
+    if not isinstance(value, dict):
+        raise OptionError(f"{where} must be a table of glob = {{ context = folder }}")
+    GLOBS.check(where, list(value))
+    for glob, setting in value.items():
+        if not isinstance(setting, dict) or set(setting) != {"context"}:
+            raise OptionError(f"{where} {glob!r} must be a table {{ context = folder }}")
+        folder = setting["context"]
+        if not isinstance(folder, str) or folder.startswith("/") or ".." in folder.split("/"):
+            raise OptionError(f"{where} {glob!r}: the context is a folder of the repository")
+
+
+ENTRY_POINTS = Kind("entry-points", _check_entry_points, _entry_point_word, "TEXT", True)
+DOCKERFILE_CONTEXTS = Kind("dockerfile-contexts", _check_dockerfile_contexts, None, "")
 
 OPTIONS = (
     Option(
         "entry-points",
-        TEXTS,
+        ENTRY_POINTS,
         (),
         "more entry points, run from the repository root: a script path,"
-        " `-m package.module` or `package.module:app`",
+        " `-m package.module` or `package.module:app`, or a table"
+        " `{ run = ..., sys-path = [folders] }` whose folders follow the first"
+        " entry of `sys.path` (the command line takes the strings)",
         flag="--entry-point",
+    ),
+    Option(
+        "dockerfiles",
+        DOCKERFILE_CONTEXTS,
+        {},
+        "the build context of Dockerfiles, by glob:"
+        ' `{ "services/*/Dockerfile" = { context = "." } }` (repository-relative);'
+        " before compose files and the Dockerfile's folder",
     ),
 )
 
-ANALYSIS_NAMESPACE = "entry-analysis-1"
+
+class Settings(NamedTuple):
+    """The hook's options as the analysis reads them."""
+
+    entry_points: tuple[ConfiguredEntry, ...] = ()
+    contexts: tuple[tuple[str, str], ...] = ()  # Dockerfile glob, context folder
+
+    @classmethod
+    def of(cls, context: HookContext) -> Settings:
+        """The settings of a run (their kinds were checked)."""
+        listed = context.option("entry-points")
+        items = listed if isinstance(listed, (list, tuple)) else ()
+        entries = tuple(configured_entry("entry-points", item) for item in items)
+        table = context.option("dockerfiles")
+        settings = table.items() if isinstance(table, dict) else ()
+        contexts = tuple((glob, _context_folder(setting)) for glob, setting in settings)
+        return cls(entries, contexts)
+
+
+def _context_folder(setting: object) -> str:
+    return str(setting.get("context", "")) if isinstance(setting, dict) else ""
+
+
+ANALYSIS_NAMESPACE = "entry-analysis-2"
 # A commit that deletes one of these may break an import anywhere.
 DELETED_SOURCES = (".py", ".so", ".pyd", ".pth")
 
@@ -209,7 +363,7 @@ def find_broken_imports(context: HookContext) -> list[Finding]:
     every entry point (the module's importers were not passed)."""
     files = context.snapshot.files(context.excludes)
     entries, reports, unreadable = repository_analysis(
-        context.snapshot, files, context.strings("entry-points")
+        context.snapshot, files, Settings.of(context)
     )
     # The folders given hold every file below them, of whatever type.
     passed = path_selector(context.given_files, context.folders)
@@ -233,7 +387,7 @@ def _everything(path: str) -> bool:
 
 
 def repository_analysis(
-    snapshot: Snapshot, files: Sequence[str], configured: Sequence[str]
+    snapshot: Snapshot, files: Sequence[str], settings: Settings
 ) -> tuple[tuple[EntryRow, ...], tuple[ReportRow, ...], list[Finding]]:
     """The analysis of the whole repository, and the files it could not
     read: from the disk cache when no file (its path or content) nor the
@@ -241,7 +395,7 @@ def repository_analysis(
     a file is not kept (the next may)."""
     cache = snapshot.cache
     where = content_key(snapshot.root)
-    fingerprint = tree_fingerprint(snapshot, files, repr(sorted(configured)))
+    fingerprint = tree_fingerprint(snapshot, files, repr(settings))
     kept = cache.get(ANALYSIS_NAMESPACE, where, tuple) if cache.enabled else None
     if kept is not None and len(kept) == 2 and kept[0] == fingerprint:
         restored = _restored_rows(kept[1])
@@ -250,7 +404,7 @@ def repository_analysis(
     from lucid_hooks.entry_point_analysis import Repository, analyse
 
     repo = Repository(snapshot, files)
-    entries, reports = analyse(repo, configured)
+    entries, reports = analyse(repo, settings)
     if cache.enabled and not repo.findings:
         cache.put(ANALYSIS_NAMESPACE, where, (fingerprint, (entries, reports)))
     return entries, reports, repo.findings
@@ -284,7 +438,8 @@ HOOK = Hook(
     id=HOOK_ID,
     name="check entry-point imports",
     description="Follows every service entry point's local imports on the sys.path it runs"
-    " with, in its image, and reports those that would fail (LH2xx).",
+    " with, in its image, and reports those that would fail and the modules that sys.path"
+    " shadows (LH2xx, LH403).",
     rules=RULES,
     options=OPTIONS,
     # Every entry point's closure is followed on each run (cached by

@@ -49,7 +49,9 @@ class Run(NamedTuple):
     server, ``server`` is its name and ``app_dir``, ``chdir`` and
     ``pythonpath`` its options that move ``sys.path`` or the working
     directory (uvicorn's ``--app-dir``, gunicorn's ``--chdir`` and
-    ``--pythonpath``); ``words`` is the command as read.
+    ``--pythonpath``); ``environment`` holds the variables the command line
+    sets for it (``PYTHONPATH=src python -m app``, ``env PYTHONPATH=src
+    ...``), as written; ``words`` is the command as read.
     """
 
     kind: str
@@ -61,9 +63,18 @@ class Run(NamedTuple):
     chdir: str = ""
     pythonpath: str = ""
     words: tuple[str, ...] = ()
+    environment: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         return " ".join(self.words) if self.words else self.target
+
+    def variable(self, name: str, inherited: str | None) -> str | None:
+        """The value the command line gives ``name`` (``$name`` in it
+        expanded to ``inherited``), else ``inherited``."""
+        for key, value in reversed(self.environment):
+            if key == name:
+                return _expanded(value, name, inherited or "")
+        return inherited
 
 
 def runs_in(argv: Sequence[str], console_scripts: frozenset[str] = frozenset()) -> list[Run]:
@@ -84,10 +95,12 @@ _CD_SCRIPT_FOLDER = re.compile(
 
 class ShellState(NamedTuple):
     """Where a shell script is, as it runs: the folder it moved to ('' the
-    one it started in; None once a `cd` went somewhere that cannot be told)."""
+    one it started in; None once a `cd` went somewhere that cannot be told),
+    and the variables it exported so far."""
 
     cwd: str | None = ""
     script_folder: str = ""
+    exported: tuple[tuple[str, str], ...] = ()
 
 
 def shell_runs(
@@ -97,17 +110,33 @@ def shell_runs(
     where the shell is after it: ``cd`` moves the later ones (to the
     script's own folder for ``cd "$(dirname "$0")"``); after a ``cd`` to a
     place that cannot be told, no run is placed. Text the shell could not
-    split is skipped."""
+    split is skipped. ``export NAME=value`` sets ``NAME`` for the runs
+    after it (``$NAME`` in the value expanded to what it was)."""
     state = state or ShellState()
     runs = []
     for words in _simple_commands(text):
         if words[0] == "cd":
             state = state._replace(cwd=_moved(state, text, words))
             continue
+        if words[0] == "export":
+            state = state._replace(exported=_exported(state.exported, words[1:]))
+            continue
         run = simple_run(words, console_scripts)
         if run is not None and state.cwd is not None:
-            runs.append(run._replace(cwd=_joined(state.cwd, run.cwd)))
+            environment = (*state.exported, *run.environment)
+            runs.append(run._replace(cwd=_joined(state.cwd, run.cwd), environment=environment))
     return runs, state
+
+
+def _exported(
+    exported: tuple[tuple[str, str], ...], words: list[str]
+) -> tuple[tuple[str, str], ...]:
+    found = dict(exported)
+    for word in words:
+        name, equals, value = word.partition("=")
+        if equals and _ASSIGNMENT.match(word):
+            found[name] = _expanded(value, name, found.get(name, ""))
+    return tuple(found.items())
 
 
 def _moved(state: ShellState, text: str, words: list[str]) -> str | None:
@@ -125,21 +154,38 @@ def _simple_commands(text: str) -> Iterator[list[str]]:
             words = shlex.split(part, comments=True)
         except ValueError:  # an unbalanced quote: the shell would fail too
             continue
-        words = _command_words(words)
-        if words:
+        if _command_words(words)[1]:
             yield words
 
 
-def _command_words(words: list[str]) -> list[str]:
-    """The command itself: without leading assignments, `exec` and `env`."""
+def _command_words(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The variables a command line sets, and the command itself: without
+    the leading assignments, `exec`, `env` and `time`."""
+    assignments = []
     while words and (_ASSIGNMENT.match(words[0]) or words[0] in ("exec", "env", "time")):
+        name, equals, value = words[0].partition("=")
+        if equals:
+            assignments.append((name, value))
         words = words[1:]
-    return words
+    return assignments, words
+
+
+def _expanded(value: str, name: str, inherited: str) -> str:
+    """``value`` with ``$name`` and ``${name}`` replaced by ``inherited``
+    (`PYTHONPATH=src:$PYTHONPATH`); other words are taken as written."""
+    return value.replace("${" + name + "}", inherited).replace("$" + name, inherited)
 
 
 def simple_run(words: list[str], console_scripts: frozenset[str] = frozenset()) -> Run | None:
     """The run one simple command starts, if it runs repository code."""
-    words = _command_words(words)
+    assignments, words = _command_words(words)
+    run = _program_run(words, console_scripts)
+    if run is None or not assignments:
+        return run
+    return run._replace(environment=tuple(assignments))
+
+
+def _program_run(words: list[str], console_scripts: frozenset[str]) -> Run | None:
     if not words:
         return None
     program = _base(words[0])

@@ -16,13 +16,16 @@ import re
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
-from lucid_hooks import commands, import_graph, imports, resolution
+from lucid_hooks import commands, import_graph, resolution, shadowing
 from lucid_hooks.check_entry_point_imports import (
     ENTRY_POINT_MISSING,
     MISSING_LOCAL_MODULE,
     MISSING_NAME,
     RELATIVE_IMPORT_FAILS,
     SYNTAX_ERROR,
+    ConfiguredEntry,
+    Settings,
+    entry_run,
 )
 from lucid_hooks.config import CONFIG_FILE, ConfigError, parse_toml
 from lucid_hooks.entry_points import (
@@ -36,11 +39,12 @@ from lucid_hooks.entry_points import (
     script_entry_points,
 )
 from lucid_hooks.findings import Finding, unreadable_file
-from lucid_hooks.import_graph import Outcome, Place, Start, follow, prefixes
+from lucid_hooks.import_graph import Outcome, Place, Report, Start, follow, prefixes
 from lucid_hooks.module_scans import SOURCE_LIMIT, module_scan
 from lucid_hooks.packages import is_identifier
 from lucid_hooks.resolution import Tree
 from lucid_hooks.stdlib import is_stdlib_module
+from lucid_hooks.syntax import Compilers, SyntaxProblem
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -58,6 +62,8 @@ LOCAL_SUFFIXES = (".py", ".so", ".pyd")
 COMMAND_SHOWN = 60
 # How long a message may grow (the path and code come before it on the line).
 MESSAGE_LENGTH = 150
+# What a report reached only from assumed runs adds.
+ASSUMED_HINT = " (set `entry-points` if not)"
 # How many entry points a message names before it counts the rest.
 NAMED_ENTRY_POINTS = 2
 _CODES = {
@@ -65,17 +71,6 @@ _CODES = {
     import_graph.MISSING_NAME: MISSING_NAME.code,
     import_graph.RELATIVE: RELATIVE_IMPORT_FAILS.code,
 }
-
-
-class Report(NamedTuple):
-    """One failing import, one file that does not compile, or one command
-    whose script or module is not there."""
-
-    path: str
-    line: int
-    col: int
-    code: str
-    message: str
 
 
 # --- the repository ---------------------------------------------------------
@@ -91,6 +86,11 @@ class Repository:
         self.files = files
         self.findings: list[Finding] = []
         self._scans: dict[str, ModuleScan | None] = {}
+        self._syntax: dict[str, SyntaxProblem | None] = {}
+        # A module scanned now (not found in the disk cache) is compiled
+        # beside the analysis while it goes on.
+        self._compilers = Compilers()
+        self._path_edits: dict[str, bool] = {}
         self._locations: dict[str, str | None] = {}
 
     @functools.cached_property
@@ -112,23 +112,39 @@ class Repository:
         if not path.endswith(".py"):
             return None  # extensions and bytecode: no source to read
         try:
-            return module_scan(self.snapshot, path)
+            compile_later = functools.partial(self._compilers.submit, path)
+            return module_scan(self.snapshot, path, compile_later)
         except OSError as error:
             self.findings.append(unreadable_file(path, error))
             return None
 
-    def syntax(self, path: str) -> imports.SyntaxProblem | None:
-        """Why the module does not compile, or None."""
+    def syntax(self, path: str) -> SyntaxProblem | None:
+        """Why the module does not compile, or None (asked once per path:
+        entry points share most of their modules)."""
+        if path not in self._syntax:
+            self._syntax[path] = self._compiled(path)
+        return self._syntax[path]
+
+    def _compiled(self, path: str) -> SyntaxProblem | None:
+        def compiled(data: bytes) -> tuple[int, int, str] | tuple[()]:
+            problem = self._compilers.problem(path, data)
+            return () if problem is None else (problem.line, problem.col, problem.message)
+
         try:
             found = self.snapshot.derived(
-                SYNTAX_NAMESPACE, path, SOURCE_LIMIT, _syntax_value, _as_stored, _restored_syntax
+                SYNTAX_NAMESPACE, path, SOURCE_LIMIT, compiled, _as_stored, _restored_syntax
             )
         except OSError:
             return None  # the scan reported it
-        return imports.SyntaxProblem(*found) if found else None
+        return SyntaxProblem(*found) if found else None
 
     def edits_sys_path(self, path: str) -> bool:
         """Whether the module changes ``sys.path`` (or adds a site folder)."""
+        if path not in self._path_edits:
+            self._path_edits[path] = self._path_edited(path)
+        return self._path_edits[path]
+
+    def _path_edited(self, path: str) -> bool:
         try:
             found = self.snapshot.derived(
                 PATH_EDIT_NAMESPACE,
@@ -190,11 +206,6 @@ def _edits_sys_path(data: bytes) -> tuple[bool]:
 
 def _restored_flag(value: tuple[object, ...]) -> tuple[bool] | None:
     return (value[0],) if len(value) == 1 and isinstance(value[0], bool) else None
-
-
-def _syntax_value(data: bytes) -> tuple[int, int, str] | tuple[()]:
-    problem = imports.syntax_problem(data)
-    return () if problem is None else (problem.line, problem.col, problem.message)
 
 
 def _as_stored(value: tuple[object, ...]) -> tuple[object, ...]:
@@ -271,9 +282,12 @@ class Situated(NamedTuple):
 
 
 def situate(entry: EntryPoint, place: Place, pythonpath: str | None = None) -> Situated:
-    """Where ``entry`` starts in ``place``: its first module and ``sys.path``."""
+    """Where ``entry`` starts in ``place``: its first module and ``sys.path``
+    (``pythonpath``: the variable the place sets, which the command line may
+    set again)."""
     run = entry.run
     flags = _flags(run.flags)
+    pythonpath = run.variable("PYTHONPATH", pythonpath)
     if run.kind == commands.SCRIPT:
         return _script_start(entry, place, flags, pythonpath)
     if run.kind == commands.APP:
@@ -351,7 +365,9 @@ def _not_there(entry: EntryPoint, place: Place, what: str) -> Situated:
     )
 
 
-def repository_entry_points(repo: Repository, configured: Sequence[str]) -> list[EntryPoint]:
+def repository_entry_points(
+    repo: Repository, configured: Sequence[ConfiguredEntry]
+) -> list[EntryPoint]:
     """The entry points that run from the repository itself and that some
     file declares: console scripts, lines of scripts, configured ones."""
     scripts = project_scripts(repo)
@@ -362,8 +378,8 @@ def repository_entry_points(repo: Repository, configured: Sequence[str]) -> list
             data = repo.read(path)
             if data is not None:
                 found.extend(script_entry_points(path, data, names))
-    for text in configured:
-        found.extend(_configured_entry(text))
+    for entry in configured:
+        found.extend(_configured_entry(entry))
     return found
 
 
@@ -383,16 +399,14 @@ def _started_files(situated: Iterable[Situated]) -> set[str]:
     return {path for path in started if path is not None}
 
 
-def _configured_entry(text: str) -> list[EntryPoint]:
-    """``path/x.py``, ``-m a.b`` or ``a.b:app`` (as uvicorn loads it)."""
-    words = text.split()
-    if len(words) == 1 and ":" in text:
-        run = commands.simple_run(["uvicorn", text])
-    else:
-        run = commands.simple_run(["python", *words])
+def _configured_entry(configured: ConfiguredEntry) -> list[EntryPoint]:
+    """``path/x.py``, ``-m a.b`` or ``a.b:app`` (as uvicorn loads it), with
+    its ``sys-path`` folders."""
+    run = entry_run(configured)
     if run is None:
         return []
-    return [EntryPoint(run, CONFIG_FILE, 1, f"configured entry point `{text}`")]
+    how = f"configured entry point `{configured.text}`"
+    return [EntryPoint(run, CONFIG_FILE, 1, how)]
 
 
 def project_scripts(repo: Repository) -> list[ProjectScript]:
@@ -424,10 +438,13 @@ def _console_entry(repo: Repository, script: ProjectScript) -> EntryPoint:
     return EntryPoint(run, script.pyproject, script.line, how, cwd=root, project=project)
 
 
-def image_entry_points(repo: Repository, console_scripts: frozenset[str]) -> list[Situated]:
+def image_entry_points(
+    repo: Repository, console_scripts: frozenset[str], contexts: Sequence[tuple[str, str]] = ()
+) -> list[Situated]:
     """The runs of each Dockerfile's final stage (its command and its
     HEALTHCHECKs), placed in the image it builds, for each context it is
-    built with."""
+    built with (``contexts``: the configuration's Dockerfile glob and
+    context folder, first)."""
     dockerfiles = [path for path in repo.files if "dockerfile" in repo.snapshot.tags(path)]
     if not dockerfiles:
         return []
@@ -435,6 +452,7 @@ def image_entry_points(repo: Repository, console_scripts: frozenset[str]) -> lis
     from lucid_hooks.image import ImageCache, model_image
 
     compose = compose_builds(repo.files, repo.read)
+    mapping = dict(contexts)
     cache = ImageCache()  # what the Dockerfiles share: sorted paths, contexts, placements
     situated = []
     for path in dockerfiles:
@@ -443,7 +461,7 @@ def image_entry_points(repo: Repository, console_scripts: frozenset[str]) -> lis
             continue
         dockerfile = repo.snapshot.dockerfile(path, data)
         builds = build_contexts(
-            path, dockerfile, repo.files, repo.read, compose=compose, cache=cache
+            path, dockerfile, repo.files, repo.read, mapping=mapping, compose=compose, cache=cache
         )
         for build in builds:
             image = model_image(path, dockerfile, build, cache=cache)
@@ -458,14 +476,23 @@ def _image_runs(repo: Repository, image: Image, console_scripts: frozenset[str])
     pythonpath = None if setting is None else setting.value
     started = [(image.command, image.command_line, "command")]
     started.extend((check.argv, check.line, "HEALTHCHECK") for check in image.healthchecks)
+    # A context guessed as the repository root is said: the findings hold
+    # only if it is (the configuration's `dockerfiles` says otherwise).
+    built = " built from the repository root" if _from_guessed_root(image) else ""
     situated = []
     for argv, line, what in started:
-        how = f"the {what} of {image.dockerfile}"
+        how = f"the {what} of {image.dockerfile}{built}"
         for run in commands.runs_in(argv or (), console_scripts):
             cwd = resolution.absolute(workdir, run.cwd)
             entry = EntryPoint(run, image.dockerfile, line or 1, how, image.dockerfile, cwd)
             situated.append(situate(entry, place, pythonpath))
     return situated
+
+
+def _from_guessed_root(image: Image) -> bool:
+    from lucid_hooks.build_context import ROOT
+
+    return image.context is not None and image.context.how == ROOT
 
 
 def _image_place(repo: Repository, image: Image) -> Place:
@@ -500,21 +527,23 @@ def _same_path(path: str) -> str | None:
     return path
 
 
-def analyse(repo: Repository, configured: Sequence[str]) -> Analysis:
+def analyse(repo: Repository, settings: Settings) -> Analysis:
     """Every entry point placed and followed, and the reports of each."""
     place = Place(repo.tree, _same_path, repo.local_names)
-    entries = repository_entry_points(repo, configured)
+    entries = repository_entry_points(repo, settings.entry_points)
     console_scripts = frozenset(entry.run.words[0] for entry in entries if entry.project)
     situated = [situate(entry, place) for entry in entries]
-    situated.extend(image_entry_points(repo, console_scripts))
+    situated.extend(image_entry_points(repo, console_scripts, settings.contexts))
     # A main.py that no command starts runs the way a user would assume.
     assumed = assumed_entry_points(repo.files, _started_files(situated), repo.tree.is_file)
     situated.extend(situate(entry, place) for entry in assumed)
     index = {path: number for number, path in enumerate(repo.files)}
+    # Every closure first: the modules they read are compiled meanwhile.
+    closures = [_closure_of(repo, item) for item in situated]
     reached: dict[Report, list[int]] = {}
     entry_rows = []
-    for number, item in enumerate(situated):
-        reports, files = _reports_of(repo, item)
+    for number, (item, closure) in enumerate(zip(situated, closures)):
+        reports, files = _reports_of(repo, item, closure)
         entry_rows.append((item.entry.origin, tuple(sorted(index[path] for path in files))))
         for report in reports:
             reached.setdefault(report, []).append(number)
@@ -525,12 +554,19 @@ def analyse(repo: Repository, configured: Sequence[str]) -> Analysis:
     return Analysis(tuple(entry_rows), tuple(rows))
 
 
-def _reports_of(repo: Repository, item: Situated) -> tuple[list[Report], frozenset[str]]:
+def _closure_of(repo: Repository, item: Situated) -> Closure | None:
+    if item.missing is not None or item.start is None or item.place is None:
+        return None
+    return follow(item.place, item.start, repo.scan)
+
+
+def _reports_of(
+    repo: Repository, item: Situated, closure: Closure | None
+) -> tuple[list[Report], frozenset[str]]:
     if item.missing is not None:
         return [item.missing], frozenset()
-    if item.start is None or item.place is None:
+    if closure is None or item.start is None or item.place is None:
         return [], frozenset()
-    closure = follow(item.place, item.start, repo.scan)
     # Code that changes sys.path itself (`sys.path.insert(0, ...)`) may make
     # any module importable: what is missing is not known to be.
     path_edited = any(repo.edits_sys_path(path) for path in closure.files)
@@ -542,7 +578,31 @@ def _reports_of(repo: Repository, item: Situated) -> tuple[list[Report], frozens
     reports = [*_outcome_reports(repo, outcomes)]
     if _compiles_like_the_hook(item.place.python):
         reports.extend(_syntax_reports(repo, closure))
-    return reports, closure.files
+    # What sys.path hides counts as reached: a commit of that file checks this run.
+    hidden = _shadowing_reports(item.entry.run, item.place, item.start, closure, path_edited)
+    reports.extend(hidden)
+    return reports, closure.files | {report.path for report in hidden}
+
+
+def _shadowing_reports(
+    run: commands.Run, place: Place, start: Start, closure: Closure, path_edited: bool
+) -> list[Report]:
+    """LH403 for the run. Once its code changes sys.path, which module wins
+    a name is not known, but the first folders still come first."""
+    search = shadowing.search_path(run.kind, start.sys_path)
+    imported = () if path_edited else {*closure.imported, *_run_module(run, start)}
+    return shadowing.shadowing_reports(
+        search, place.tree, place.repo_path, place.python, imported, closure.files
+    )
+
+
+def _run_module(run: commands.Run, start: Start) -> tuple[str, ...]:
+    """The top-level name of the module the run itself imports through
+    sys.path (`python -m`, an app, a console script); none for a script."""
+    if run.kind == commands.SCRIPT:
+        return ()
+    name = run.target if start.is_main else start.name
+    return (name.partition(".")[0],)
 
 
 def _compiles_like_the_hook(python: str | None) -> bool:
@@ -594,7 +654,9 @@ def _named(report: Report, entries: Sequence[EntryPoint]) -> Report:
         named = _shortened(names[0], 40) + (
             f" and {len(names) - 1} more" if len(names) > 1 else ""
         )
-    return report._replace(message=f"{message}, for {named}")
+    # Only the user knows how such a module really runs: say where to tell it.
+    hint = ASSUMED_HINT if all(entry.assumed for entry in entries) else ""
+    return report._replace(message=f"{message}, for {named}{hint}")
 
 
 def _shortened(text: str, length: int) -> str:

@@ -40,7 +40,7 @@ class EntryPoint(NamedTuple):
     ``dockerfile`` is the Dockerfile whose image it runs in ('' for the
     repository itself); ``cwd`` is the folder it starts in (repo-relative,
     or an image path); ``project`` is the folder of the ``pyproject.toml``
-    whose console script it is.
+    whose console script it is; ``assumed``: nothing says how it runs.
     """
 
     run: Run
@@ -50,6 +50,7 @@ class EntryPoint(NamedTuple):
     dockerfile: str = ""
     cwd: str = ""
     project: str = ""
+    assumed: bool = False
 
 
 class ProjectScript(NamedTuple):
@@ -169,16 +170,16 @@ def _assumed(path: str, packages: list[str]) -> EntryPoint:
         above, _, dotted = folder.rpartition("/")
         run = Run(MODULE, dotted, words=("python", "-m", dotted))
         how = f"assumed `python -m {dotted}` from {above or '.'}/"
-        return EntryPoint(run, path, 1, how, cwd=above)
+        return EntryPoint(run, path, 1, how, cwd=above, assumed=True)
     if not packages:
         run = Run(SCRIPT, name, words=("python", name))
-        return EntryPoint(run, path, 1, f"assumed `python {name}` in {folder or '.'}/", cwd=folder)
+        how = f"assumed `python {name}` in {folder or '.'}/"
+        return EntryPoint(run, path, 1, how, cwd=folder, assumed=True)
     top = packages[-1]
     above = top.rpartition("/")[0]
     dotted = path[len(above) + 1 if above else 0 : -3].replace("/", ".")
     if name == "__main__.py":
         dotted = dotted.rpartition(".")[0]
     run = Run(MODULE, dotted, words=("python", "-m", dotted))
-    return EntryPoint(
-        run, path, 1, f"assumed `python -m {dotted}` from {above or '.'}/", cwd=above
-    )
+    how = f"assumed `python -m {dotted}` from {above or '.'}/"
+    return EntryPoint(run, path, 1, how, cwd=above, assumed=True)

@@ -71,6 +71,18 @@ class Outcome(NamedTuple):
     deferred: bool = False
 
 
+class Report(NamedTuple):
+    """A line of check-entry-point-imports: a failing import, a file that
+    does not compile, a command whose script or module is not there, or a
+    module that ``sys.path`` hides (`shadowing`)."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+
 class External(NamedTuple):
     """An import that leaves the local files: a standard-library or
     third-party module, for the checks that know those."""
@@ -83,12 +95,14 @@ class External(NamedTuple):
 
 
 class Closure(NamedTuple):
-    """Every repository file a run executes, what fails on the way, and
-    what it imports from outside."""
+    """Every repository file a run executes, what fails on the way, what
+    it imports from outside, and the top-level names it looks up on
+    ``sys.path`` and finds there."""
 
     files: frozenset[str]
     outcomes: tuple[Outcome, ...]
     externals: tuple[External, ...]
+    imported: frozenset[str] = frozenset()
 
 
 class _Visit(NamedTuple):
@@ -129,7 +143,12 @@ class _Walk:
                 if statement.main_only and not visit.is_main:
                     continue
                 self.follow(repo_path, visit, statement)
-        return Closure(frozenset(self.files), tuple(self.outcomes), tuple(self.externals))
+        imported = frozenset(
+            name for name, module in self.modules.items() if "." not in name and module.found
+        )
+        return Closure(
+            frozenset(self.files), tuple(self.outcomes), tuple(self.externals), imported
+        )
 
     def module(self, name: str) -> Module:
         if name not in self.modules:

@@ -6,9 +6,8 @@ fast enough for every module a service entry point reaches.
 blocks it runs under (a ``try`` that catches import errors, a function or
 lambda body, a branch, the ``__main__`` block; nothing under ``if
 TYPE_CHECKING:``), the names a ``from module import NAME`` could find in it,
-and whether those names are open-ended. `syntax_problem` says whether the
-file compiles (slower: for the files that are reached only). `encode` and
-`decode` carry a scan through the disk cache.
+and whether those names are open-ended (whether the file compiles is for
+`syntax`). `encode` and `decode` carry a scan through the disk cache.
 
 How: `ast.parse` costs too much, so the scan reads lines. It looks only where
 the word ``import`` occurs (and ``__main__``), outside triple-quoted strings
@@ -89,14 +88,6 @@ class Import(NamedTuple):
     dynamic: bool  # importlib.import_module("...") or __import__("...")
 
 
-class SyntaxProblem(NamedTuple):
-    """Why a module cannot be compiled, and where."""
-
-    line: int
-    col: int
-    message: str
-
-
 class ModuleScan(NamedTuple):
     """What the imports check needs of one module."""
 
@@ -104,7 +95,6 @@ class ModuleScan(NamedTuple):
     bound: frozenset[str]  # names a `from module import NAME` may find (a superset)
     open_names: bool  # any name may exist: star import, module __getattr__, globals()...
     main_block: bool  # an `if __name__ == "__main__":` outside functions and classes
-    syntax_error: SyntaxProblem | None  # never set by `scan`: see `syntax_problem`
 
 
 # What the import-level part of the scan found.
@@ -119,7 +109,7 @@ class _Found(NamedTuple):
 # --- public --------------------------------------------------------------------------------
 
 # The layout of `encode`'s tuples; a new layout gets a new tag.
-_ENCODING = "imports-1"
+_ENCODING = "imports-2"
 
 
 def scan(data: bytes) -> ModuleScan:
@@ -131,7 +121,7 @@ def scan(data: bytes) -> ModuleScan:
         found = _ast_found(text) or found
     bound = _bound_names(source) | found.bindings
     open_names = found.star or "__getattr__" in bound or _names_open(text)
-    return ModuleScan(found.imports, bound, open_names, found.main_block, None)
+    return ModuleScan(found.imports, bound, open_names, found.main_block)
 
 
 def source_text(data: bytes) -> str:
@@ -152,56 +142,29 @@ def source_text(data: bytes) -> str:
     return text
 
 
-def syntax_problem(data: bytes) -> SyntaxProblem | None:
-    """Whether the module compiles, as importing it would: compiling to
-    bytecode also finds what the parser lets through (``return`` or
-    ``await`` outside a function, ``nonlocal`` at module level, a
-    ``break`` outside a loop, duplicate parameters). Never raises."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            # Invalid escapes warn (3.12: SyntaxWarning); with `-W error` they would raise.
-            warnings.simplefilter("ignore")
-            compile(data, "<module>", "exec", dont_inherit=True)
-    except SyntaxError as error:
-        return _problem(error.lineno, error.offset, f"{type(error).__name__}: {error.msg}")
-    except (ValueError, OverflowError) as error:  # NUL bytes before 3.12, a bad decode
-        line, col = _position(data, data.find(b"\0"))
-        return SyntaxProblem(line, col, f"{type(error).__name__}: {error}")
-    except (RecursionError, MemoryError):
-        return SyntaxProblem(1, 1, "the module is nested too deeply to compile")
-    return None
-
-
 def encode(scan: ModuleScan) -> tuple[object, ...]:
     """The scan as builtin data for the disk cache."""
-    problem = scan.syntax_error
     return (
         _ENCODING,
         tuple(tuple(record) for record in scan.imports),
         frozenset(scan.bound),
         scan.open_names,
         scan.main_block,
-        None if problem is None else tuple(problem),
     )
 
 
 def decode(value: object) -> ModuleScan | None:
     """The scan `encode` made, None for anything else (an older layout,
     damaged data); never raises."""
-    if type(value) is not tuple or len(value) != 6 or value[0] != _ENCODING:
+    if type(value) is not tuple or len(value) != 5 or value[0] != _ENCODING:
         return None
-    _, records, bound, open_names, main_block, problem = value
+    _, records, bound, open_names, main_block = value
     imports = _decode_imports(records)
     if imports is None or type(open_names) is not bool or type(main_block) is not bool:
         return None
     if type(bound) is not frozenset or not all(type(name) is str for name in bound):
         return None
-    if problem is not None and not _is_record(problem, (int, int, str)):
-        return None
-    syntax_error = None if problem is None else SyntaxProblem(*problem)
-    return ModuleScan(imports, bound, open_names, main_block, syntax_error)
+    return ModuleScan(imports, bound, open_names, main_block)
 
 
 _IMPORT_TYPES = (int, int, str, int, tuple, bool, bool, bool, bool, bool)
@@ -231,17 +194,6 @@ def _always(match: re.Match[str] | None) -> re.Match[str]:
     """A match of a pattern that matches anywhere (it may match nothing)."""
     assert match is not None
     return match
-
-
-def _problem(line: int | None, offset: int | None, message: str) -> SyntaxProblem:
-    return SyntaxProblem(max(line or 1, 1), max(offset or 1, 1), message)
-
-
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    """The line and column (in bytes) of ``offset``; (1, 1) for -1."""
-    if offset < 0:
-        return 1, 1
-    return data.count(b"\n", 0, offset) + 1, offset - data.rfind(b"\n", 0, offset)
 
 
 # PEP 263: a coding comment on the first line, or on the second below a comment or blank line.

@@ -27,10 +27,8 @@ if TYPE_CHECKING:
     from lucid_hooks.cache import Cache
 
 # The number changes with the layout of what it holds.
-NAMESPACE = "dup-index-3"
+NAMESPACE = "dup-index-4"
 GENERATED = 1
-MAIN_BLOCK = 2
-ENTRY_NAME = 4  # named `main.py` or `__main__.py`
 # A run that changed fewer records than this (a commit of a few files) does
 # not rewrite an index of 100,000: the next run reads those few files again.
 # A small index, where the changes are a sixteenth of it or more, is saved.
@@ -44,7 +42,7 @@ class Record(NamedTuple):
     key: bytes | None
     size: int  # distinct lines; -1 for a file too big to normalise
     prefix: tuple[int, ...]  # `similarity.hashed_prefix` of its lines
-    flags: int  # GENERATED, MAIN_BLOCK, ENTRY_NAME
+    flags: int  # GENERATED
 
 
 class Columns(NamedTuple):
@@ -99,10 +97,6 @@ class ModuleIndex:
             for offset, value in enumerate(self.columns.prefix_values)
             if value in probes
         }
-
-    def flagged(self, flags: int) -> set[int]:
-        """The numbers of the saved records with one of ``flags``."""
-        return {number for number, flag in enumerate(self.columns.flags) if flag & flags}
 
     def keyed(self, keys: Collection[bytes | None]) -> set[int]:
         """The numbers of the saved records with one of ``keys``."""

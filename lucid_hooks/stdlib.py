@@ -114,6 +114,10 @@ _collections_abc _sitebuiltins genericpath os posixpath site stat
 """
 NEVER_SHADOWED = frozenset(_NEVER_SHADOWED.split())
 
+# Standard-library names that no project imports from the standard library,
+# so a local module of that name hides nothing anyone needs.
+UNIMPORTED_STDLIB = frozenset({"antigravity", "idlelib", "this", "turtledemo"})
+
 _everywhere: frozenset[str] | None = None
 
 

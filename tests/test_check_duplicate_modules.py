@@ -1,4 +1,4 @@
-"""check-duplicate-modules: copies, near copies, stdlib shadowing, redundant Dockerfiles."""
+"""check-duplicate-modules: copies, near copies, redundant Dockerfiles."""
 
 from __future__ import annotations
 
@@ -628,122 +628,30 @@ def test_trivial_init_files_are_never_near_duplicates(
     assert run(capsys, *tracked(repo)) == (0, [])
 
 
-# --- LH403 stdlib shadowing --------------------------------------------------
+# --- LH403 moved to check-entry-point-imports ----------------------------------
 
 
-def test_stdlib_shadowing_beside_entry_points(
+def test_stdlib_shadowing_is_not_this_hooks(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A module named like a standard-library module beside a `main.py` is
+    for check-entry-point-imports now, which knows the entry point's
+    sys.path (tests/test_check_entry_point_imports.py)."""
     write_tree(
         repo,
         {
-            "vm/__init__.py": "",
             "vm/main.py": "import logging\n",
             "vm/logging.py": "def setup():\n    pass\n",
-            "vm/time.py": "NOW = 0\n",  # built in: cannot be shadowed
-            "vm/os.py": "SEP = '/'\n",  # imported at start-up: cannot be shadowed
-            "vm/this.py": "ZEN = 1\n",  # nobody imports it from the stdlib
-            "vm/helpers/queue.py": "Q = 1\n",  # not on sys.path: vm.helpers.queue
             "tool/__main__.py": "print(1)\n",
             "tool/types/__init__.py": "T = 1\n",
             "script/run_me.py": 'if __name__ == "__main__":\n    print(1)\n',
-            "script/distutils.py": "D = 1\n",
             "script/tomllib.py": "L = 1\n",
-            "library/queue.py": "Q = 2\n",  # no entry point in library/
-            "library/api.py": "# if __name__ == '__main__': not a main block\n",
         },
     )
     init_repo(repo)
 
-    code, out = run(capsys, *tracked(repo))
-
-    assert code == 1
-    assert out == [
-        "script/distutils.py:1:1: LH403 shadows the standard-library module `distutils` "
-        "(Python 3.9-3.11) for `run_me.py` beside it (its folder is first on sys.path): "
-        "`import distutils` finds this file; rename it",
-        "script/run_me.py:1:1: LH403 2 modules beside it shadow standard-library modules "
-        "(`distutils`, `tomllib`): each such `import` finds the local file; rename them",
-        "script/tomllib.py:1:1: LH403 shadows the standard-library module `tomllib` (Python "
-        "3.11 and later) for `run_me.py` beside it (its folder is first on sys.path): `import"
-        " tomllib` finds this file; rename it",
-        "tool/__main__.py:1:1: LH403 `types/__init__.py` beside it shadows the standard-"
-        "library module `types`: `import types` finds that file; rename it",
-        "tool/types/__init__.py:1:1: LH403 shadows the standard-library module `types` for "
-        "`__main__.py` beside it (its folder is first on sys.path): `import types` finds this"
-        " file; rename it",
-        "vm/logging.py:1:1: LH403 shadows the standard-library module `logging` for `main.py`"
-        " beside it (its folder is first on sys.path): `import logging` finds this file; "
-        "rename it",
-        "vm/main.py:1:1: LH403 `logging.py` beside it shadows the standard-library module "
-        "`logging`: `import logging` finds that file; rename it",
-    ]
-
-
-def test_each_file_alone_gets_its_shadowing_lines_of_the_whole_run(
-    repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A commit of one file looks only at what is importable beside it:
-    packages (`types/__init__.py`) and modules, for the entry points of its
-    folder; run file by file, the lines are those of one run over all."""
-    write_tree(
-        repo,
-        {
-            "tool/__main__.py": "print(1)\n",
-            "tool/types/__init__.py": "T = 1\n",
-            "tool/types/helpers.py": "H = 1\n",
-            "tool/logging.py": "L = 1\n",
-            "tool/deep/queue.py": "Q = 1\n",
-            "other/main.py": "import json\n",
-            "other/json/__init__.py": "J = 1\n",
-        },
-    )
-    init_repo(repo)
-    files = tracked(repo)
-    code, whole = run(capsys, *files)
-
-    one_by_one = [line for path in files for line in run(capsys, path)[1]]
-
-    assert code == 1
-    assert sorted(one_by_one) == whole
-    assert [line.split(": ")[0] for line in whole] == [
-        "other/json/__init__.py:1:1",
-        "other/main.py:1:1",
-        "tool/__main__.py:1:1",
-        "tool/logging.py:1:1",
-        "tool/types/__init__.py:1:1",
-    ]
-
-
-def test_stdlib_shadowing_is_reported_from_the_module_or_the_entry_point(
-    repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    write_tree(
-        repo,
-        {
-            "main.py": "import json\n",
-            "json.py": "X = 1\n",
-            "cli.py": "if __name__ == '__main__':\n    pass\n",
-            "unrelated.py": "X = 2\n",
-        },
-    )
-    init_repo(repo)
-
-    from_module = run(capsys, "json.py")
-    assert from_module == (
-        1,
-        [
-            "json.py:1:1: LH403 shadows the standard-library module `json` for `main.py` beside"
-            " it (its folder is first on sys.path): `import json` finds this file; rename it"
-        ],
-    )
-    beside = "`json.py` beside it shadows the standard-library module `json`: `import json`"
-    assert run(capsys, "main.py") == (
-        1,
-        [f"main.py:1:1: LH403 {beside} finds that file; rename it"],
-    )
-    assert run(capsys, "cli.py") == (1, [f"cli.py:1:1: LH403 {beside} finds that file; rename it"])
-    assert run(capsys, "unrelated.py") == (0, [])
+    assert run(capsys, *tracked(repo)) == (0, [])
+    assert [rule.code for rule in hook.RULES] == ["LH401", "LH402", "LH404"]
 
 
 # --- LH404 redundant Dockerfiles --------------------------------------------
@@ -886,9 +794,6 @@ def mixed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "near/b.py": near_copy(base, 1),
             "near/c.py": near_copy(base, 2),
             "near/d.py": module(61),
-            "vm/main.py": "import logging\n",
-            "vm/logging.py": "X = 1\n",
-            "vm/queue.py": "Y = 1\n",
             "svc/Dockerfile": SERVICE_DOCKERFILE,
             "svc/main.py": "print(1)\n",
             "Dockerfile": SAME_INSTRUCTIONS,
@@ -962,7 +867,7 @@ def test_pre_commits_own_batches(mixed_repo: Path) -> None:
 def test_every_rule_fires_on_the_mixed_repo(mixed_repo: Path) -> None:
     lines = run_batches(mixed_repo, [tracked(mixed_repo)])
 
-    assert sorted({line.split(" ")[1] for line in lines}) == ["LH401", "LH402", "LH403", "LH404"]
+    assert sorted({line.split(" ")[1] for line in lines}) == ["LH401", "LH402", "LH404"]
     assert all(len(line) < 200 for line in lines), max(lines, key=len)
 
 
@@ -1068,7 +973,7 @@ def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def cache_tree(repo: Path) -> list[str]:
-    """A tree with a copy, a near copy and a shadowing module, committed."""
+    """A tree with a copy, a near copy and redundant Dockerfiles, committed."""
     near = module(7)
     write_tree(
         repo,
@@ -1315,7 +1220,6 @@ def test_messages_stay_short_on_deep_paths(repo: Path, capsys: pytest.CaptureFix
             f"{deep}/invoice_generator.py": base,
             f"{deep}/recorder/invoice_generator_backup.py": near_copy(base, 1),
             f"{deep}/__main__.py": "print(1)\n",
-            f"{deep}/asyncore.py": "A = 1\n",
             f"{deep}/images/Dockerfile": SERVICE_DOCKERFILE,
             f"{deep}/recorder/Dockerfile": SERVICE_DOCKERFILE,
             f"{deep}/recorder/main.py": "print(2)\n",
@@ -1326,7 +1230,7 @@ def test_messages_stay_short_on_deep_paths(repo: Path, capsys: pytest.CaptureFix
     code, out = run(capsys, *tracked(repo))
 
     assert code == 1
-    assert {line.split(" ")[1] for line in out} == {"LH401", "LH402", "LH403", "LH404"}
+    assert {line.split(" ")[1] for line in out} == {"LH401", "LH402", "LH404"}
     for line in out:
         assert len(line.split(": ", 1)[1].split(" ", 1)[1]) < 200, line
 
@@ -1380,28 +1284,6 @@ def test_the_module_index_finds_what_a_run_without_it_finds(
         assert with_index == run(capsys, "--no-cache", *options, "--", *passed), passed
         reported += len(with_index[1])
     assert reported > 10, "the edits made copies and near copies to report"
-
-
-def test_a_folder_of_scripts_and_shadows_prints_each_once(
-    repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Ten scripts beside ten shadowing modules: twenty lines, not a hundred."""
-    scripts = {
-        f"tools/run_{n}.py": f'if __name__ == "__main__":\n    print({n})\n' for n in range(10)
-    }
-    names = ["ast", "bisect", "calendar", "cmd", "code", "csv", "glob", "json", "queue", "uuid"]
-    write_tree(repo, {**scripts, **{f"tools/{name}.py": f"X = {name!r}\n" for name in names}})
-    init_repo(repo)
-
-    code, out = run(capsys, *tracked(repo))
-
-    assert code == 1
-    assert len(out) == 20
-    assert out[9] == (
-        "tools/run_0.py:1:1: LH403 10 modules beside it shadow standard-library modules"
-        " (`ast`, `bisect`, `calendar` and 7 more): each such `import` finds the local file;"
-        " rename them"
-    )
 
 
 def test_edits_staged_or_not_are_seen_through_the_module_index(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,16 +32,22 @@ print(json.dumps(outcome))
 """
 
 
-def oracle(root: Path, kind: str, target: str, cwd: str = "") -> str:
+def oracle(
+    root: Path, kind: str, target: str, cwd: str = "", pythonpath: str | None = None
+) -> str:
     """What CPython says when the entry point starts: "ok", or the error.
     (runpy sets sys.path[0] as `python x.py` and `python -m` do: the
-    script's folder, or the working directory.)"""
+    script's folder, or the working directory; ``pythonpath`` is the
+    variable's value, else it is ignored.)"""
     folder = root / cwd
     first = str((folder / target).parent) if kind == "script" else str(folder)
     code = f"import sys; sys.path[0] = {first!r}\n{ORACLE}"
+    isolation = ["-E"] if pythonpath is None else []
+    environment = {**os.environ, "PYTHONPATH": pythonpath or ""}
     result = subprocess.run(
-        [sys.executable, "-E", "-s", "-c", code, kind, target],
+        [sys.executable, *isolation, "-s", "-c", code, kind, target],
         cwd=folder,
+        env=environment,
         capture_output=True,
         text=True,
         check=True,
@@ -89,7 +96,7 @@ def test_local_module_not_on_the_scripts_sys_path(
     assert code == 1
     assert out == [
         "svc/main.py:3:1: LH201 No module named 'libs' (the repository has it at libs/),"
-        " for assumed `python main.py` in svc/"
+        " for assumed `python main.py` in svc/ (set `entry-points` if not)"
     ]
 
 
@@ -120,7 +127,7 @@ def test_name_missing_from_a_package_module(
     assert code == 1
     assert out == [
         "pkg/main.py:1:1: LH202 cannot import name 'other' from 'pkg.sub' (pkg/sub.py),"
-        " for assumed `python -m pkg.main` from ./"
+        " for assumed `python -m pkg.main` from ./ (set `entry-points` if not)"
     ]
 
 
@@ -158,7 +165,7 @@ def test_optional_and_deferred_imports(repo: Path, capsys: pytest.CaptureFixture
     assert code == 1
     assert out == [
         "svc/main.py:8:5: LH202 cannot import name 'gone' from 'helpers' (svc/helpers.py)"
-        " when the function runs, for assumed `python main.py` in svc/"
+        " when the function runs, for assumed `python main.py` in svc/ (set `entry-points` if not)"
     ]
 
 
@@ -288,7 +295,7 @@ def test_vendored_and_special_names_are_not_local(
     assert code == 1
     assert out == [
         "tool/main.py:5:1: LH201 No module named 'shared' (the repository has it at shared/),"
-        " for assumed `python main.py` in tool/"
+        " for assumed `python main.py` in tool/ (set `entry-points` if not)"
     ]
 
 
@@ -308,7 +315,7 @@ def test_a_namespace_folder_with_a_main_runs_as_a_module(
     assert code == 1
     assert out == [
         "tool/__main__.py:2:1: LH202 cannot import name 'gone' from 'tool.helper'"
-        " (tool/helper.py), for assumed `python -m tool` from ./"
+        " (tool/helper.py), for assumed `python -m tool` from ./ (set `entry-points` if not)"
     ]
 
 
@@ -470,3 +477,361 @@ def test_the_main_block_of_the_entry_point_is_checked(
     code, out = run(capsys, ".")
     assert code == 1
     assert codes(out) == ["LH201"]
+
+
+# --- LH403 modules that sys.path shadows --------------------------------------
+
+SHADOWS_LOGGING = (
+    "shadows the standard library's `logging`: imports of it find this file; rename it"
+)
+IN_VM = "for assumed `python main.py` in vm/ (set `entry-points` if not)"
+
+
+def imported_from(root: Path, argv: list[str], cwd: str, pythonpath: str = "") -> str:
+    """What a real interpreter prints when it runs ``python *argv`` in
+    ``root/cwd`` with ``PYTHONPATH`` (folders of ``root``, ``:``-separated):
+    the test's modules print the file each import found, as a repo path."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
+    if pythonpath:
+        env["PYTHONPATH"] = ":".join(str(root / entry) for entry in pythonpath.split(":"))
+    result = subprocess.run(
+        [sys.executable, "-s", "-B", *argv],
+        cwd=root / cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(result.stdout.strip()).resolve().relative_to(root.resolve()).as_posix()
+
+
+def test_cpython_imports_the_module_that_shadows(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The oracle: `python main.py` imports the `logging.py` beside it, not
+    the standard library's; of two `PYTHONPATH` folders holding `m.py`, the
+    first wins. The hook reports the shadowing file and the hidden one."""
+    write_tree(
+        repo,
+        {
+            "vm/main.py": "import logging\nprint(logging.__file__)\n",
+            "vm/logging.py": "",
+            "run/main.py": "import m\nprint(m.__file__)\n",
+            "first/m.py": "",
+            "second/m.py": "",
+            "Dockerfile": (
+                "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                "ENV PYTHONPATH=/app/first:/app/second\n"
+                'CMD ["python", "run/main.py"]\n'
+            ),
+        },
+    )
+    init_repo(repo)
+
+    assert imported_from(repo, ["main.py"], "vm") == "vm/logging.py"
+    assert imported_from(repo, ["run/main.py"], "", "first:second") == "first/m.py"
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "second/m.py:1:1: LH403 hidden by `first/m.py`, earlier on sys.path: `import m` never"
+        " finds this file; rename one, for the command of Dockerfile",
+        f"vm/logging.py:1:1: LH403 {SHADOWS_LOGGING}, {IN_VM}",
+    ]
+
+
+def test_stdlib_shadowing_where_the_entry_point_runs(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the folders an entry point really has first on sys.path count.
+    (Moved from check-duplicate-modules, which guessed from the folder: it
+    reported `pkg/logging.py`, `tool/types/` and `script/distutils.py` too.)"""
+    write_tree(
+        repo,
+        {
+            "vm/main.py": "import logging\n",
+            "vm/logging.py": "def setup():\n    pass\n",
+            "vm/tomllib.py": "L = 1\n",
+            "vm/types/__init__.py": "T = 1\n",
+            "vm/queue/README.md": "",  # a namespace folder: the standard library's wins
+            "vm/time.py": "NOW = 0\n",  # built in: cannot be shadowed
+            "vm/os.py": "SEP = '/'\n",  # imported at start-up: cannot be shadowed
+            "vm/this.py": "ZEN = 1\n",  # nobody imports it from the standard library
+            "vm/helpers/queue.py": "Q = 1\n",  # not on sys.path: vm.helpers.queue
+            # `python -m pkg.main` from ./: `import logging` is the standard library's.
+            "pkg/__init__.py": "",
+            "pkg/main.py": "import logging\n",
+            "pkg/logging.py": "X = 1\n",
+            # `python -m tool` from ./ puts ./ first, not tool/.
+            "tool/__main__.py": "print(1)\n",
+            "tool/types/__init__.py": "T = 1\n",
+            # A module with a __main__ block that nothing starts is no entry point.
+            "script/run_me.py": 'if __name__ == "__main__":\n    print(1)\n',
+            "script/distutils.py": "D = 1\n",
+            "library/queue.py": "Q = 2\n",  # no entry point in library/
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, ".")
+
+    assert code == 1
+    assert out == [
+        f"vm/logging.py:1:1: LH403 {SHADOWS_LOGGING}, {IN_VM}",
+        "vm/tomllib.py:1:1: LH403 shadows the standard library's `tomllib` (Python 3.11 and"
+        f" later): imports of it find this file; rename it, {IN_VM}",
+        "vm/types/__init__.py:1:1: LH403 shadows the standard library's `types`: imports of"
+        f" it find this file; rename it, {IN_VM}",
+    ]
+
+
+def test_only_the_standard_library_of_the_images_python_counts(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python 3.10 has no `tomllib` and 3.12 no `distutils`."""
+    dockerfile = 'FROM python:3.{}-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "main.py"]\n'
+    layout = {"main.py": "print(1)\n", "tomllib.py": "", "distutils/__init__.py": ""}
+    write_tree(repo, {f"old/{path}": text for path, text in layout.items()})
+    write_tree(repo, {f"new/{path}": text for path, text in layout.items()})
+    write_tree(
+        repo, {"old/Dockerfile": dockerfile.format(10), "new/Dockerfile": dockerfile.format(12)}
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, ".")
+
+    assert code == 1
+    assert [(line.split(":")[0], line.split(", for ")[1]) for line in out] == [
+        ("new/tomllib.py", "the command of new/Dockerfile"),
+        ("old/distutils/__init__.py", "the command of old/Dockerfile"),
+    ]
+
+
+def test_a_shadowing_file_alone_checks_the_entry_points_it_shadows_for(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under pre-commit, a commit of the shadowing module alone, imported or
+    not, or of the entry point alone, prints the line of a run over all."""
+    write_tree(
+        repo,
+        {
+            "main.py": "import json\n",
+            "json.py": "X = 1\n",
+            "queue.py": "Q = 1\n",  # imported by nothing here, by the libraries maybe
+            "cli.py": "if __name__ == '__main__':\n    pass\n",  # not an entry point
+            "unrelated.txt": "",
+        },
+    )
+    init_repo(repo)
+    code, whole = run(capsys, ".")
+    assert code == 1
+    assert [line.split(": ")[0] for line in whole] == ["json.py:1:1", "queue.py:1:1"]
+
+    assert run(capsys, "json.py") == (1, whole)
+    assert run(capsys, "queue.py") == (1, whole)
+    assert run(capsys, "main.py") == (1, whole)
+    assert run(capsys, "cli.py") == (0, [])
+    assert run(capsys, "unrelated.txt") == (0, [])
+
+
+def test_a_module_hidden_by_an_earlier_folder_of_sys_path(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Of the names the entry point imports, a module or regular package in
+    a later folder than the one `import` finds is never imported. Not a
+    namespace folder (portions merge, and a later module beats them), not a
+    name nobody imports, and not two services each with its own `config.py`
+    on its own sys.path."""
+    write_tree(
+        repo,
+        {
+            "svc/Dockerfile": (
+                "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                'ENV PYTHONPATH=/app/libs:/app/shared\nCMD ["python", "main.py"]\n'
+            ),
+            "svc/main.py": "import config\nimport util\nimport helpers\nimport extra\n",
+            "svc/config.py": "",
+            "svc/libs/config.py": "",  # hidden by /app/config.py
+            "svc/libs/util.py": "",
+            "svc/shared/util/__init__.py": "",  # hidden by /app/libs/util.py
+            "svc/helpers/x.py": "",  # a namespace folder: the module below wins
+            "svc/libs/helpers.py": "",
+            "svc/libs/extra/a.py": "",  # two namespace portions merge
+            "svc/shared/extra/b.py": "",
+            "svc/libs/unused.py": "",  # imported by nothing
+            "svc/shared/unused.py": "",
+            "billing/main.py": "import config\n",
+            "billing/config.py": "",
+            "ledger/main.py": "import config\n",
+            "ledger/config.py": "",
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, ".")
+
+    assert code == 1
+    assert out == [
+        "svc/libs/config.py:1:1: LH403 hidden by `svc/config.py`, earlier on sys.path:"
+        " `import config` never finds this file; rename one, for the command of svc/Dockerfile",
+        "svc/shared/util/__init__.py:1:1: LH403 hidden by `svc/libs/util.py`, earlier on"
+        " sys.path: `import util` never finds this file; rename one, for the command of"
+        " svc/Dockerfile",
+    ]
+    assert run(capsys, "svc/libs/config.py") == (1, out)
+
+
+def test_a_folder_of_scripts_and_shadows_prints_each_once(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ten scripts a Makefile runs beside ten shadowing modules: one line
+    per module naming the scripts' runs, not a hundred."""
+    names = ["ast", "bisect", "calendar", "cmd", "code", "csv", "glob", "json", "queue", "uuid"]
+    recipe = "".join(f"\tpython run_{n}.py\n" for n in range(10))
+    write_tree(
+        repo,
+        {
+            "tools/Makefile": f"run:\n{recipe}",
+            **{f"tools/run_{n}.py": f"print({n})\n" for n in range(10)},
+            **{f"tools/{name}.py": f"X = {name!r}\n" for name in names},
+        },
+    )
+    init_repo(repo)
+
+    code, out = run(capsys, ".")
+
+    assert code == 1
+    assert len(out) == 10
+    assert out[0] == (
+        "tools/ast.py:1:1: LH403 shadows the standard library's `ast`: imports of it find this"
+        " file; rename it, for line 10 of tools/Makefile, line 11 of tools/Makefile and 8 more"
+    )
+
+
+def test_pythonpath_a_script_line_sets(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(
+        repo,
+        {
+            "shared/__init__.py": "",
+            "shared/money.py": "cents = 1\n",
+            "services/api/__init__.py": "",
+            "services/api/app.py": "from shared.money import cents\n",
+            "scripts/run.sh": "#!/bin/sh\ncd services && PYTHONPATH=.. exec python -m api.app\n",
+            "scripts/bare.sh": "#!/bin/sh\ncd services\npython -m api.app\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "module", "api.app", cwd="services", pythonpath="..") == "ok"
+    assert oracle(repo, "module", "api.app", cwd="services") == "ModuleNotFoundError"
+    assert run(capsys, ".") == (
+        1,
+        [
+            "services/api/app.py:1:1: LH201 No module named 'shared' (the repository has it"
+            " at shared/), for line 3 of scripts/bare.sh"
+        ],
+    )
+
+
+CONFIGURED = """\
+[tool.lucid-hooks.check-entry-point-imports]
+entry-points = [{ run = "tools/report/run.py", sys-path = ["."] }, "-m tools.report.run"]
+"""
+
+
+def test_configured_entry_points_and_their_sys_path(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "pyproject.toml": CONFIGURED,
+            "shared/__init__.py": "",
+            "shared/money.py": "cents = 1\n",
+            "tools/report/run.py": "from shared.money import cents\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "script", "tools/report/run.py", pythonpath=".") == "ok"
+    assert oracle(repo, "module", "tools.report.run") == "ok"  # tools/ is a namespace package
+    assert oracle(repo, "script", "tools/report/run.py") == "ModuleNotFoundError"
+    assert run(capsys, ".") == (0, [])
+    # The command line's entry points replace the configured ones.
+    assert run(capsys, "--entry-point", "tools/report/run.py", ".") == (
+        1,
+        [
+            "tools/report/run.py:1:1: LH201 No module named 'shared' (the repository has it"
+            " at shared/), for configured entry point `tools/report/run.py`"
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ('entry-points = [{ run = "-c pass" }]', "is not an entry point"),
+        ('entry-points = [{ run = "x.py", sys-path = "src" }]', "must be a list of folders"),
+        ('entry-points = [{ run = "x.py", cwd = "src" }]', "is not an entry point"),
+        ('entry-points = "x.py"', "must be a list of entry points"),
+        ('dockerfiles = { "*/Dockerfile" = "." }', "must be a table { context = folder }"),
+        ('dockerfiles = { "*/Dockerfile" = { context = "../up" } }', "a folder of the"),
+    ],
+)
+def test_configuration_that_is_not_understood(
+    repo: Path, capsys: pytest.CaptureFixture[str], setting: str, problem: str
+) -> None:
+    section = "[tool.lucid-hooks.check-entry-point-imports]\n"
+    write_tree(repo, {"pyproject.toml": section + setting + "\n", "main.py": ""})
+    init_repo(repo)
+    code = main(["."])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert problem in captured.out + captured.err
+
+
+def test_configured_build_context(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dockerfile = (
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+        'CMD ["python", "-m", "services.api.main"]\n'
+    )
+    files = {
+        "services/__init__.py": "",
+        "services/api/__init__.py": "",
+        "services/api/main.py": "from services.api import routes\n",
+        "services/api/routes.py": "",
+        "services/api/Dockerfile": dockerfile,
+    }
+    write_tree(repo, files)
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert [line.split(" where ")[0] for line in out] == [
+        "services/api/Dockerfile:4:1: LH204 no module `services.api.main`"
+        " (No module named 'services')"
+    ]
+    setting = 'dockerfiles = { "services/*/Dockerfile" = { context = "." } }\n'
+    section = "[tool.lucid-hooks.check-entry-point-imports]\n"
+    write_tree(repo, {"pyproject.toml": section + setting})
+    assert run(capsys, ".") == (0, [])
+
+
+def test_a_context_taken_as_the_repository_root_is_said(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "shared/__init__.py": "",
+            "shared/money.py": "cents = 1\n",
+            "services/api/main.py": "from shared.money import dollars\n",
+            "services/api/Dockerfile": (
+                "FROM python:3.12-slim\nWORKDIR /app\nCOPY services/api/ ./\n"
+                'COPY shared/ ./shared/\nCMD ["python", "main.py"]\n'
+            ),
+        },
+    )
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert codes(out) == ["LH202"]
+    assert out[0].endswith(
+        ", for the command of services/api/Dockerfile built from the repository root"
+    )

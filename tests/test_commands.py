@@ -94,3 +94,24 @@ def test_cd_to_the_scripts_folder_and_to_an_unknown_place() -> None:
 def test_words_are_kept_for_messages() -> None:
     (run,) = runs_in(["python", "-m", "a.b"])
     assert run.describe() == "python -m a.b"
+
+
+def test_variables_the_command_line_sets() -> None:
+    (run,) = runs_in(["sh", "-c", "PYTHONPATH=src:$PYTHONPATH exec python -m app"])
+    assert run.environment == (("PYTHONPATH", "src:$PYTHONPATH"),)
+    assert run.variable("PYTHONPATH", "/opt/lib") == "src:/opt/lib"
+    assert run.variable("PYTHONPATH", None) == "src:"
+    (run,) = runs_in(["env", "PYTHONPATH=lib", "python", "x.py"])
+    assert run.variable("PYTHONPATH", "/image") == "lib"
+    (run,) = runs_in(["python", "x.py"])
+    assert run.variable("PYTHONPATH", "/image") == "/image"
+
+
+def test_exported_variables_reach_the_later_commands() -> None:
+    text = "python a.py\nexport PYTHONPATH=src\nexport PYTHONPATH=lib:${PYTHONPATH} X=1\n"
+    text += "python b.py"
+    first, second = shell_runs(text)[0]
+    assert first.variable("PYTHONPATH", None) is None
+    assert second.variable("PYTHONPATH", None) == "lib:src"
+    (run,) = shell_runs("PYTHONPATH=other python c.py", state=shell_runs(text)[1])[0]
+    assert run.variable("PYTHONPATH", None) == "other"

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from lucid_hooks import imports
 from lucid_hooks.cache import _is_plain
-from lucid_hooks.imports import Import, ModuleScan, decode, encode, scan, syntax_problem
+from lucid_hooks.imports import Import, ModuleScan, decode, encode, scan
+from lucid_hooks.syntax import syntax_problem
 
 # --- a reference: the same records, from ast ---------------------------------------------
 #
@@ -633,7 +634,7 @@ def test_blocks_after_an_error_are_still_told() -> None:
 )
 def test_any_bytes_give_a_result(data: bytes) -> None:
     found = scan(data)
-    assert isinstance(found, ModuleScan) and found.syntax_error is None
+    assert isinstance(found, ModuleScan)
     assert all(
         type(record) is Import and record.line >= 1 and record.col >= 1 for record in found.imports
     )
@@ -858,46 +859,11 @@ def test_importing_the_scanner_does_not_import_ast() -> None:
     assert out.stdout.strip() == "False"
 
 
-# --- syntax problems, the cache ----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("source", "line"),
-    [
-        (b"import a\n\nx = (\n", 3),
-        (b"return 1\n", 1),  # the parser lets it through; compiling does not
-        (b"nonlocal x\n", 1),
-        (b"def f(a, a):\n    pass\n", 1),
-        (b"import a\n  import b\n", 2),
-        (b"x = 1\x00\n", 1),
-        (b"x = '\xff'\n", 1),
-        (b"# coding: no-such-codec\n", 1),
-    ],
-    ids=[
-        "bracket",
-        "return",
-        "nonlocal",
-        "duplicate argument",
-        "indent",
-        "NUL",
-        "not UTF-8",
-        "codec",
-    ],
-)
-def test_syntax_problems(source: bytes, line: int) -> None:
-    problem = syntax_problem(source)
-    assert problem is not None
-    assert problem.line == line and problem.col >= 1 and problem.message
-
-
-def test_a_module_that_compiles_has_no_problem() -> None:
-    assert syntax_problem(b"import a\ndef f():\n    return a\n") is None
-    assert syntax_problem(b'x = "\\d"\n') is None  # an invalid escape warns, nothing more
+# --- the cache ----------------------------------------------------------
 
 
 def test_encode_decode() -> None:
     found = scan(b"try:\n    from a import b, c\nexcept ImportError:\n    pass\nX = 1\n")
-    found = found._replace(syntax_error=imports.SyntaxProblem(2, 3, "SyntaxError: why"))
     value = encode(found)
     assert _is_plain(value)
     assert decode(value) == found
@@ -905,7 +871,7 @@ def test_encode_decode() -> None:
 
 
 RECORD = (1, 1, "a", 0, ("b",), False, False, False, False, False)
-VALUE = ("imports-1", (RECORD,), frozenset({"a"}), False, False, (1, 2, "why"))
+VALUE = ("imports-2", (RECORD,), frozenset({"a"}), False, False)
 
 
 def changed(index: int, item: object) -> tuple[object, ...]:
@@ -922,8 +888,9 @@ def record_changed(index: int, item: object) -> tuple[object, ...]:
         None,
         (),
         [*VALUE],
-        VALUE[:5],
-        changed(0, "imports-0"),  # an older layout
+        VALUE[:4],
+        (*VALUE, None),
+        changed(0, "imports-1"),  # an older layout
         changed(1, [RECORD]),
         changed(1, (RECORD[:9],)),
         record_changed(0, True),  # a bool for an int
@@ -933,8 +900,7 @@ def record_changed(index: int, item: object) -> tuple[object, ...]:
         changed(2, {"a"}),
         changed(2, frozenset({1})),
         changed(3, 0),
-        changed(5, (1, 2)),
-        changed(5, (1, "2", "why")),
+        changed(4, None),
     ],
 )
 def test_decode_refuses_what_encode_did_not_make(value: object) -> None:

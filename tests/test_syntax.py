@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import io
+import marshal
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from lucid_hooks import syntax
+from lucid_hooks.syntax import Compilers, SyntaxProblem, serve, syntax_problem
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (b"import a\n\nx = (\n", 3),
+        (b"return 1\n", 1),  # the parser lets it through; compiling does not
+        (b"nonlocal x\n", 1),
+        (b"def f(a, a):\n    pass\n", 1),
+        (b"import a\n  import b\n", 2),
+        (b"x = 1\x00\n", 1),
+        (b"x = '\xff'\n", 1),
+        (b"# coding: no-such-codec\n", 1),
+    ],
+    ids=[
+        "bracket",
+        "return",
+        "nonlocal",
+        "duplicate argument",
+        "indent",
+        "NUL",
+        "not UTF-8",
+        "codec",
+    ],
+)
+def test_syntax_problems(source: bytes, line: int) -> None:
+    problem = syntax_problem(source)
+    assert problem is not None
+    assert problem.line == line and problem.col >= 1 and problem.message
+
+
+def test_a_module_that_compiles_has_no_problem() -> None:
+    assert syntax_problem(b"import a\ndef f():\n    return a\n") is None
+    assert syntax_problem(b'x = "\\d"\n') is None  # an invalid escape warns, nothing more
+
+
+MODULES = {
+    "good.py": b"import a\n\ndef f(x):\n    return a.b(x)\n",
+    "bracket.py": b"x = (\n",
+    "return.py": b"return 1\n",
+    "nul.py": b"x = 1\x00\n",
+    "escape.py": b'x = "\\d"\n',
+}
+EXPECTED = {key: syntax_problem(data) for key, data in MODULES.items()}
+
+
+def problems(compilers: Compilers, modules: dict[str, bytes]) -> dict[str, SyntaxProblem | None]:
+    for key, data in modules.items():
+        compilers.submit(key, data)
+    return {key: compilers.problem(key, data) for key, data in modules.items()}
+
+
+@pytest.fixture
+def no_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(syntax, "HELPER_THRESHOLD", 0)
+
+
+@pytest.mark.usefixtures("no_threshold")
+def test_helpers_answer_as_the_caller_would() -> None:
+    compilers = Compilers(helpers=2)
+    assert problems(compilers, MODULES) == EXPECTED
+    assert compilers.helpers_started == 2
+    # Asked after the answers: compiled here.
+    assert compilers.problem("late.py", b"def (\n") == syntax_problem(b"def (\n")
+
+
+def test_few_modules_need_no_helper() -> None:
+    compilers = Compilers(helpers=2)
+    assert problems(compilers, MODULES) == EXPECTED
+    assert compilers.helpers_started == 0
+
+
+@pytest.mark.usefixtures("no_threshold")
+@pytest.mark.parametrize(
+    "program",
+    [
+        ("-c", "import sys; sys.exit(3)"),  # fails before reading
+        ("-c", "import sys; sys.stdin.buffer.read(9); sys.stdout.write('?'); sys.exit(0)"),
+        ("-c", "import sys, marshal; sys.stdout.buffer.write(marshal.dumps([('good.py', 7)]))"),
+    ],
+    ids=["exits", "says nonsense", "answers wrongly"],
+)
+def test_a_failing_helper_costs_nothing_but_time(
+    monkeypatch: pytest.MonkeyPatch, program: tuple[str, ...]
+) -> None:
+    monkeypatch.setattr(syntax, "_HELPER", program)
+    compilers = Compilers(helpers=1)
+    assert problems(compilers, MODULES) == EXPECTED
+
+
+@pytest.mark.usefixtures("no_threshold")
+def test_a_helper_that_cannot_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    compilers = Compilers(helpers=1)
+    assert problems(compilers, MODULES) == EXPECTED
+    assert compilers.helpers_started == 0
+
+
+def test_the_helper_reads_while_it_compiles() -> None:
+    """The caller writes more than a pipe holds and is never stopped for
+    long: `serve` drains the pipe between compiles, and answers at the end."""
+    read_end, write_end = os.pipe()
+    module = b"# a comment\n" * 12_000  # 144 KB, more than a pipe holds
+    sink = io.BytesIO()
+    helper = threading.Thread(target=serve, args=(os.fdopen(read_end, "rb"), sink))
+    helper.start()
+    with os.fdopen(write_end, "wb") as pipe:
+        for number in range(3):
+            syntax._send_frame(pipe, f"m{number}.py", module)
+        syntax._send_frame(pipe, "bad.py", b"x = (\n")
+    helper.join(timeout=60)
+    answers = syntax._checked(marshal.loads(sink.getvalue()))
+    assert sorted(answers) == sorted(
+        [(f"m{number}.py", None) for number in range(3)] + [("bad.py", EXPECTED["bracket.py"])]
+    )
