@@ -404,7 +404,10 @@ def repository_analysis(
     from lucid_hooks.entry_point_analysis import Repository, analyse
 
     repo = Repository(snapshot, files)
-    entries, reports = analyse(repo, settings)
+    try:
+        entries, reports = analyse(repo, settings)
+    finally:
+        repo.close()
     if cache.enabled and not repo.findings:
         cache.put(ANALYSIS_NAMESPACE, where, (fingerprint, (entries, reports)))
     return entries, reports, repo.findings

@@ -103,6 +103,10 @@ class Repository:
         # import of it is a broken local import, not a third-party one.
         return local_top_level_names([*self.files, *self.snapshot.staged_deletions()])
 
+    def close(self) -> None:
+        """Ends the helpers that compile beside the analysis."""
+        self._compilers.close()
+
     def scan(self, path: str) -> ModuleScan | None:
         if path not in self._scans:
             self._scans[path] = self._scan(path)

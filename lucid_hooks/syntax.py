@@ -6,14 +6,17 @@ entry points (about three times the cost of scanning a module for its
 imports), so `Compilers` hands the modules of a cold run to helper
 processes that compile while the caller goes on following imports: on a
 machine of N cores, up to N - 1 helpers (at most MAX_HELPERS), each a
-fresh, isolated interpreter that compiles the bytes it is sent (it never
-runs them) and answers once it has them all. A helper that cannot start or
-fails costs nothing but time: what it did not answer is compiled in the
-caller.
+fresh, isolated interpreter that compiles the bytes it is sent, in order
+(it never runs them), and answers each as it goes. When the caller needs
+an answer that has not come, it compiles the module itself, so that the
+two share what is left. A helper that cannot start or fails costs nothing
+but time: what it did not answer is compiled in the caller.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import marshal
 import os
 import struct
@@ -22,6 +25,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import subprocess
+    from collections.abc import Iterable
 
 # Helpers start once this many bytes wait: below, an interpreter's start
 # costs more than it saves.
@@ -90,22 +94,23 @@ def available_helpers() -> int:
 class Compilers:
     """Modules sent to be compiled, and what compiling each found.
 
-    ``submit`` each module as it is read; ``problem`` once all are in (the
-    first call ends the submissions). Modules that never reached a helper
-    are compiled in the caller when asked for.
+    ``submit`` each module as it is read, ``problem`` when its answer is
+    needed: a helper's answer if it came, else the module is compiled here
+    and then (so the caller shares what is left rather than wait). ``close``
+    ends the helpers.
     """
 
     def __init__(self, helpers: int | None = None) -> None:
         self._room = available_helpers() if helpers is None else helpers
         self._waiting: dict[str, bytes] = {}
         self._waiting_bytes = 0
-        self._helpers: list[subprocess.Popen[bytes]] = []
+        self._helpers: list[_Helper] = []
         self._turn = 0
         self.helpers_started = 0
-        self._answers: dict[str, SyntaxProblem | None] | None = None
+        self._answers: dict[str, SyntaxProblem | None] = {}
 
     def submit(self, key: str, data: bytes) -> None:
-        if self._answers is not None or not self._room:
+        if not self._room:
             return  # compiled when asked for
         self._waiting[key] = data
         self._waiting_bytes += len(data)
@@ -115,58 +120,92 @@ class Compilers:
     def problem(self, key: str, data: bytes) -> SyntaxProblem | None:
         """What compiling ``data``, the module submitted as ``key`` (or
         not submitted), finds."""
-        if self._answers is None:
-            self._answers = self._collect()
+        self._waiting.pop(key, None)
+        for helper in list(self._helpers):
+            self._answers.update(helper.answers())
+            if helper.ended:
+                self._helpers.remove(helper)  # what it did not answer is compiled here
         if key in self._answers:
-            return self._answers[key]
+            return self._answers.pop(key)
         return syntax_problem(data)
+
+    def close(self) -> None:
+        """End every helper, finished or not; later modules are compiled here."""
+        for helper in self._helpers:
+            helper.end()
+        self._helpers.clear()
+        self._room = 0
 
     def _send_waiting(self) -> None:
         if not self._helpers:
-            started = [_start_helper() for _ in range(self._room)]
+            started = [_Helper.start() for _ in range(self._room)]
             self._helpers = [helper for helper in started if helper is not None]
             self.helpers_started += len(self._helpers)
+            self._room = len(self._helpers)
         for key, data in self._waiting.items():
             if not self._helpers:
                 break
             helper = self._helpers[self._turn % len(self._helpers)]
             self._turn += 1
-            if not _send(helper, key, data):
-                self._helpers.remove(helper)  # what it had is compiled here
-                _answers(helper)
-        self._room = len(self._helpers)
+            if not helper.send(key, data):
+                helper.end()
+                self._helpers.remove(helper)
         self._waiting.clear()
         self._waiting_bytes = 0
 
-    def _collect(self) -> dict[str, SyntaxProblem | None]:
-        answers: dict[str, SyntaxProblem | None] = {}
-        for helper in self._helpers:
-            answers.update(_answers(helper))
-        self._helpers.clear()
-        return answers
 
+class _Helper:
+    """One helper process, and what it answered so far."""
 
-def _start_helper() -> subprocess.Popen[bytes] | None:
-    import subprocess
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.ended = False
+        self._read = _Frames()
+        assert process.stdout is not None
+        os.set_blocking(process.stdout.fileno(), False)
 
-    try:
-        return subprocess.Popen(
-            (sys.executable, *_HELPER),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        return None
+    @classmethod
+    def start(cls) -> _Helper | None:
+        import subprocess
 
+        try:
+            process = subprocess.Popen(
+                (sys.executable, *_HELPER),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            return None
+        return cls(process)
 
-def _send(helper: subprocess.Popen[bytes], key: str, data: bytes) -> bool:
-    try:
-        assert helper.stdin is not None
-        _send_frame(helper.stdin, key, data)
-    except (OSError, ValueError):  # it is gone
-        return False
-    return True
+    def send(self, key: str, data: bytes) -> bool:
+        try:
+            assert self.process.stdin is not None
+            _send_frame(self.process.stdin, key, data)
+            self.process.stdin.flush()
+        except (OSError, ValueError):  # it is gone
+            return False
+        return True
+
+    def answers(self) -> list[tuple[str, SyntaxProblem | None]]:
+        """The answers that came since the last call, without waiting."""
+        if not self.ended:
+            assert self.process.stdout is not None
+            self.ended = not _take_available(self.process.stdout.fileno(), self._read)
+        found = _checked(self._read.ready)
+        self._read.ready.clear()
+        return found
+
+    def end(self) -> None:
+        self.ended = True
+        self.process.kill()
+        for pipe in (self.process.stdin, self.process.stdout):
+            # Closing flushes unsent frames, to a process that is gone.
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+        self.process.wait()
 
 
 def _send_frame(pipe: IO[bytes], key: str, data: bytes) -> None:
@@ -174,22 +213,8 @@ def _send_frame(pipe: IO[bytes], key: str, data: bytes) -> None:
     pipe.write(_FRAME.pack(len(frame)) + frame)
 
 
-def _answers(helper: subprocess.Popen[bytes]) -> dict[str, SyntaxProblem | None]:
-    """What a helper answers once its input ends; nothing when it fails."""
-    try:
-        assert helper.stdin is not None and helper.stdout is not None
-        helper.stdin.close()
-        output = helper.stdout.read()
-        helper.wait()
-        answers = marshal.loads(output) if helper.returncode == 0 else []
-    except (OSError, ValueError, EOFError, TypeError):
-        answers = []
-    return dict(_checked(answers))
-
-
-def _checked(answers: object) -> list[tuple[str, SyntaxProblem | None]]:
-    if not isinstance(answers, list):
-        return []
+def _checked(answers: Iterable[object]) -> list[tuple[str, SyntaxProblem | None]]:
+    """The well-formed answers among a helper's frames."""
     found: list[tuple[str, SyntaxProblem | None]] = []
     for answer in answers:
         if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], str):
@@ -203,31 +228,43 @@ def _checked(answers: object) -> list[tuple[str, SyntaxProblem | None]]:
 
 def serve(source: IO[bytes] | None = None, sink: IO[bytes] | None = None) -> None:
     """A helper's work: compile each (key, bytes) frame of ``source``
-    (stdin), and once it ends write every answer to ``sink`` (stdout) at
-    once, so that the caller never waits on the helper's output. Between
-    two compiles it takes all the pipe holds: the caller, writing, waits
-    only while the pipe is full."""
-    fd = (source or sys.stdin.buffer).fileno()
-    os.set_blocking(fd, False)
+    (stdin) in the order sent, and answer each with a frame of (key,
+    problem) on ``sink`` (stdout). Neither pipe is ever waited on while
+    there is work: between two compiles the helper takes all that came in
+    and writes what the caller has room for, so neither side stops the
+    other."""
+    incoming = (source or sys.stdin.buffer).fileno()
+    outgoing = (sink or sys.stdout.buffer).fileno()
+    os.set_blocking(incoming, False)
+    os.set_blocking(outgoing, False)
     frames = _Frames()
-    answers = []
+    unsent = b""
     more = True
     while more or frames.ready:
-        more = more and _take_available(fd, frames, wait=not frames.ready)
+        if more and not frames.ready:
+            _wait_for(incoming)
+        more = more and _take_available(incoming, frames)
         if frames.ready:
-            key, data = frames.ready.pop()
-            problem = syntax_problem(data)
-            answers.append((key, None if problem is None else tuple(problem)))
-    sink = sink or sys.stdout.buffer
-    sink.write(marshal.dumps(answers))
-    sink.flush()
+            unsent += _answer(frames.ready.popleft())
+        unsent = _write_available(outgoing, unsent)
+    os.set_blocking(outgoing, True)
+    _write_available(outgoing, unsent)
+
+
+def _answer(frame: object) -> bytes:
+    """The answer frame to a module's frame (none to one of another shape)."""
+    if not (isinstance(frame, tuple) and len(frame) == 2 and isinstance(frame[1], bytes)):
+        return b""
+    problem = syntax_problem(frame[1])
+    found = None if problem is None else (problem.line, problem.col, problem.message)
+    return _frame((str(frame[0]), found))
 
 
 class _Frames:
     """The frames read so far: whole ones in ``ready``, the rest pending."""
 
     def __init__(self) -> None:
-        self.ready: list[tuple[str, bytes]] = []
+        self.ready: collections.deque[object] = collections.deque()
         self._pending = b""
 
     def feed(self, chunk: bytes) -> None:
@@ -242,18 +279,43 @@ class _Frames:
         self._pending = pending[start:]
 
 
-def _take_available(fd: int, frames: _Frames, *, wait: bool) -> bool:
-    """Feed ``frames`` with all ``fd`` holds (waiting for some when
-    ``wait``); False once the input has ended."""
-    if wait:
-        import select
+def _frame(value: tuple[str, tuple[int, int, str] | None]) -> bytes:
+    data = marshal.dumps(value)
+    return _FRAME.pack(len(data)) + data
 
-        select.select([fd], [], [])
+
+def _wait_for(fd: int) -> None:
+    import select
+
+    select.select([fd], [], [])
+
+
+def _take_available(fd: int, frames: _Frames) -> bool:
+    """Feed ``frames`` with all ``fd`` holds now; False once it has ended
+    (or failed)."""
     while True:
         try:
             chunk = os.read(fd, 1 << 20)
         except BlockingIOError:
             return True
+        except (OSError, ValueError):
+            return False
         if not chunk:
             return False
-        frames.feed(chunk)
+        try:
+            frames.feed(chunk)
+        except (ValueError, EOFError, TypeError):  # not frames of ours
+            return False
+
+
+def _write_available(fd: int, data: bytes) -> bytes:
+    """What of ``data`` the pipe had no room for."""
+    while data:
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:
+            break
+        except OSError:  # the caller is gone: nobody to answer
+            return b""
+        data = data[written:]
+    return data

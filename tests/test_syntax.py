@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import io
-import marshal
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -68,12 +67,28 @@ def no_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(syntax, "HELPER_THRESHOLD", 0)
 
 
+def answered_by_helpers(compilers: Compilers, keys: set[str]) -> bool:
+    """Whether the helpers' answers for ``keys`` come (within a minute)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        compilers.problem("probe.py", b"")  # takes in what came
+        if keys <= set(compilers._answers):
+            return True
+        time.sleep(0.01)
+    return False
+
+
 @pytest.mark.usefixtures("no_threshold")
 def test_helpers_answer_as_the_caller_would() -> None:
     compilers = Compilers(helpers=2)
-    assert problems(compilers, MODULES) == EXPECTED
+    for key, data in MODULES.items():
+        compilers.submit(key, data)
+    assert answered_by_helpers(compilers, set(MODULES))
+    assert {key: compilers.problem(key, b"not compiled again") for key in MODULES} == EXPECTED
     assert compilers.helpers_started == 2
-    # Asked after the answers: compiled here.
+    compilers.close()
+    # After the helpers: compiled here.
+    compilers.submit("late.py", b"def (\n")
     assert compilers.problem("late.py", b"def (\n") == syntax_problem(b"def (\n")
 
 
@@ -81,6 +96,16 @@ def test_few_modules_need_no_helper() -> None:
     compilers = Compilers(helpers=2)
     assert problems(compilers, MODULES) == EXPECTED
     assert compilers.helpers_started == 0
+
+
+@pytest.mark.usefixtures("no_threshold")
+def test_the_caller_compiles_what_has_no_answer_yet() -> None:
+    """Asked before the helper answered, the caller compiles the module
+    itself; the helper's later answer changes nothing."""
+    compilers = Compilers(helpers=1)
+    assert problems(compilers, MODULES) == EXPECTED
+    assert problems(compilers, MODULES) == EXPECTED
+    compilers.close()
 
 
 @pytest.mark.usefixtures("no_threshold")
@@ -98,7 +123,11 @@ def test_a_failing_helper_costs_nothing_but_time(
 ) -> None:
     monkeypatch.setattr(syntax, "_HELPER", program)
     compilers = Compilers(helpers=1)
-    assert problems(compilers, MODULES) == EXPECTED
+    for key, data in MODULES.items():
+        compilers.submit(key, data)
+    time.sleep(0.2)  # time to fail
+    assert {key: compilers.problem(key, data) for key, data in MODULES.items()} == EXPECTED
+    compilers.close()
 
 
 @pytest.mark.usefixtures("no_threshold")
@@ -109,20 +138,26 @@ def test_a_helper_that_cannot_start(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert compilers.helpers_started == 0
 
 
-def test_the_helper_reads_while_it_compiles() -> None:
+def test_the_helper_reads_and_answers_while_it_compiles() -> None:
     """The caller writes more than a pipe holds and is never stopped for
-    long: `serve` drains the pipe between compiles, and answers at the end."""
-    read_end, write_end = os.pipe()
+    long: `serve` takes all that came in between two compiles, and answers
+    each module, in the order sent."""
+    modules_in, to_helper = os.pipe()
+    from_helper, answers_out = os.pipe()
     module = b"# a comment\n" * 12_000  # 144 KB, more than a pipe holds
-    sink = io.BytesIO()
-    helper = threading.Thread(target=serve, args=(os.fdopen(read_end, "rb"), sink))
+    sink = os.fdopen(answers_out, "wb")
+    helper = threading.Thread(target=serve, args=(os.fdopen(modules_in, "rb"), sink))
     helper.start()
-    with os.fdopen(write_end, "wb") as pipe:
+    with os.fdopen(to_helper, "wb") as pipe:
         for number in range(3):
             syntax._send_frame(pipe, f"m{number}.py", module)
         syntax._send_frame(pipe, "bad.py", b"x = (\n")
     helper.join(timeout=60)
-    answers = syntax._checked(marshal.loads(sink.getvalue()))
-    assert sorted(answers) == sorted(
-        [(f"m{number}.py", None) for number in range(3)] + [("bad.py", EXPECTED["bracket.py"])]
-    )
+    sink.close()
+    os.set_blocking(from_helper, False)
+    frames = syntax._Frames()
+    assert not syntax._take_available(from_helper, frames)  # all of it, then the end
+    assert syntax._checked(frames.ready) == [
+        *((f"m{number}.py", None) for number in range(3)),
+        ("bad.py", EXPECTED["bracket.py"]),
+    ]
