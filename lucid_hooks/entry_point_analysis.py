@@ -11,7 +11,10 @@ by content. Imported only when the hook's cached result does not hold.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import os
+import posixpath
 import re
 import sys
 from typing import TYPE_CHECKING, NamedTuple
@@ -24,6 +27,8 @@ from lucid_hooks.check_entry_point_imports import (
     RELATIVE_IMPORT_FAILS,
     SYNTAX_ERROR,
     ConfiguredEntry,
+    EntryRow,
+    ReportRow,
     Settings,
     entry_run,
 )
@@ -94,8 +99,19 @@ class Repository:
         self._locations: dict[str, str | None] = {}
 
     @functools.cached_property
+    def linked(self) -> dict[str, str]:
+        """The files below tracked symlinks to folders of the repository, by
+        the path each has through the link: git lists a link as one file,
+        Python follows it."""
+        return linked_files(self.snapshot, self.files)
+
+    @functools.cached_property
     def tree(self) -> Tree:
-        return Tree(self.files)
+        return Tree([*self.files, *self.linked])
+
+    def repo_path(self, path: str) -> str | None:
+        """The repository file a path of `tree` is (through a link or not)."""
+        return self.linked.get(path, path)
 
     @functools.cached_property
     def local_names(self) -> frozenset[str]:
@@ -223,6 +239,40 @@ def _restored_syntax(value: tuple[object, ...]) -> tuple[int, int, str] | tuple[
     if isinstance(line, int) and isinstance(col, int) and isinstance(message, str):
         return (line, col, message)
     return None
+
+
+def linked_files(snapshot: Snapshot, files: Sequence[str]) -> dict[str, str]:
+    """Each file below a tracked symlink to a folder of the repository, by
+    its path through the link (``services/api/common/x.py``), with its own
+    path (``common/x.py``). A link out of the repository, to a file, or to
+    a folder above itself (a loop) adds nothing."""
+    ordered = sorted(files)
+    found: dict[str, str] = {}
+    for path in files:
+        target = _linked_folder(snapshot, path) if snapshot.is_symlink(path) else None
+        if target is None:
+            continue
+        # The paths below `target/` sort between it and `target0` ("0" follows "/").
+        start, end = (
+            bisect.bisect_left(ordered, target + "/"),
+            bisect.bisect_left(ordered, target + "0"),
+        )
+        for real in ordered[start:end]:
+            found[path + real[len(target) :]] = real
+    return found
+
+
+def _linked_folder(snapshot: Snapshot, path: str) -> str | None:
+    try:
+        target = os.readlink(snapshot.absolute(path))
+    except OSError:
+        return None
+    if target.startswith("/"):
+        return None  # outside the repository, or only on this machine
+    folder = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    if folder in (".", "..") or folder.startswith("../") or (path + "/").startswith(folder + "/"):
+        return None
+    return folder
 
 
 def local_top_level_names(files: Iterable[str]) -> frozenset[str]:
@@ -519,21 +569,15 @@ def _image_place(repo: Repository, image: Image) -> Place:
 
 class Analysis(NamedTuple):
     """Every entry point of the repository and what fails in each, as
-    builtin data for the disk cache: ``entries`` are (origin, indices of
-    the repository files it runs), ``reports`` are (path, line, col, code,
-    message, indices of the entry points that reach it)."""
+    builtin data for the disk cache (see `EntryRow` and `ReportRow`)."""
 
-    entries: tuple[tuple[str, tuple[int, ...]], ...]
-    reports: tuple[tuple[str, int, int, str, str, tuple[int, ...]], ...]
-
-
-def _same_path(path: str) -> str | None:
-    return path
+    entries: tuple[EntryRow, ...]
+    reports: tuple[ReportRow, ...]
 
 
 def analyse(repo: Repository, settings: Settings) -> Analysis:
     """Every entry point placed and followed, and the reports of each."""
-    place = Place(repo.tree, _same_path, repo.local_names)
+    place = Place(repo.tree, repo.repo_path, repo.local_names)
     entries = repository_entry_points(repo, settings.entry_points)
     console_scripts = frozenset(entry.run.words[0] for entry in entries if entry.project)
     situated = [situate(entry, place) for entry in entries]

@@ -573,6 +573,30 @@ class _Flags(NamedTuple):
     in_scope: bool  # inside a function or class body
 
 
+def _record(
+    place: tuple[int, int],
+    module: str,
+    level: int,
+    names: tuple[str, ...],
+    flags: _Flags,
+    dynamic: bool,
+) -> Import:
+    """An import at (line, column), under the blocks ``flags`` say."""
+    line, column = place
+    return Import(
+        line,
+        column,
+        module,
+        level,
+        names,
+        flags.optional,
+        flags.deferred,
+        flags.conditional,
+        flags.main_only,
+        dynamic,
+    )
+
+
 _TOP = _Flags(False, False, False, False, False, False)
 _STEPPED_LINES = 24  # looked at one by one above a line before a search skips them
 _CONDITIONAL_WORDS = frozenset({"else", "for", "while", "except", "match", "case"})
@@ -1313,20 +1337,7 @@ class _Statements:
             self.line -= text.count("\n", position, self.counted)
         self.counted = position
         column = position - line_start + 1
-        self.records.append(
-            Import(
-                self.line,
-                column,
-                module,
-                level,
-                names,
-                flags.optional,
-                flags.deferred,
-                flags.conditional,
-                flags.main_only,
-                dynamic,
-            )
-        )
+        self.records.append(_record((self.line, column), module, level, names, flags, dynamic))
 
     def found(self, main_block: bool, certain: bool) -> _Found:
         imports = tuple(sorted(self.records, key=_place))
@@ -1756,20 +1767,7 @@ class _AstWalk:
     ) -> None:
         line = self.lines[node.lineno - 1]
         col = node.col_offset if line.isascii() else _characters(line, node.col_offset)
-        self.records.append(
-            Import(
-                node.lineno,
-                col + 1,
-                module,
-                level,
-                names,
-                flags.optional,
-                flags.deferred,
-                flags.conditional,
-                flags.main_only,
-                dynamic,
-            )
-        )
+        self.records.append(_record((node.lineno, col + 1), module, level, names, flags, dynamic))
 
 
 def _characters(line: str, offset: int) -> int:

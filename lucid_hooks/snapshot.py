@@ -41,6 +41,7 @@ SETTLED_FROM = 2000
 INDEX_BYTES_PER_FILE = 100
 # How `settled` records of regular files start: git's modes for them.
 REGULAR_MODES = ("H 100644 ", "H 100755 ")
+SYMLINK_MODE = "H 120000 "
 
 
 class Snapshot:
@@ -162,6 +163,13 @@ class Snapshot:
             linked = info is not None and stat.S_ISLNK(info.st_mode)
             self._linked[folder] = linked or self.inside_link(folder.rpartition("/")[0])
         return self._linked[folder]
+
+    def is_symlink(self, path: str) -> bool:
+        settled = self.settled().get(path)
+        if settled is not None:
+            return settled.startswith(SYMLINK_MODE)
+        info = self.lstat(path)
+        return info is not None and stat.S_ISLNK(info.st_mode)
 
     def is_regular(self, path: str) -> bool:
         settled = self.settled().get(path)

@@ -835,3 +835,29 @@ def test_a_context_taken_as_the_repository_root_is_said(
     assert out[0].endswith(
         ", for the command of services/api/Dockerfile built from the repository root"
     )
+
+
+def test_a_symlinked_folder_is_followed_as_python_follows_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "common/__init__.py": "from common.money import cents\n",
+            "common/money.py": "dollars = 1\n",
+            "services/api/main.py": "from common import money\n",
+        },
+    )
+    (repo / "services/api/common").symlink_to("../../common")
+    (repo / "services/api/loop").symlink_to("..")  # a folder above itself
+    (repo / "services/api/outside").symlink_to("/usr")
+    init_repo(repo)
+    assert oracle(repo, "script", "services/api/main.py") == "ImportError"
+    code, out = run(capsys, ".")
+    assert code == 1
+    # Reported where it is written: the linked file's own path.
+    assert out == [
+        "common/__init__.py:1:1: LH202 cannot import name 'cents' from 'common.money'"
+        " (common/money.py), for assumed `python main.py` in services/api/"
+        " (set `entry-points` if not)"
+    ]
