@@ -197,7 +197,7 @@ MODULE_SHADOWED = Rule(
         cause, as a circular import or a missing attribute. Only the standard
         library of the entry point's Python counts when it is known (a
         `python:3.10` image has no `tomllib`), else that of any Python from
-        3.9 to 3.13. Modules compiled into the interpreter (`sys`, `time`) or
+        3.9 to 3.14. Modules compiled into the interpreter (`sys`, `time`) or
         loaded before the script starts (`os`, `io`, `abc`) cannot be
         replaced and are not reported, nor is a module of an installed
         project, which comes after the standard library. The finding is on

@@ -155,7 +155,7 @@ def _stdlib_message(name: str) -> str:
     versions = describe_availability(name)
     module = f"`{name}` ({versions})" if versions else f"`{name}`"
     # At most 109 characters: `entry_point_analysis._named` cuts longer ones short.
-    return f"shadows the standard library's {module}: imports of it find this file; rename it"
+    return f"hides the standard library's {module}: its imports find this file; rename it"
 
 
 # --- a local module shadowed ----------------------------------------------------

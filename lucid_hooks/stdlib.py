@@ -1,22 +1,27 @@
-"""Top-level standard-library module names of every supported Python (3.9 to 3.13).
+"""Top-level standard-library module names of every supported Python (3.9 to 3.14).
 
 ``sys.stdlib_module_names`` exists only from 3.10 and describes the running
 interpreter alone, while the hooks judge code that runs on another Python (the
 container's), so the names are bundled here with the versions that have them.
 They come from ``sys.stdlib_module_names`` of CPython 3.10 to 3.13, plus the
-modules that 3.10 removed for 3.9.
+modules that 3.10 removed for 3.9; those of 3.14 (no 3.14 interpreter was at
+hand) from the 3.14 list of the `stdlib-list` package, 0.12.0. The tests
+compare the table with every interpreter the machine has.
+
+`REMOVED` and `ADDED` say what a module that a version lacks is replaced by,
+and `BACKPORTS` which distributions bring one back under its own name.
 """
 
 from __future__ import annotations
 
 OLDEST_MINOR = 9
-NEWEST_MINOR = 13
+NEWEST_MINOR = 14
 
 # Present in every supported version.
 _EVERYWHERE = """
 __future__ _abc _aix_support _ast _asyncio _bisect _blake2 _bz2 _codecs _codecs_cn
 _codecs_hk _codecs_iso2022 _codecs_jp _codecs_kr _codecs_tw _collections _collections_abc
-_compat_pickle _compression _contextvars _csv _ctypes _curses _curses_panel _datetime _dbm
+_compat_pickle _contextvars _csv _ctypes _curses _curses_panel _datetime _dbm
 _decimal _elementtree _frozen_importlib _frozen_importlib_external _functools _gdbm
 _hashlib _heapq _imp _io _json _locale _lsprof _lzma _markupbase _md5 _multibytecodec
 _multiprocessing _opcode _operator _osx_support _overlapped _pickle _posixshmem
@@ -45,29 +50,38 @@ zipimport zlib zoneinfo
 
 # Names that came or went: the first and last minor version that has them.
 _LIMITED = {
-    "_android_support": (13, 13),
+    "_android_support": (13, 14),
+    "_ast_unparse": (14, 14),
+    "_compression": (9, 13),
+    "_hmac": (14, 14),
+    "_py_warnings": (14, 14),
+    "_remote_debugging": (14, 14),
+    "_types": (14, 14),
+    "_zstd": (14, 14),
+    "annotationlib": (14, 14),
+    "compression": (14, 14),
     "_bootlocale": (9, 9),
     "_bootsubprocess": (9, 11),
-    "_colorize": (13, 13),
+    "_colorize": (13, 14),
     "_crypt": (9, 12),
-    "_interpchannels": (13, 13),
-    "_interpqueues": (13, 13),
-    "_interpreters": (13, 13),
-    "_ios_support": (13, 13),
+    "_interpchannels": (13, 14),
+    "_interpqueues": (13, 14),
+    "_interpreters": (13, 14),
+    "_ios_support": (13, 14),
     "_msi": (9, 12),
-    "_opcode_metadata": (13, 13),
+    "_opcode_metadata": (13, 14),
     "_peg_parser": (9, 9),
-    "_pydatetime": (12, 13),
-    "_pylong": (12, 13),
-    "_pyrepl": (13, 13),
-    "_sha2": (12, 13),
+    "_pydatetime": (12, 14),
+    "_pylong": (12, 14),
+    "_pyrepl": (13, 14),
+    "_sha2": (12, 14),
     "_sha256": (9, 11),
     "_sha512": (9, 11),
-    "_suggestions": (13, 13),
-    "_sysconfig": (13, 13),
-    "_tokenize": (11, 13),
-    "_typing": (11, 13),
-    "_wmi": (13, 13),
+    "_suggestions": (13, 14),
+    "_sysconfig": (13, 14),
+    "_tokenize": (11, 14),
+    "_typing": (11, 14),
+    "_wmi": (13, 14),
     "aifc": (9, 12),
     "asynchat": (9, 11),
     "asyncore": (9, 11),
@@ -95,10 +109,90 @@ _LIMITED = {
     "sunau": (9, 12),
     "symbol": (9, 9),
     "telnetlib": (9, 12),
-    "tomllib": (11, 13),
+    "tomllib": (11, 14),
     "uu": (9, 12),
     "xdrlib": (9, 12),
 }
+
+# What a Python that no longer has the module offers instead, checked against
+# each replacement's wheel on PyPI where one is named (2026-12-01): the
+# `standard-*` and `legacy-cgi` distributions bring the module back under
+# its own name.
+REMOVED = {
+    "aifc": "standard-aifc",
+    "asynchat": "asyncio, or pyasynchat",
+    "asyncore": "asyncio, or pyasyncore",
+    "audioop": "audioop-lts",
+    "binhex": "base64 or binascii",
+    "cgi": "legacy-cgi",
+    "cgitb": "legacy-cgi",
+    "chunk": "standard-chunk",
+    "crypt": "hashlib, or bcrypt or passlib",
+    "distutils": "setuptools (which brings distutils), or standard-distutils",
+    "formatter": "no replacement",
+    "imghdr": "standard-imghdr, or filetype",
+    "imp": "importlib, or zombie-imp",
+    "lib2to3": "a parser such as libcst or parso",
+    "mailcap": "standard-mailcap, or mimetypes",
+    "msilib": "no replacement",
+    "nis": "no replacement",
+    "nntplib": "standard-nntplib",
+    "ossaudiodev": "no replacement",
+    "parser": "ast",
+    "pipes": "shlex and subprocess, or standard-pipes",
+    "smtpd": "aiosmtpd",
+    "sndhdr": "standard-sndhdr",
+    "spwd": "no replacement",
+    "sunau": "standard-sunau",
+    "symbol": "no replacement",
+    "telnetlib": "standard-telnetlib, or telnetlib3",
+    "uu": "standard-uu, or base64",
+    "xdrlib": "standard-xdrlib",
+}
+# What a Python that does not have the module yet offers instead.
+ADDED = {
+    "tomllib": "tomli (imported as `tomli`)",
+    "annotationlib": "typing.get_type_hints, or typing-extensions",
+    "compression": "zstandard or backports.zstd",
+}
+# Distributions that install a removed module under its own name: with one
+# of them declared, the import works on every version.
+BACKPORTS = {
+    "aifc": ("standard-aifc",),
+    "asynchat": ("pyasynchat", "standard-asynchat"),
+    "asyncore": ("pyasyncore", "standard-asyncore"),
+    "audioop": ("audioop-lts",),
+    "cgi": ("legacy-cgi",),
+    "cgitb": ("legacy-cgi",),
+    "chunk": ("standard-chunk",),
+    "distutils": ("setuptools", "standard-distutils"),
+    "imghdr": ("standard-imghdr",),
+    "imp": ("zombie-imp",),
+    "mailcap": ("standard-mailcap",),
+    "nntplib": ("standard-nntplib",),
+    "pipes": ("standard-pipes",),
+    "sndhdr": ("standard-sndhdr",),
+    "sunau": ("standard-sunau",),
+    "telnetlib": ("standard-telnetlib",),
+    "uu": ("standard-uu",),
+    "xdrlib": ("standard-xdrlib",),
+}
+
+
+def version_gap(name: str, minor: int) -> str | None:
+    """Why Python ``3.minor`` has no top-level module ``name`` that another
+    supported version has ("removed in Python 3.12; use setuptools ..."),
+    or None when it has it, or no version does."""
+    found = stdlib_minor_range(name)
+    if found is None or found[0] <= minor <= found[1]:
+        return None
+    first, last = found
+    if minor > last:
+        advice = REMOVED.get(name, "no replacement")
+        return f"removed in Python 3.{last + 1}; use {advice}"
+    advice = ADDED.get(name, "")
+    return f"new in Python 3.{first}" + (f"; use {advice}" if advice else "")
+
 
 # Modules a file on sys.path can never replace: compiled into every CPython
 # build (the import system asks the built-in importer first), or imported

@@ -131,6 +131,12 @@ def has_git_above(path: Path) -> bool:
     return any((parent / ".git").exists() for parent in (path, *path.parents))
 
 
+def pyenv_python(minor: str) -> str | None:
+    """pyenv's newest interpreter of ``minor`` ("3.9"), if the machine has it."""
+    found = sorted(Path.home().glob(f".pyenv/versions/{minor}.*/bin/python{minor}"))
+    return str(found[-1]) if found else None
+
+
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Create ``files`` (repo-relative path -> content) under ``root``."""
     for relative, content in files.items():

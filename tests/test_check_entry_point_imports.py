@@ -481,9 +481,7 @@ def test_the_main_block_of_the_entry_point_is_checked(
 
 # --- LH403 modules that sys.path shadows --------------------------------------
 
-SHADOWS_LOGGING = (
-    "shadows the standard library's `logging`: imports of it find this file; rename it"
-)
+SHADOWS_LOGGING = "hides the standard library's `logging`: its imports find this file; rename it"
 IN_VM = "for assumed `python main.py` in vm/ (set `entry-points` if not)"
 
 
@@ -577,10 +575,10 @@ def test_stdlib_shadowing_where_the_entry_point_runs(
     assert code == 1
     assert out == [
         f"vm/logging.py:1:1: LH403 {SHADOWS_LOGGING}, {IN_VM}",
-        "vm/tomllib.py:1:1: LH403 shadows the standard library's `tomllib` (Python 3.11 and"
-        f" later): imports of it find this file; rename it, {IN_VM}",
-        "vm/types/__init__.py:1:1: LH403 shadows the standard library's `types`: imports of"
-        f" it find this file; rename it, {IN_VM}",
+        "vm/tomllib.py:1:1: LH403 hides the standard library's `tomllib` (Python 3.11 and"
+        f" later): its imports find this file; rename it, {IN_VM}",
+        "vm/types/__init__.py:1:1: LH403 hides the standard library's `types`: its imports"
+        f" find this file; rename it, {IN_VM}",
     ]
 
 
@@ -702,7 +700,7 @@ def test_a_folder_of_scripts_and_shadows_prints_each_once(
     assert code == 1
     assert len(out) == 10
     assert out[0] == (
-        "tools/ast.py:1:1: LH403 shadows the standard library's `ast`: imports of it find this"
+        "tools/ast.py:1:1: LH403 hides the standard library's `ast`: its imports find this"
         " file; rename it, for line 10 of tools/Makefile, line 11 of tools/Makefile and 8 more"
     )
 

@@ -47,7 +47,7 @@ from lucid_hooks.resolution import (
     relative_target,
     sys_path,
 )
-from tests.conftest import write_tree
+from tests.conftest import pyenv_python, write_tree
 
 
 class Python(NamedTuple):
@@ -57,11 +57,6 @@ class Python(NamedTuple):
     @property
     def loaders(self) -> Loaders:
         return loader_suffixes(self.version)
-
-
-def pyenv_python(minor: str) -> str | None:
-    found = sorted(Path.home().glob(f".pyenv/versions/{minor}.*/bin/python{minor}"))
-    return str(found[-1]) if found else None
 
 
 INTERPRETERS = {

@@ -57,8 +57,8 @@ def test_modules_beside_the_script_that_replace_the_standard_library() -> None:
         "elsewhere/enum.py",  # not on this sys.path
     ]
     assert reports(files, ("vm",)) == [
-        "vm/logging.py: shadows the standard library's `logging`",
-        "vm/types/__init__.py: shadows the standard library's `types`",
+        "vm/logging.py: hides the standard library's `logging`",
+        "vm/types/__init__.py: hides the standard library's `types`",
     ]
 
 
@@ -66,8 +66,8 @@ def test_what_import_finds_first_is_reported() -> None:
     """A package before a module of its folder; the first folder's module."""
     files = ["a/queue.py", "a/queue/__init__.py", "b/queue.py", "b/uuid.py", "/c/uuid.py"]
     assert reports(files, ("a", "b", "/c")) == [
-        "a/queue/__init__.py: shadows the standard library's `queue`",
-        "b/uuid.py: shadows the standard library's `uuid`",
+        "a/queue/__init__.py: hides the standard library's `queue`",
+        "b/uuid.py: hides the standard library's `uuid`",
     ]
 
 
@@ -90,7 +90,7 @@ def test_only_the_standard_library_of_the_runs_python(
 
 @pytest.mark.parametrize(
     ("python", "minor"),
-    [("3.11", 11), ("3.11.4", 11), ("3.99", 13), ("3.6", 9), ("2.7", None), ("3", None)],
+    [("3.11", 11), ("3.11.4", 11), ("3.99", 14), ("3.6", 9), ("2.7", None), ("3", None)],
 )
 def test_known_minor(python: str, minor: int | None) -> None:
     assert known_minor(python) == minor
@@ -146,7 +146,7 @@ def test_standard_library_names_are_hidden_by_the_standard_library() -> None:
     for the report on the first one); what cannot be shadowed never is."""
     files = ["a/logging.py", "proj/logging.py", "a/os.py", "b/os.py"]
     found = reports(files, ("a", "b"), ("proj",), imported=["logging", "os"])
-    assert found == ["a/logging.py: shadows the standard library's `logging`"]
+    assert found == ["a/logging.py: hides the standard library's `logging`"]
 
 
 def test_a_later_standard_library_module_of_another_version_is_local() -> None:

@@ -1,4 +1,4 @@
-"""lucid_hooks.stdlib: the bundled standard-library names of Python 3.9 to 3.13."""
+"""lucid_hooks.stdlib: the bundled standard-library names of Python 3.9 to 3.14."""
 
 from __future__ import annotations
 
@@ -8,19 +8,24 @@ import sys
 import pytest
 
 from lucid_hooks.stdlib import (
+    ADDED,
+    BACKPORTS,
     NEVER_SHADOWED,
     NEWEST_MINOR,
     OLDEST_MINOR,
+    REMOVED,
     describe_availability,
     is_stdlib_module,
     stdlib_minor_range,
     stdlib_module_names,
+    version_gap,
 )
+from tests.conftest import pyenv_python
 
 
 @pytest.mark.skipif(
     not hasattr(sys, "stdlib_module_names") or sys.version_info[:2] > (3, NEWEST_MINOR),
-    reason="sys.stdlib_module_names is new in 3.10; the list stops at 3.13",
+    reason="sys.stdlib_module_names is new in 3.10; the list stops at 3.14",
 )
 def test_matches_the_running_interpreter() -> None:
     assert stdlib_module_names(sys.version_info.minor) == sys.stdlib_module_names
@@ -76,3 +81,45 @@ def test_never_shadowed_are_built_in_or_loaded_before_the_script() -> None:
     loaded = set(started.stdout.split()) | set(sys.builtin_module_names)
 
     assert NEVER_SHADOWED - {"nt"} <= loaded
+
+
+@pytest.mark.parametrize("minor", [10, 11, 12, 13])
+def test_matches_each_interpreter_the_machine_has(minor: int) -> None:
+    python = pyenv_python(f"3.{minor}")
+    if python is None:
+        pytest.skip(f"no pyenv Python 3.{minor}")
+    listed = subprocess.run(
+        (python, "-I", "-c", "import sys; print(*sorted(sys.stdlib_module_names))"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert stdlib_module_names(minor) == frozenset(listed.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("name", "minor", "gap"),
+    [
+        ("distutils", 12, "removed in Python 3.12; use setuptools (which brings distutils)"),
+        ("cgi", 13, "removed in Python 3.13; use legacy-cgi"),
+        ("telnetlib", 14, "removed in Python 3.13; use standard-telnetlib"),
+        ("tomllib", 10, "new in Python 3.11; use tomli (imported as `tomli`)"),
+        ("annotationlib", 13, "new in Python 3.14; use typing.get_type_hints"),
+        ("binhex", 11, "removed in Python 3.11; use base64 or binascii"),
+        ("distutils", 11, None),
+        ("json", 13, None),
+        ("requests", 13, None),
+    ],
+)
+def test_version_gaps(name: str, minor: int, gap: str | None) -> None:
+    found = version_gap(name, minor)
+    assert found == gap if gap is None else (found or "").startswith(gap)
+
+
+def test_every_module_that_came_or_went_has_its_advice() -> None:
+    """Every public module some supported version lacks is in REMOVED or
+    ADDED, and every backport is for a module that was removed."""
+    public = {name for name in stdlib_module_names() if not name.startswith("_")}
+    partial = {name for name in public if stdlib_minor_range(name) != (OLDEST_MINOR, NEWEST_MINOR)}
+    assert partial == set(REMOVED) | set(ADDED)
+    assert set(BACKPORTS) <= set(REMOVED)
