@@ -243,20 +243,30 @@ _ENTRY_KEYS = frozenset({"run", "sys-path"})
 def configured_entry(where: str, item: object) -> ConfiguredEntry:
     """One item of ``entry-points``: a string, or a table with ``run`` and
     an optional ``sys-path``; raises OptionError for anything else."""
-    if isinstance(item, dict) and not set(item) - _ENTRY_KEYS:
+    if isinstance(item, dict):
+        unknown = sorted(set(item) - _ENTRY_KEYS)
+        if unknown:
+            raise OptionError(f"{where}: unknown key {unknown[0]!r} (known: run, sys-path)")
         text, folders = item.get("run"), item.get("sys-path", [])
-        if isinstance(folders, list) and all(isinstance(f, str) and f for f in folders):
-            entry = ConfiguredEntry(text, tuple(folders)) if isinstance(text, str) else None
-        else:
-            raise OptionError(f"{where}: `sys-path` must be a list of folders")
+        entry = ConfiguredEntry(text, _folders(where, folders)) if isinstance(text, str) else None
     else:
         entry = ConfiguredEntry(item) if isinstance(item, str) else None
     if entry is None or entry_run(entry) is None:
         raise OptionError(
             f"{where}: {item!r} is not an entry point: a script path, `-m package.module`,"
-            " `package.module:app`, or a table {{ run = ..., sys-path = [...] }}"
+            " `package.module:app`, or a table { run = ..., sys-path = [...] }"
         )
     return entry
+
+
+def _folders(where: str, folders: object) -> tuple[str, ...]:
+    """``sys-path``: folders of the repository, relative to its root."""
+    if not isinstance(folders, list) or not all(isinstance(f, str) and f for f in folders):
+        raise OptionError(f"{where}: `sys-path` must be a list of folders")
+    for folder in folders:
+        if folder.startswith("/") or ":" in folder or ".." in folder.split("/"):
+            raise OptionError(f"{where}: {folder!r}: `sys-path` holds folders of the repository")
+    return tuple(folders)
 
 
 def entry_run(entry: ConfiguredEntry) -> Run | None:
@@ -281,7 +291,11 @@ def _check_entry_points(where: str, value: object) -> None:
 
 
 def _entry_point_word(text: str) -> object:
-    configured_entry(repr(text), text)
+    if entry_run(ConfiguredEntry(text)) is None:
+        raise OptionError(
+            f"{text!r} is not an entry point: a script path, `-m package.module`"
+            " or `package.module:app`"
+        )
     return text
 
 

@@ -35,6 +35,7 @@ PATH_FLAGS = frozenset("IPEsS")
 _APP_SPEC = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):[A-Za-z_][\w.]*(?:\(.*\))?")
 _SHELL_SEPARATORS = re.compile(r"&&|\|\||[;|&\n]")
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+_WORKING_DIRECTORY = re.compile(r"\$\{PWD\}|\$PWD(?!\w)|\$\(pwd\)|`pwd`")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 
 
@@ -69,12 +70,15 @@ class Run(NamedTuple):
         return " ".join(self.words) if self.words else self.target
 
     def variable(self, name: str, inherited: str | None) -> str | None:
-        """The value the command line gives ``name`` (``$name`` in it
-        expanded to ``inherited``), else ``inherited``."""
-        for key, value in reversed(self.environment):
+        """The value ``name`` has for the run: ``inherited`` (None: unset),
+        then each assignment of the command line and the script before it,
+        in order, each expanding ``$name`` to the value before it. A value
+        that still holds ``$`` or a backquote is not known (`is_known`)."""
+        value = inherited
+        for key, assigned in self.environment:
             if key == name:
-                return _expanded(value, name, inherited or "")
-        return inherited
+                value = _expanded(assigned, name, value)
+        return value
 
 
 def runs_in(argv: Sequence[str], console_scripts: frozenset[str] = frozenset()) -> list[Run]:
@@ -110,16 +114,18 @@ def shell_runs(
     where the shell is after it: ``cd`` moves the later ones (to the
     script's own folder for ``cd "$(dirname "$0")"``); after a ``cd`` to a
     place that cannot be told, no run is placed. Text the shell could not
-    split is skipped. ``export NAME=value`` sets ``NAME`` for the runs
-    after it (``$NAME`` in the value expanded to what it was)."""
+    split is skipped. ``export NAME=value`` or ``NAME=value`` alone sets
+    ``NAME`` for the runs after it (see `Run.variable`)."""
     state = state or ShellState()
     runs = []
     for words in _simple_commands(text):
         if words[0] == "cd":
             state = state._replace(cwd=_moved(state, text, words))
             continue
-        if words[0] == "export":
-            state = state._replace(exported=_exported(state.exported, words[1:]))
+        if words[0] == "export" or all(_ASSIGNMENT.match(word) for word in words):
+            # A variable set alone is taken as exported: it is, when the
+            # environment had it (an image's ENV), and is meant to be.
+            state = state._replace(exported=_exported(state.exported, words))
             continue
         run = simple_run(words, console_scripts)
         if run is not None and state.cwd is not None:
@@ -131,12 +137,10 @@ def shell_runs(
 def _exported(
     exported: tuple[tuple[str, str], ...], words: list[str]
 ) -> tuple[tuple[str, str], ...]:
-    found = dict(exported)
-    for word in words:
-        name, equals, value = word.partition("=")
-        if equals and _ASSIGNMENT.match(word):
-            found[name] = _expanded(value, name, found.get(name, ""))
-    return tuple(found.items())
+    """The assignments so far, and those of ``words``: `Run.variable`
+    expands them in order (`export NAME` alone changes nothing)."""
+    assignments = [tuple(word.split("=", 1)) for word in words if _ASSIGNMENT.match(word)]
+    return (*exported, *((name, value) for name, value in assignments))
 
 
 def _moved(state: ShellState, text: str, words: list[str]) -> str | None:
@@ -154,7 +158,7 @@ def _simple_commands(text: str) -> Iterator[list[str]]:
             words = shlex.split(part, comments=True)
         except ValueError:  # an unbalanced quote: the shell would fail too
             continue
-        if _command_words(words)[1]:
+        if words:
             yield words
 
 
@@ -170,10 +174,33 @@ def _command_words(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
     return assignments, words
 
 
-def _expanded(value: str, name: str, inherited: str) -> str:
-    """``value`` with ``$name`` and ``${name}`` replaced by ``inherited``
-    (`PYTHONPATH=src:$PYTHONPATH`); other words are taken as written."""
-    return value.replace("${" + name + "}", inherited).replace("$" + name, inherited)
+def _expanded(value: str, name: str, before: str | None) -> str:
+    """``value`` as the shell expands it, where ``name`` held ``before``
+    (None: unset): ``$name``, ``${name}``, ``${name:+...}`` (the common
+    ``src${PYTHONPATH:+:$PYTHONPATH}``) and ``${name:-...}``; ``$PWD`` and
+    ``$(pwd)`` are the working directory (``.``). Other words stay as
+    written, and make the value not known."""
+    current = before or ""
+
+    def substitution(match: re.Match[str]) -> str:
+        operator, word = match.group(1), match.group(2)
+        if operator == ":+":
+            return _expanded(word, name, before) if current else ""
+        return current or _expanded(word, name, before)
+
+    value = re.sub(
+        r"\$\{" + re.escape(name) + r"(:[+-])((?:[^{}]|\{[^{}]*\})*)\}", substitution, value
+    )
+    value = _WORKING_DIRECTORY.sub(".", value)
+    name_reference = re.compile(
+        r"\$(?:\{" + re.escape(name) + r"\}|" + re.escape(name) + r"(?!\w))"
+    )
+    return name_reference.sub(lambda match: current, value)
+
+
+def is_known(value: str | None) -> bool:
+    """Whether an expanded value holds no word the shell would expand."""
+    return value is None or ("$" not in value and "`" not in value)
 
 
 def simple_run(words: list[str], console_scripts: frozenset[str] = frozenset()) -> Run | None:

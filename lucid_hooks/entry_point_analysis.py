@@ -24,6 +24,7 @@ from lucid_hooks.check_entry_point_imports import (
     ENTRY_POINT_MISSING,
     MISSING_LOCAL_MODULE,
     MISSING_NAME,
+    MODULE_SHADOWED,
     RELATIVE_IMPORT_FAILS,
     SYNTAX_ERROR,
     ConfiguredEntry,
@@ -67,7 +68,11 @@ LOCAL_SUFFIXES = (".py", ".so", ".pyd")
 COMMAND_SHOWN = 60
 # How long a message may grow (the path and code come before it on the line).
 MESSAGE_LENGTH = 150
-# What a report reached only from assumed runs adds.
+# The reports that how an entry point runs decides (its sys.path, its package).
+_HOW_IT_RUNS_MATTERS = frozenset(
+    {MISSING_LOCAL_MODULE.code, RELATIVE_IMPORT_FAILS.code, MODULE_SHADOWED.code}
+)
+# What such a report reached only from assumed runs adds.
 ASSUMED_HINT = " (set `entry-points` if not)"
 # How many entry points a message names before it counts the rest.
 NAMED_ENTRY_POINTS = 2
@@ -342,6 +347,9 @@ def situate(entry: EntryPoint, place: Place, pythonpath: str | None = None) -> S
     run = entry.run
     flags = _flags(run.flags)
     pythonpath = run.variable("PYTHONPATH", pythonpath)
+    if not commands.is_known(pythonpath):
+        # Folders that cannot be told: any module may be found in them.
+        pythonpath, place = None, place._replace(unseen=_anywhere)
     if run.kind == commands.SCRIPT:
         return _script_start(entry, place, flags, pythonpath)
     if run.kind == commands.APP:
@@ -353,6 +361,10 @@ def situate(entry: EntryPoint, place: Place, pythonpath: str | None = None) -> S
         return _module_start(entry, place, loaded.module, loaded.sys_path, is_main=False)
     sys_path = resolution.sys_path(resolution.MODULE, run.target, entry.cwd, pythonpath, flags)
     return _module_start(entry, place, run.target, sys_path, is_main=run.kind == commands.MODULE)
+
+
+def _anywhere(path: str) -> bool:
+    return True
 
 
 def _flags(letters: frozenset[str]) -> resolution.Flags:
@@ -387,8 +399,11 @@ def _module_start(
     modules = [resolution.find_module(prefix, sys_path, place.tree) for prefix in prefixes(name)]
     failed = next((module for module in modules if not module.found), None)
     if failed is not None:
-        if name.partition(".")[0] not in place.local_names:
+        top = name.partition(".")[0]
+        if top not in place.local_names:
             return Situated(entry, None, None)  # a standard-library or third-party module
+        if any(place.unseen(resolution.join(folder, top)) for folder in sys_path):
+            return Situated(entry, None, None)  # it may be where nobody can see
         return _not_there(entry, place, f"no module `{name}` ({failed.error})")
     module = modules.pop()
     runs_package = is_main and module.kind in (resolution.PACKAGE, resolution.NAMESPACE)
@@ -703,7 +718,8 @@ def _named(report: Report, entries: Sequence[EntryPoint]) -> Report:
             f" and {len(names) - 1} more" if len(names) > 1 else ""
         )
     # Only the user knows how such a module really runs: say where to tell it.
-    hint = ASSUMED_HINT if all(entry.assumed for entry in entries) else ""
+    assumed = all(entry.assumed for entry in entries)
+    hint = ASSUMED_HINT if assumed and report.code in _HOW_IT_RUNS_MATTERS else ""
     return report._replace(message=f"{message}, for {named}{hint}")
 
 

@@ -104,19 +104,50 @@ def script_entry_points(
     folder, _, name = path.rpartition("/")
     if not _PYTHON_WORD.search(data) or is_compose_file(name) or b"working-directory" in data:
         return []
-    start = folder if name in _MAKEFILES else ""
-    state = ShellState(start, folder)
-    shell = name.endswith((".sh", ".bash"))
     text = data.decode("utf-8", "replace")
+    makefile = name in _MAKEFILES
+    initial = ShellState(
+        folder if makefile else "", folder, _make_exports(text) if makefile else ()
+    )
+    state = initial
+    shell = name.endswith((".sh", ".bash"))
+    yaml = name.endswith((".yml", ".yaml"))
+    block: int | None = None
     found: list[EntryPoint] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not shell and not _PYTHON_WORD.search(line.encode()):
-            continue
-        runs, after = shell_runs(_command_text(line), console_scripts, state)
-        state = after if shell else state
+        # The lines of one YAML `run: |` block are one script.
+        block, in_block = _run_block(line, block) if yaml else (None, False)
+        script = shell or in_block
+        if not script:
+            state = initial
+            if not _PYTHON_WORD.search(line.encode()):
+                continue
+        command = line.strip() if in_block else _command_text(line)
+        runs, after = shell_runs(command, console_scripts, state)
+        state = after if script else initial
         how = f"line {number} of {path}"
         found.extend(EntryPoint(run, path, number, how, cwd=run.cwd) for run in runs)
     return found
+
+
+_RUN_BLOCK = re.compile(r"(?P<indent>[ \t]*)(?:-[ \t]+)?run:[ \t]*[|>][-+]?[ \t]*(?:#.*)?")
+_MAKE_EXPORT = re.compile(r"export[ \t]+([A-Za-z_]\w*)[ \t]*(?:::?=|\?=|\+?=)[ \t]*(.*?)[ \t]*")
+
+
+def _run_block(line: str, block: int | None) -> tuple[int | None, bool]:
+    """The indentation of the YAML `run: |` block a line is in or starts
+    (None: none), and whether the line is one of its commands."""
+    indent = len(line) - len(line.lstrip())
+    if block is not None and (not line.strip() or indent > block):
+        return block, True
+    header = _RUN_BLOCK.fullmatch(line)
+    return (len(header.group("indent")) if header else None), False
+
+
+def _make_exports(text: str) -> tuple[tuple[str, str], ...]:
+    """The variables a Makefile exports to every recipe (`export NAME := value`)."""
+    found = (_MAKE_EXPORT.fullmatch(line) for line in text.splitlines())
+    return tuple((match.group(1), match.group(2)) for match in found if match)
 
 
 def _command_text(line: str) -> str:

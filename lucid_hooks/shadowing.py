@@ -63,9 +63,14 @@ def search_path(kind: str, sys_path: tuple[str, ...]) -> SearchPath:
     """Where the folders of a run of ``kind`` (`commands.SCRIPT`, ...) come:
     a console script's first folder stands for its installed project, which
     is in site-packages, after the standard library; every folder of the
-    other runs comes before it (`resolution.sys_path` gives no others)."""
+    other runs comes before it (`resolution.sys_path` gives no others). An
+    app server has imported much of the standard library (`logging`,
+    `asyncio`, ...) before it puts the app's folders on ``sys.path``, and
+    which modules cannot be told: its folders are taken as after it."""
     if kind == commands.CONSOLE_SCRIPT and sys_path:
         return SearchPath(sys_path[1:], sys_path[:1])
+    if kind == commands.APP:
+        return SearchPath((), sys_path)
     return SearchPath(sys_path)
 
 

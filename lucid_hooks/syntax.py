@@ -35,7 +35,8 @@ _FRAME = struct.Struct("<I")
 # The helper's program: the module holding `serve` is all it imports. (-I:
 # neither the working directory, the user's repository, nor PYTHON*
 # variables can put a module of theirs before it.)
-_HELPER = ("-I", "-c", "from lucid_hooks.syntax import serve; serve()")
+# -B: no bytecode written, as -I ignores PYTHONDONTWRITEBYTECODE.
+_HELPER = ("-I", "-B", "-c", "from lucid_hooks.syntax import serve; serve()")
 
 
 class SyntaxProblem(NamedTuple):
@@ -107,6 +108,9 @@ class Compilers:
         self._helpers: list[_Helper] = []
         self._turn = 0
         self.helpers_started = 0
+        # What each answer is for: the same path may hold other bytes when
+        # asked (a file saved during the run, read again from disk).
+        self._sent: dict[str, int] = {}
         self._answers: dict[str, SyntaxProblem | None] = {}
 
     def submit(self, key: str, data: bytes) -> None:
@@ -120,12 +124,10 @@ class Compilers:
     def problem(self, key: str, data: bytes) -> SyntaxProblem | None:
         """What compiling ``data``, the module submitted as ``key`` (or
         not submitted), finds."""
-        self._waiting.pop(key, None)
-        for helper in list(self._helpers):
-            self._answers.update(helper.answers())
-            if helper.ended:
-                self._helpers.remove(helper)  # what it did not answer is compiled here
-        if key in self._answers:
+        waiting = self._waiting.pop(key, None)
+        self._waiting_bytes -= 0 if waiting is None else len(waiting)
+        self._take_answers()
+        if key in self._answers and self._sent.get(key) == hash(data):
             return self._answers.pop(key)
         return syntax_problem(data)
 
@@ -135,6 +137,15 @@ class Compilers:
             helper.end()
         self._helpers.clear()
         self._room = 0
+
+    def _take_answers(self) -> None:
+        for helper in list(self._helpers):
+            self._answers.update(helper.answers())
+            if helper.ended:  # what it did not answer is compiled here
+                helper.end()
+                self._helpers.remove(helper)
+        if not self._helpers:
+            self._room = 0  # none is started again: one that failed would again
 
     def _send_waiting(self) -> None:
         if not self._helpers:
@@ -147,9 +158,12 @@ class Compilers:
                 break
             helper = self._helpers[self._turn % len(self._helpers)]
             self._turn += 1
-            if not helper.send(key, data):
+            if helper.send(key, data):
+                self._sent[key] = hash(data)
+            else:
                 helper.end()
                 self._helpers.remove(helper)
+        self._room = len(self._helpers)
         self._waiting.clear()
         self._waiting_bytes = 0
 
@@ -168,6 +182,8 @@ class _Helper:
     def start(cls) -> _Helper | None:
         import subprocess
 
+        if not sys.executable:
+            return None  # an embedded interpreter: no program to start
         try:
             process = subprocess.Popen(
                 (sys.executable, *_HELPER),
@@ -241,8 +257,8 @@ def serve(source: IO[bytes] | None = None, sink: IO[bytes] | None = None) -> Non
     unsent = b""
     more = True
     while more or frames.ready:
-        if more and not frames.ready:
-            _wait_for(incoming)
+        if not frames.ready:  # nothing to compile: wait for input, or room to answer
+            _wait_for(incoming, outgoing if unsent else None)
         more = more and _take_available(incoming, frames)
         if frames.ready:
             unsent += _answer(frames.ready.popleft())
@@ -265,10 +281,11 @@ class _Frames:
 
     def __init__(self) -> None:
         self.ready: collections.deque[object] = collections.deque()
-        self._pending = b""
+        self._pending = bytearray()
 
     def feed(self, chunk: bytes) -> None:
-        pending = self._pending + chunk
+        pending = self._pending
+        pending += chunk
         start = 0
         while len(pending) - start >= _FRAME.size:
             end = start + _FRAME.size + _FRAME.unpack_from(pending, start)[0]
@@ -276,7 +293,7 @@ class _Frames:
                 break
             self.ready.append(marshal.loads(pending[start + _FRAME.size : end]))
             start = end
-        self._pending = pending[start:]
+        del pending[:start]
 
 
 def _frame(value: tuple[str, tuple[int, int, str] | None]) -> bytes:
@@ -284,10 +301,10 @@ def _frame(value: tuple[str, tuple[int, int, str] | None]) -> bytes:
     return _FRAME.pack(len(data)) + data
 
 
-def _wait_for(fd: int) -> None:
+def _wait_for(incoming: int, outgoing: int | None) -> None:
     import select
 
-    select.select([fd], [], [])
+    select.select([incoming], [] if outgoing is None else [outgoing], [])
 
 
 def _take_available(fd: int, frames: _Frames) -> bool:

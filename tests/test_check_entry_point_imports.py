@@ -127,7 +127,7 @@ def test_name_missing_from_a_package_module(
     assert code == 1
     assert out == [
         "pkg/main.py:1:1: LH202 cannot import name 'other' from 'pkg.sub' (pkg/sub.py),"
-        " for assumed `python -m pkg.main` from ./ (set `entry-points` if not)"
+        " for assumed `python -m pkg.main` from ./"
     ]
 
 
@@ -165,7 +165,7 @@ def test_optional_and_deferred_imports(repo: Path, capsys: pytest.CaptureFixture
     assert code == 1
     assert out == [
         "svc/main.py:8:5: LH202 cannot import name 'gone' from 'helpers' (svc/helpers.py)"
-        " when the function runs, for assumed `python main.py` in svc/ (set `entry-points` if not)"
+        " when the function runs, for assumed `python main.py` in svc/"
     ]
 
 
@@ -315,7 +315,7 @@ def test_a_namespace_folder_with_a_main_runs_as_a_module(
     assert code == 1
     assert out == [
         "tool/__main__.py:2:1: LH202 cannot import name 'gone' from 'tool.helper'"
-        " (tool/helper.py), for assumed `python -m tool` from ./ (set `entry-points` if not)"
+        " (tool/helper.py), for assumed `python -m tool` from ./"
     ]
 
 
@@ -767,7 +767,9 @@ def test_configured_entry_points_and_their_sys_path(
     [
         ('entry-points = [{ run = "-c pass" }]', "is not an entry point"),
         ('entry-points = [{ run = "x.py", sys-path = "src" }]', "must be a list of folders"),
-        ('entry-points = [{ run = "x.py", cwd = "src" }]', "is not an entry point"),
+        ('entry-points = [{ run = "x.py", cwd = "src" }]', "unknown key 'cwd'"),
+        ('entry-points = [{ run = "x.py", sys-path = ["../up"] }]', "folders of the repository"),
+        ('entry-points = [{ run = "x.py", sys-path = ["src:lib"] }]', "folders of the repository"),
         ('entry-points = "x.py"', "must be a list of entry points"),
         ('dockerfiles = { "*/Dockerfile" = "." }', "must be a table { context = folder }"),
         ('dockerfiles = { "*/Dockerfile" = { context = "../up" } }', "a folder of the"),
@@ -857,5 +859,34 @@ def test_a_symlinked_folder_is_followed_as_python_follows_it(
     assert out == [
         "common/__init__.py:1:1: LH202 cannot import name 'cents' from 'common.money'"
         " (common/money.py), for assumed `python main.py` in services/api/"
-        " (set `entry-points` if not)"
+    ]
+
+
+def test_pythonpath_of_ci_blocks_makefiles_and_values_not_known(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An `export` reaches the later lines of its YAML `run: |` block and
+    a Makefile's `export` every recipe; a PYTHONPATH the shell would still
+    expand hides nothing, and says nothing is missing."""
+    ci = (
+        "jobs:\n  test:\n    steps:\n      - run: |\n          export PYTHONPATH=src\n"
+        "          python -m app\n      - run: python -m app\n"
+    )
+    write_tree(
+        repo,
+        {
+            "src/app/__init__.py": "",
+            "src/app/__main__.py": "",
+            ".github/workflows/ci.yml": ci,
+            "Makefile": "export PYTHONPATH := src\nrun:\n\tpython -m app\n",
+            "deploy.sh": "export PYTHONPATH=$APP_HOME/src\npython -m app\n",
+        },
+    )
+    init_repo(repo)
+    assert oracle(repo, "module", "app", pythonpath="src") == "ok"
+    code, out = run(capsys, ".")
+    assert code == 1
+    # Only the step whose own line runs without the block's export.
+    assert [line.split(" where ")[0] for line in out] == [
+        ".github/workflows/ci.yml:7:1: LH204 no module `app` (No module named 'app')"
     ]

@@ -9,6 +9,7 @@ from lucid_hooks.commands import (
     SCRIPT,
     Run,
     ShellState,
+    is_known,
     runs_in,
     shell_runs,
 )
@@ -115,3 +116,30 @@ def test_exported_variables_reach_the_later_commands() -> None:
     assert second.variable("PYTHONPATH", None) == "lib:src"
     (run,) = shell_runs("PYTHONPATH=other python c.py", state=shell_runs(text)[1])[0]
     assert run.variable("PYTHONPATH", None) == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "inherited", "value"),
+    [
+        (
+            "export PYTHONPATH=/app/src:$PYTHONPATH && python -m app",
+            "/app/lib",
+            "/app/src:/app/lib",
+        ),
+        ("export PYTHONPATH=src${PYTHONPATH:+:$PYTHONPATH}; python -m app", None, "src"),
+        ("export PYTHONPATH=src${PYTHONPATH:+:$PYTHONPATH}; python -m app", "lib", "src:lib"),
+        ("PYTHONPATH=${PYTHONPATH:-lib}:src python -m app", None, "lib:src"),
+        ('export PYTHONPATH="$PWD/src"; python -m app', None, "./src"),
+        ('export PYTHONPATH="$(pwd)/src"; python -m app', None, "./src"),
+        ("PYTHONPATH=src; export PYTHONPATH; python -m app", None, "src"),
+        ("export PYTHONPATH=$APP_HOME/src; python -m app", None, "$APP_HOME/src"),
+    ],
+)
+def test_pythonpath_as_the_shell_expands_it(text: str, inherited: str | None, value: str) -> None:
+    (run,) = shell_runs(text)[0]
+    assert run.variable("PYTHONPATH", inherited) == value
+
+
+def test_a_value_the_shell_would_still_expand_is_not_known() -> None:
+    assert is_known("src:/app/lib") and is_known(None)
+    assert not is_known("$APP_HOME/src") and not is_known("`cat paths`")

@@ -84,12 +84,32 @@ def test_helpers_answer_as_the_caller_would() -> None:
     for key, data in MODULES.items():
         compilers.submit(key, data)
     assert answered_by_helpers(compilers, set(MODULES))
-    assert {key: compilers.problem(key, b"not compiled again") for key in MODULES} == EXPECTED
+    compiled_here: list[bytes] = []
+
+    def compile_here(data: bytes) -> SyntaxProblem | None:
+        compiled_here.append(data)
+        return None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(syntax, "syntax_problem", compile_here)
+        answers = {key: compilers.problem(key, data) for key, data in MODULES.items()}
+    assert (answers, compiled_here) == (EXPECTED, [])
     assert compilers.helpers_started == 2
     compilers.close()
     # After the helpers: compiled here.
     compilers.submit("late.py", b"def (\n")
     assert compilers.problem("late.py", b"def (\n") == syntax_problem(b"def (\n")
+
+
+@pytest.mark.usefixtures("no_threshold")
+def test_an_answer_is_for_the_bytes_sent() -> None:
+    """A file saved during the run holds other bytes when its answer is
+    asked for: those are compiled here, whatever the helper said."""
+    compilers = Compilers(helpers=1)
+    compilers.submit("saved.py", b"x = 1\n")
+    assert answered_by_helpers(compilers, {"saved.py"})
+    assert compilers.problem("saved.py", b"x = (\n") == syntax_problem(b"x = (\n")
+    compilers.close()
 
 
 def test_few_modules_need_no_helper() -> None:
