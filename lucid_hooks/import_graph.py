@@ -85,13 +85,17 @@ class Report(NamedTuple):
 
 class External(NamedTuple):
     """An import that leaves the local files: a standard-library or
-    third-party module, for the checks that know those."""
+    third-party module, for the checks that know those. ``optional``: under
+    a `try` that catches its failure; ``deferred``: in a function body;
+    ``sometimes``: under a condition, a loop or a handler."""
 
     path: str
     line: int
     col: int
     name: str
     optional: bool
+    deferred: bool = False
+    sometimes: bool = False
 
 
 class Closure(NamedTuple):
@@ -205,7 +209,15 @@ class _Walk:
         local = parent is not None or top in self.place.local_names
         if not local or below_namespace:
             self.externals.append(
-                External(path, statement.line, statement.col, name, statement.optional)
+                External(
+                    path,
+                    statement.line,
+                    statement.col,
+                    name,
+                    statement.optional,
+                    statement.deferred,
+                    _sometimes(statement),
+                )
             )
             return
         last = (found.missing or name).rpartition(".")[2]
