@@ -18,6 +18,7 @@ only when the tree changed since.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -180,6 +181,137 @@ RATE = 4
 
 # LH403 kept the code it had in check-duplicate-modules, so that existing
 # `ignore` settings and inline comments keep working.
+THIRD_PARTY_NOT_INSTALLED = Rule(
+    code="LH206",
+    name="third-party-not-installed",
+    hook=HOOK_ID,
+    summary="A third-party module the entry point imports is not installed for it",
+    explanation="""
+        An entry point reaches an import of a module that is neither the
+        repository's own nor the standard library's, and no distribution
+        installed for that entry point provides it. What is installed: in a
+        container, what the Dockerfile's `pip install` and `uv pip install`
+        lines install (requirements files with their `-r` includes,
+        specifiers, local projects with their dependencies) and what the base
+        image ships; run from the repository, what the nearest
+        `requirements*.txt` files or `pyproject.toml` declare, walking up from
+        the entry point. Distributions are matched to import names by a table
+        checked against real wheels (`PyYAML` provides `yaml`,
+        `google-cloud-storage` provides `google.cloud.storage`), the
+        `import-names` setting, and the name itself. Where something else may
+        install packages (poetry, `uv sync`, conda, files copied from another
+        image), nothing is reported. The service builds, then dies with
+        `ModuleNotFoundError`. Declare the distribution in the requirements the
+        entry point installs.
+    """,
+    bad="""
+# services/api/requirements.txt: fastapi
+import httpx          # nothing installs httpx for this service
+""",
+    good="""
+# services/api/requirements.txt: fastapi, httpx
+import httpx
+""",
+)
+
+THIRD_PARTY_ONLY_OPTIONAL = Rule(
+    code="LH207",
+    name="third-party-only-optional",
+    hook=HOOK_ID,
+    summary="A third-party module comes only from an extra or group the image does not install",
+    explanation="""
+        The distribution that provides the import is declared, but only in an
+        optional extra (`[project.optional-dependencies]`), a dependency group
+        or a Poetry extra that the Dockerfile does not install (`pip install
+        .` rather than `pip install ".[server]"`). Inside the image the module
+        is missing. Install the extra, or move the distribution to the main
+        dependencies. (Run from the repository, every extra and group counts
+        as installed: nothing says which are.)
+    """,
+    bad="""
+# pyproject.toml: [project.optional-dependencies] server = ["uvicorn"]
+# Dockerfile: RUN pip install .
+import uvicorn
+""",
+    good="""
+# Dockerfile: RUN pip install ".[server]"
+import uvicorn
+""",
+)
+
+STDLIB_VERSION_GAP = Rule(
+    code="LH208",
+    name="stdlib-module-not-in-python",
+    hook=HOOK_ID,
+    summary="A standard-library module is not in the Python that runs the entry point",
+    explanation="""
+        The module belongs to the standard library of some Python from 3.9 to
+        3.14, but not to the one that runs the entry point: removed since
+        (`distutils` in 3.12; `cgi`, `telnetlib`, `imghdr`, `pipes`, `crypt`
+        and more in 3.13) or not yet added (`tomllib` before 3.11). The Python
+        is the image's interpreter (`python:3.12-slim`,
+        `gcr.io/distroless/python3-debian13` is 3.13), else the lowest that
+        the nearest `requires-python` allows, else `target-version`, else the
+        hook's own; the finding says which. A declared backport that brings
+        the module back under its name (`setuptools` for `distutils`,
+        `legacy-cgi`, `standard-telnetlib`, ...) makes it work and is not
+        reported. The finding names the replacement.
+    """,
+    bad="""
+# FROM python:3.12-slim
+from distutils.util import strtobool
+""",
+    good="""
+# setuptools in the requirements, or without distutils:
+def strtobool(text: str) -> bool: ...
+""",
+)
+
+REQUIREMENTS_INCLUDE_BROKEN = Rule(
+    code="LH210",
+    name="requirements-include-broken",
+    hook=HOOK_ID,
+    summary="A requirements file includes a file that is missing, or itself",
+    explanation="""
+        A requirements file that an entry point installs has an `-r`/`-c`
+        include of a file that does not exist (relative to the including
+        file), that is outside the repository, or that includes the first
+        one again (a cycle), or `[dependency-groups]` that include a group
+        that is not there or themselves. `pip install -r` fails and the image
+        does not build; the finding is at the line of the include. Fix the
+        path, or break the cycle.
+    """,
+    bad="""
+# services/api/requirements.txt
+-r ../common/requirements.txt     # there is no services/common/
+""",
+    good="""
+-r ../../libs/common/requirements.txt
+""",
+)
+
+REQUIREMENT_UNPARSABLE = Rule(
+    code="LH211",
+    name="requirement-unparsable",
+    hook=HOOK_ID,
+    summary="A line of a requirements file pip cannot read",
+    explanation="""
+        A line of a requirements file (or an entry of a `pyproject.toml`'s
+        dependencies) that an entry point installs is not a requirement pip
+        understands: not PEP 508 (`requests>=2,,3`), a URL or path whose
+        distribution cannot be told (add `#egg=name`), an `-e` of something
+        that is neither a local project nor a VCS URL. pip stops there and the
+        image does not build. The finding is at the line, with what the
+        parser said.
+    """,
+    bad="""
+requests >= 2.0 ; python_version > "3.9
+""",
+    good="""
+requests >= 2.0 ; python_version > "3.9"
+""",
+)
+
 MODULE_SHADOWED = Rule(
     code="LH403",
     name="module-shadowed",
@@ -224,6 +356,11 @@ RULES = (
     RELATIVE_IMPORT_FAILS,
     ENTRY_POINT_MISSING,
     SYNTAX_ERROR,
+    THIRD_PARTY_NOT_INSTALLED,
+    THIRD_PARTY_ONLY_OPTIONAL,
+    STDLIB_VERSION_GAP,
+    REQUIREMENTS_INCLUDE_BROKEN,
+    REQUIREMENT_UNPARSABLE,
     MODULE_SHADOWED,
 )
 
@@ -311,7 +448,36 @@ def _check_dockerfile_contexts(where: str, value: object) -> None:
             raise OptionError(f"{where} {glob!r}: the context is a folder of the repository")
 
 
+_VERSION = re.compile(r"(?:3\.(\d+)|py3(\d+))")
+
+
+def python_version(text: str) -> str | None:
+    """``3.11`` for ``"3.11"`` or ruff's ``"py311"`` (None: neither)."""
+    match = _VERSION.fullmatch(text.strip())
+    return f"3.{match.group(1) or match.group(2)}" if match else None
+
+
+def _check_version(where: str, value: object) -> None:
+    if not isinstance(value, str) or (value and python_version(value) is None):
+        raise OptionError(f'{where} must be a Python version: "3.11" or "py311"')
+
+
+def _version_word(text: str) -> object:
+    _check_version(repr(text), text)
+    return text
+
+
+def _check_import_names(where: str, value: object) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(names, list) and all(isinstance(name, str) and name for name in names)
+        for names in value.values()
+    ):
+        raise OptionError(f'{where} must be a table of distribution = ["module", ...]')
+
+
 ENTRY_POINTS = Kind("entry-points", _check_entry_points, _entry_point_word, "TEXT", True)
+VERSION = Kind("version", _check_version, _version_word, "VERSION")
+IMPORT_NAMES = Kind("import-names", _check_import_names, None, "")
 DOCKERFILE_CONTEXTS = Kind("dockerfile-contexts", _check_dockerfile_contexts, None, "")
 
 OPTIONS = (
@@ -333,6 +499,21 @@ OPTIONS = (
         ' `{ "services/*/Dockerfile" = { context = "." } }` (repository-relative);'
         " before compose files and the Dockerfile's folder",
     ),
+    Option(
+        "target-version",
+        VERSION,
+        "",
+        'the Python of entry points that run from the repository ("3.11" or "py311") when'
+        " no `requires-python` says; empty: the hook's own",
+        flag="--target-version",
+    ),
+    Option(
+        "import-names",
+        IMPORT_NAMES,
+        {},
+        'the modules a distribution installs, where its name does not say: `{ "my-dist" ='
+        ' ["mymod"] }`; before the built-in table',
+    ),
 )
 
 
@@ -341,6 +522,8 @@ class Settings(NamedTuple):
 
     entry_points: tuple[ConfiguredEntry, ...] = ()
     contexts: tuple[tuple[str, str], ...] = ()  # Dockerfile glob, context folder
+    target_version: str | None = None  # "3.11"
+    import_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def of(cls, context: HookContext) -> Settings:
@@ -351,14 +534,18 @@ class Settings(NamedTuple):
         table = context.option("dockerfiles")
         settings = table.items() if isinstance(table, dict) else ()
         contexts = tuple((glob, _context_folder(setting)) for glob, setting in settings)
-        return cls(entries, contexts)
+        version = python_version(str(context.option("target-version") or ""))
+        names = context.option("import-names")
+        pairs = names.items() if isinstance(names, dict) else ()
+        import_names = tuple(sorted((str(dist), tuple(mods)) for dist, mods in pairs))
+        return cls(entries, contexts, version, import_names)
 
 
 def _context_folder(setting: object) -> str:
     return str(setting.get("context", "")) if isinstance(setting, dict) else ""
 
 
-ANALYSIS_NAMESPACE = "entry-analysis-2"
+ANALYSIS_NAMESPACE = "entry-analysis-3"
 # A commit that deletes one of these may break an import anywhere.
 DELETED_SOURCES = (".py", ".so", ".pyd", ".pth")
 
@@ -454,9 +641,9 @@ def _restored_rows(value: object) -> tuple[tuple[EntryRow, ...], tuple[ReportRow
 HOOK = Hook(
     id=HOOK_ID,
     name="check entry-point imports",
-    description="Follows every service entry point's local imports on the sys.path it runs"
-    " with, in its image, and reports those that would fail and the modules that sys.path"
-    " shadows (LH2xx, LH403).",
+    description="Follows every service entry point's imports on the sys.path it runs with,"
+    " in its image, and reports those that would fail (local, third-party, standard library),"
+    " the requirements pip cannot follow and the modules that sys.path shadows (LH2xx, LH403).",
     rules=RULES,
     options=OPTIONS,
     # Every entry point's closure is followed on each run (cached by

@@ -26,7 +26,12 @@ from lucid_hooks.check_entry_point_imports import (
     MISSING_NAME,
     MODULE_SHADOWED,
     RELATIVE_IMPORT_FAILS,
+    REQUIREMENT_UNPARSABLE,
+    REQUIREMENTS_INCLUDE_BROKEN,
+    STDLIB_VERSION_GAP,
     SYNTAX_ERROR,
+    THIRD_PARTY_NOT_INSTALLED,
+    THIRD_PARTY_ONLY_OPTIONAL,
     ConfiguredEntry,
     EntryRow,
     ReportRow,
@@ -34,6 +39,12 @@ from lucid_hooks.check_entry_point_imports import (
     entry_run,
 )
 from lucid_hooks.config import CONFIG_FILE, ConfigError, parse_toml
+from lucid_hooks.dependencies import (
+    Installed,
+    image_installed,
+    repository_installed,
+    repository_python,
+)
 from lucid_hooks.entry_points import (
     ENTRY_NAMES,
     EntryPoint,
@@ -43,6 +54,12 @@ from lucid_hooks.entry_points import (
     is_script_file,
     package_chain,
     script_entry_points,
+)
+from lucid_hooks.external_imports import (
+    NOT_INSTALLED,
+    ONLY_OPTIONAL,
+    VERSION_GAP,
+    judged_imports,
 )
 from lucid_hooks.findings import Finding, unreadable_file
 from lucid_hooks.import_graph import Outcome, Place, Report, Start, follow, prefixes
@@ -58,6 +75,7 @@ if TYPE_CHECKING:
     from lucid_hooks.image import Image
     from lucid_hooks.import_graph import Closure
     from lucid_hooks.imports import ModuleScan
+    from lucid_hooks.requirements import Problem
     from lucid_hooks.snapshot import Snapshot
 
 SYNTAX_NAMESPACE = "syntax-1"
@@ -76,6 +94,11 @@ _HOW_IT_RUNS_MATTERS = frozenset(
 ASSUMED_HINT = " (set `entry-points` if not)"
 # How many entry points a message names before it counts the rest.
 NAMED_ENTRY_POINTS = 2
+_EXTERNAL_CODES = {
+    NOT_INSTALLED: THIRD_PARTY_NOT_INSTALLED.code,
+    ONLY_OPTIONAL: THIRD_PARTY_ONLY_OPTIONAL.code,
+    VERSION_GAP: STDLIB_VERSION_GAP.code,
+}
 _CODES = {
     import_graph.MISSING_MODULE: MISSING_LOCAL_MODULE.code,
     import_graph.MISSING_NAME: MISSING_NAME.code,
@@ -102,6 +125,8 @@ class Repository:
         self._compilers = Compilers()
         self._path_edits: dict[str, bool] = {}
         self._locations: dict[str, str | None] = {}
+        self._installed: dict[tuple[str, str | None], Installed] = {}
+        self._pythons: dict[tuple[str, str | None], tuple[str, str]] = {}
 
     @functools.cached_property
     def linked(self) -> dict[str, str]:
@@ -123,6 +148,26 @@ class Repository:
         # A module the commit deletes is still the repository's own: an
         # import of it is a broken local import, not a third-party one.
         return local_top_level_names([*self.files, *self.snapshot.staged_deletions()])
+
+    def installed_near(self, start: str, python: str | None) -> Installed:
+        """What a run from the repository whose first module is ``start`` has installed."""
+        key = (posixpath.dirname(start), python)
+        if key not in self._installed:
+            found = repository_installed(start, self.file_set, self.read_if_there, python)
+            self._installed[key] = found
+        return self._installed[key]
+
+    def python_near(self, start: str, configured: str | None) -> tuple[str, str]:
+        """The Python of a run from the repository, and why that one."""
+        key = (posixpath.dirname(start), configured)
+        if key not in self._pythons:
+            found_python = repository_python(start, self.file_set, self.read_if_there, configured)
+            self._pythons[key] = found_python
+        return self._pythons[key]
+
+    @functools.cached_property
+    def file_set(self) -> frozenset[str]:
+        return frozenset(self.files)
 
     def close(self) -> None:
         """Ends the helpers that compile beside the analysis."""
@@ -195,6 +240,11 @@ class Repository:
             located = [path for path in found if path is not None]
             self._locations[dotted] = min(located, key=len) if located else None
         return self._locations[dotted]
+
+    def read_if_there(self, path: str) -> bytes | None:
+        """A repository file's bytes; None for a path the repository does
+        not hold (an include that is missing is the caller's finding)."""
+        return self.read(path) if path in self.file_set else None
 
     def read(self, path: str) -> bytes | None:
         try:
@@ -338,6 +388,11 @@ class Situated(NamedTuple):
     place: Place | None
     start: Start | None
     missing: Report | None = None
+    # In an image: what it installs, and its Python (the minor version, and
+    # why that one; None: not known). Run from the repository: None, found
+    # from the requirements and pyproject nearest to the first module.
+    installed: Installed | None = None
+    python: tuple[str, str] | None = None
 
 
 def situate(entry: EntryPoint, place: Place, pythonpath: str | None = None) -> Situated:
@@ -523,7 +578,7 @@ def image_entry_points(
     compose = compose_builds(repo.files, repo.read)
     mapping = dict(contexts)
     cache = ImageCache()  # what the Dockerfiles share: sorted paths, contexts, placements
-    situated = []
+    situated: list[Situated] = []
     for path in dockerfiles:
         data = repo.read(path)
         if data is None:
@@ -534,7 +589,10 @@ def image_entry_points(
         )
         for build in builds:
             image = model_image(path, dockerfile, build, cache=cache)
-            situated.extend(_image_runs(repo, image, console_scripts))
+            installed = image_installed(image, data, repo.read_if_there)
+            runs = _image_runs(repo, image, console_scripts)
+            python = _image_python(image)
+            situated.extend(run._replace(installed=installed, python=python) for run in runs)
     return situated
 
 
@@ -556,6 +614,12 @@ def _image_runs(repo: Repository, image: Image, console_scripts: frozenset[str])
             entry = EntryPoint(run, image.dockerfile, line or 1, how, image.dockerfile, cwd)
             situated.append(situate(entry, place, pythonpath))
     return situated
+
+
+def _image_python(image: Image) -> tuple[str, str] | None:
+    if image.python_version is None:
+        return None
+    return image.python_version, image.base.reference
 
 
 def _from_guessed_root(image: Image) -> bool:
@@ -606,8 +670,9 @@ def analyse(repo: Repository, settings: Settings) -> Analysis:
     reached: dict[Report, list[int]] = {}
     entry_rows = []
     for number, (item, closure) in enumerate(zip(situated, closures)):
-        reports, files = _reports_of(repo, item, closure)
-        entry_rows.append((item.entry.origin, tuple(sorted(index[path] for path in files))))
+        reports, files = _reports_of(repo, item, closure, settings)
+        numbers = sorted(index[path] for path in files if path in index)
+        entry_rows.append((item.entry.origin, tuple(numbers)))
         for report in reports:
             reached.setdefault(report, []).append(number)
     rows = []
@@ -624,7 +689,7 @@ def _closure_of(repo: Repository, item: Situated) -> Closure | None:
 
 
 def _reports_of(
-    repo: Repository, item: Situated, closure: Closure | None
+    repo: Repository, item: Situated, closure: Closure | None, settings: Settings
 ) -> tuple[list[Report], frozenset[str]]:
     if item.missing is not None:
         return [item.missing], frozenset()
@@ -644,7 +709,39 @@ def _reports_of(
     # What sys.path hides counts as reached: a commit of that file checks this run.
     hidden = _shadowing_reports(item.entry.run, item.place, item.start, closure, path_edited)
     reports.extend(hidden)
-    return reports, closure.files | {report.path for report in hidden}
+    # The files that say what is installed count as reached too.
+    external, declaring = _external_reports(repo, item, closure, settings, path_edited)
+    reports.extend(external)
+    return reports, closure.files | {report.path for report in hidden} | declaring
+
+
+def _external_reports(
+    repo: Repository, item: Situated, closure: Closure, settings: Settings, path_edited: bool
+) -> tuple[list[Report], frozenset[str]]:
+    """LH206-LH211 for the run: its third-party and standard-library
+    imports, and the requirements that say what is installed."""
+    installed, python = item.installed, item.python
+    if installed is None:
+        assert item.start is not None and item.place is not None
+        start = item.place.repo_path(item.start.file) or item.start.file
+        python = repo.python_near(start, settings.target_version)
+        installed = repo.installed_near(start, python[0])
+    if path_edited:  # its code may put packages anywhere on sys.path
+        installed = installed._replace(known=False)
+    overrides = dict(settings.import_names)
+    judged = judged_imports(closure.externals, python, installed, overrides)
+    reports = [Report(j.path, j.line, j.col, _EXTERNAL_CODES[j.kind], j.message) for j in judged]
+    reports.extend(
+        Report(problem.path, problem.line, problem.column, _problem_code(problem), problem.message)
+        for problem in installed.problems
+    )
+    return reports, frozenset((*installed.sources, *(p.path for p in installed.problems)))
+
+
+def _problem_code(problem: Problem) -> str:
+    if "include" in problem.message:
+        return REQUIREMENTS_INCLUDE_BROKEN.code
+    return REQUIREMENT_UNPARSABLE.code
 
 
 def _shadowing_reports(

@@ -80,7 +80,7 @@ from lucid_hooks.patterns import (
     literal_folder,
     matcher,
 )
-from lucid_hooks.pip_installs import PipInstall, pip_installs
+from lucid_hooks.pip_installs import PipInstall, pip_installs, without_extras
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1381,11 +1381,12 @@ def _refs(paths: Iterable[str], state: _State) -> tuple[PathRef, ...]:
 
 def _ref(written: str, state: _State) -> PathRef:
     workdir = state.workdir.value
-    if written.startswith("/"):
-        image_path: str | None = go_clean(written)
-    elif workdir is None or "$" in written:
+    path = without_extras(written)
+    if path.startswith("/"):
+        image_path: str | None = go_clean(path)
+    elif workdir is None or "$" in path:
         image_path = None
     else:
-        image_path = go_clean(_join(workdir, written))
+        image_path = go_clean(_join(workdir, path))
     source = state.source_of(image_path) if image_path is not None else None
     return PathRef(written, image_path, source)

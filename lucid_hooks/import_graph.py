@@ -96,6 +96,7 @@ class External(NamedTuple):
     optional: bool
     deferred: bool = False
     sometimes: bool = False
+    names: tuple[str, ...] = ()  # of `from name import a, b`
 
 
 class Closure(NamedTuple):
@@ -217,6 +218,7 @@ class _Walk:
                     statement.optional,
                     statement.deferred,
                     _sometimes(statement),
+                    statement.names if name == statement.module else (),
                 )
             )
             return

@@ -209,10 +209,19 @@ def _option(word: str, rest: Iterator[str]) -> tuple[str | None, str | None]:
     return word, None
 
 
+_EXTRAS = re.compile(r"\[[^\]]*\]$")
+
+
+def without_extras(word: str) -> str:
+    """A local path as pip reads ``./lib[server]``: without its extras."""
+    return _EXTRAS.sub("", word)
+
+
 def _is_path(word: str) -> bool:
-    """A local path rather than a requirement specifier."""
+    """A local path (``.``, ``./lib[extra]``, a wheel) rather than a requirement specifier."""
     if "://" in word or word.startswith(("git+", "hg+", "svn+", "bzr+")) or " @ " in word:
         return False
+    word = without_extras(word)
     if word in (".", "..") or word.startswith(("./", "../", "/", "~")):
         return True
     return word.endswith((".whl", ".tar.gz", ".zip")) or "/" in word

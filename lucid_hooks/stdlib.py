@@ -128,7 +128,7 @@ REMOVED = {
     "cgitb": "legacy-cgi",
     "chunk": "standard-chunk",
     "crypt": "hashlib, or bcrypt or passlib",
-    "distutils": "setuptools (which brings distutils), or standard-distutils",
+    "distutils": "setuptools or standard-distutils",
     "formatter": "no replacement",
     "imghdr": "standard-imghdr, or filetype",
     "imp": "importlib, or zombie-imp",
@@ -151,7 +151,7 @@ REMOVED = {
 }
 # What a Python that does not have the module yet offers instead.
 ADDED = {
-    "tomllib": "tomli (imported as `tomli`)",
+    "tomllib": "tomli",
     "annotationlib": "typing.get_type_hints, or typing-extensions",
     "compression": "zstandard or backports.zstd",
 }

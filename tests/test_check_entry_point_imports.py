@@ -890,3 +890,148 @@ def test_pythonpath_of_ci_blocks_makefiles_and_values_not_known(
     assert [line.split(" where ")[0] for line in out] == [
         ".github/workflows/ci.yml:7:1: LH204 no module `app` (No module named 'app')"
     ]
+
+
+# --- LH206-LH211 third-party and standard-library imports ----------------------
+
+SLIM = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{install}CMD ["python", "main.py"]\n'
+
+
+def image_service(
+    main: str, install: str = "", files: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A service built from its folder: `svc/main.py`, run by a python:3.12
+    image that runs ``install`` first, and more files of `svc/`."""
+    tree = {"svc/main.py": main, "svc/Dockerfile": SLIM.format(install=install)}
+    tree.update({f"svc/{name}": text for name, text in (files or {}).items()})
+    return tree
+
+
+def test_third_party_imports_against_what_the_image_installs(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        image_service(
+            "import yaml\nimport jwt\nimport httpx\nfrom google.cloud import storage\n"
+            "import requests\ntry:\n    import ujson\nexcept ImportError:\n    ujson = None\n",
+            "RUN pip install -r requirements.txt 'requests>=2'\n",
+            {
+                "requirements.txt": "-r base.txt\nPyYAML==6.0\ngoogle-cloud-storage\n",
+                "base.txt": "PyJWT[crypto]\n",
+            },
+        ),
+    )
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "svc/main.py:3:1: LH206 `httpx` is not installed: svc/requirements.txt and 1 more declares"
+        " no distribution of it, for the command of svc/Dockerfile"
+    ]
+
+
+def test_an_extra_the_image_does_not_install(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = (
+        '[project]\nname = "svc"\nversion = "1"\ndependencies = ["httpx"]\n'
+        '[project.optional-dependencies]\nserver = ["uvicorn"]\n'
+    )
+    write_tree(
+        repo,
+        image_service(
+            "import httpx\nimport uvicorn\n", "RUN pip install .\n", {"pyproject.toml": pyproject}
+        ),
+    )
+    init_repo(repo)
+    _, out = run(capsys, ".")
+    assert codes(out) == ["LH207"]
+    assert (
+        "`uvicorn` comes from uvicorn, which svc/pyproject.toml declares only in an extra"
+        in out[0]
+    )
+    dockerfile = repo / "svc/Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace("pip install .", 'pip install ".[server]"')
+    )
+    assert run(capsys, ".") == (0, [])
+
+
+def test_standard_library_of_the_python_that_runs_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, image_service("import distutils.util\nimport tomllib\nimport json\n"))
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "svc/main.py:1:1: LH208 `distutils` was removed in Python 3.12, which runs it"
+        " (python:3.12-slim): use setuptools or standard-distutils, for the command of"
+        " svc/Dockerfile"
+    ]
+    # A backport brings it back under its name.
+    dockerfile = repo / "svc/Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("CMD", "RUN pip install setuptools\nCMD"))
+    assert run(capsys, ".") == (0, [])
+
+
+def test_a_run_from_the_repository_uses_the_nearest_requirements_and_python(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "pyproject.toml": (
+                '[project]\nname = "mono"\nversion = "1"\nrequires-python = ">=3.10"\n'
+            ),
+            "tools/report/main.py": "import tomllib\nimport rich\nimport attr\n",
+            "tools/requirements-dev.txt": "attrs\n",
+            "tools/requirements.txt": "rich\n",
+        },
+    )
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert out == [
+        "tools/report/main.py:1:1: LH208 `tomllib` is new in Python 3.11; this runs 3.10"
+        " (requires-python of pyproject.toml): use tomli, for assumed `python main.py` in"
+        " tools/report/"
+    ]
+    # requires-python comes first; without it, target-version.
+    assert run(capsys, "--target-version", "py312", ".")[1] == out
+    (repo / "pyproject.toml").write_text('[project]\nname = "mono"\nversion = "1"\n')
+    assert run(capsys, "--target-version", "py312", ".") == (0, [])
+    code, out = run(capsys, "--target-version", "3.10", ".")
+    assert "this runs 3.10 (target-version)" in out[0]
+
+
+def test_what_another_installer_installs_is_not_known(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, image_service("import httpx\n", "RUN pip install poetry && poetry install\n"))
+    init_repo(repo)
+    assert run(capsys, ".") == (0, [])
+
+
+def test_requirements_that_pip_cannot_follow(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        image_service(
+            "import yaml\n",
+            "RUN pip install -r requirements.txt\n",
+            {
+                "requirements.txt": (
+                    'PyYAML\n-r ../common/base.txt\nrequests >= 2 ; python_version > "3.9\n'
+                )
+            },
+        ),
+    )
+    init_repo(repo)
+    code, out = run(capsys, "svc/requirements.txt")
+    assert code == 1
+    assert codes(out) == ["LH210", "LH211"]
+    assert out[0].startswith("svc/requirements.txt:2:")
+    assert out[1].startswith("svc/requirements.txt:3:")

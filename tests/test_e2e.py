@@ -182,10 +182,13 @@ def test_each_hook_reports_what_lucid_hooks_check_reports(tmp_path: Path, runner
     ), output(hooks)
     # The demo's planted entry-point defects, and nothing on its correct services.
     planted = (
+        "sessions/api/session_api.py:5:1: LH208 ",
         "sessions/processor/Dockerfile:14:1: LH204 ",
         "sessions/recorder/main.py:14:1: LH203 ",
+        "sessions/recorder/requirements.txt:3:4: LH210 ",
         "sessions/storage/session_storage.py:9:1: LH201 ",
         "vm/quotas.py:3:1: LH205 ",
+        "wallet/wallet_manager.py:7:1: LH206 ",
     )
     entry_points = sorted(through_runner["check-entry-point-imports"])
     assert [line[: len(start)] for line, start in zip(entry_points, planted)] == list(planted)

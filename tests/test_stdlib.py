@@ -100,10 +100,10 @@ def test_matches_each_interpreter_the_machine_has(minor: int) -> None:
 @pytest.mark.parametrize(
     ("name", "minor", "gap"),
     [
-        ("distutils", 12, "removed in Python 3.12; use setuptools (which brings distutils)"),
+        ("distutils", 12, "removed in Python 3.12; use setuptools or standard-distutils"),
         ("cgi", 13, "removed in Python 3.13; use legacy-cgi"),
         ("telnetlib", 14, "removed in Python 3.13; use standard-telnetlib"),
-        ("tomllib", 10, "new in Python 3.11; use tomli (imported as `tomli`)"),
+        ("tomllib", 10, "new in Python 3.11; use tomli"),
         ("annotationlib", 13, "new in Python 3.14; use typing.get_type_hints"),
         ("binhex", 11, "removed in Python 3.11; use base64 or binascii"),
         ("distutils", 11, None),

@@ -4,6 +4,8 @@ import json
 import logging
 import os
 
+import requests
+
 from wallet.keys import KeyPair, generate_keypair
 from wallet.security.policy_validator import PolicyValidator
 from wallet.security.trust_nothing_engine import TrustNothingEngine

@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from distutils.util import strtobool
 
 import jwt
 from pydantic import BaseModel, Field
@@ -23,9 +24,12 @@ class Session(BaseModel):
 
 
 class SessionAPI:
-    def __init__(self, jwt_secret: str, audience: str = "lucid-sessions") -> None:
+    def __init__(
+        self, jwt_secret: str, audience: str = "lucid-sessions", verify: str = "yes"
+    ) -> None:
         self._secret = jwt_secret
         self._audience = audience
+        self._verify = bool(strtobool(verify))
         self._sessions: dict[str, Session] = {}
 
     def authenticate(self, token: str) -> str:

@@ -1,0 +1,327 @@
+"""What third-party distributions an entry point runs with, and which Python.
+
+In an image: what the Dockerfile's pip installs put there (requirements
+files through the COPY that brought them, specifiers, local projects with
+their own dependencies) and what the base image ships; when something else
+may install packages (poetry, uv sync, conda, a stage copied from another
+image, a requirements file that cannot be found), what is installed is not
+known and nothing is reported. From the repository: the nearest folder,
+walking up from the entry point's first module, that holds
+``requirements*.txt`` files or a ``pyproject.toml`` that declares
+dependencies.
+
+The Python: the image's interpreter, else the lowest minor version that
+the nearest ``requires-python`` allows, else the configured
+``target-version``, else the hook's own.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import sys
+from typing import TYPE_CHECKING, NamedTuple
+
+from lucid_hooks.import_names import normalize
+from lucid_hooks.requirements import (
+    PYTHONS,
+    Declared,
+    Environment,
+    Problem,
+    local_project_name,
+    project_dependencies,
+    read_requirements,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable
+
+    from lucid_hooks.image import Image, Install
+
+    Reader = Callable[[str], "bytes | None"]
+
+PYPROJECT = "pyproject.toml"
+_REQUIREMENTS_FILE = re.compile(r"requirements[\w.-]*\.(?:txt|in)")
+# Installers whose work the model does not follow.
+_OTHER_INSTALLERS = re.compile(
+    rb"\b(?:poetry\s+install|uv\s+sync|uv\s+pip\s+sync|pipenv\s+(?:install|sync)|pip-sync"
+    rb"|pdm\s+(?:install|sync)|(?:conda|mamba|micromamba)\s+(?:install|env|create))\b"
+)
+# What copies in files nobody can see: another image, a URL, an archive.
+_OPAQUE_SOURCES = frozenset({"image", "remote", "archive", "not-known", "ambiguous"})
+
+
+class Installed(NamedTuple):
+    """What a run's environment installs. ``distributions`` are normalized
+    names; ``optional`` maps a distribution declared only by an extra or
+    group that is not installed to the file that declares it; ``sources``
+    are the files that say what is installed (for messages); ``known`` is
+    False when more may be installed than can be told (then nothing is
+    reported missing); ``problems`` are what could not be read in them."""
+
+    distributions: frozenset[str]
+    optional: dict[str, str]
+    sources: tuple[str, ...]
+    known: bool
+    problems: tuple[Problem, ...] = ()
+    why_unknown: str = ""
+
+
+def unknown(why: str) -> Installed:
+    return Installed(frozenset(), {}, (), False, (), why)
+
+
+def environment_of(python: str | None) -> Environment:
+    return Environment(python=python)
+
+
+# --- in an image ------------------------------------------------------------
+
+
+def image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed:
+    """What ``image`` (modelled from ``dockerfile``'s bytes) has installed."""
+    if image.base.family not in ("python", "distroless"):
+        return unknown(f"nothing is known of the base image {image.base.reference}")
+    if _OTHER_INSTALLERS.search(dockerfile):
+        return unknown("another installer than pip runs in the image")
+    if any(region.kind in _OPAQUE_SOURCES for region in image.opaque):
+        return unknown("files come from where they cannot be seen")
+    collected = _Collected(environment_of(image.python_version), read)
+    collected.add(_base_distributions(image), ())
+    for install in image.installs:
+        if not collected.install(install):
+            return unknown(
+                f"line {install.line} of {image.dockerfile} installs what cannot be told"
+            )
+    return collected.installed()
+
+
+def _base_distributions(image: Image) -> frozenset[str]:
+    """What the base image ships: pip in the python images (and setuptools
+    and wheel up to 3.11); nothing in distroless."""
+    if image.base.family != "python":
+        return frozenset()
+    if image.python_version in ("3.9", "3.10", "3.11"):
+        return frozenset({"pip", "setuptools", "wheel"})
+    return frozenset({"pip"})
+
+
+class _Collected:
+    """The distributions found so far, and what says so."""
+
+    def __init__(self, environment: Environment, read: Reader) -> None:
+        self.environment = environment
+        self.read = read
+        self.distributions: set[str] = set()
+        self.optional: dict[str, str] = {}
+        self.sources: list[str] = []
+        self.problems: list[Problem] = []
+        self.known = True
+
+    def add(self, names: Iterable[str], sources: Iterable[str]) -> None:
+        self.distributions.update(names)
+        self.sources.extend(source for source in sources if source not in self.sources)
+
+    def install(self, install: Install) -> bool:
+        """Take in one ``pip install``; False when what it installs cannot be told."""
+        if any(ref.source is None for ref in (*install.requirements, *install.local)):
+            return False
+        for ref in install.requirements:
+            assert ref.source is not None
+            self.add((), (ref.source,))
+            self.declared(*read_requirements(ref.source, self.read, self.environment))
+        for ref in install.local:
+            assert ref.source is not None
+            if not self.local_project(ref.source, _extras_of(ref.written)):
+                return False
+        self.add(_specifier_names(install.packages, self.environment), ())
+        return self.known
+
+    def declared(self, found: Iterable[Declared], problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+        for declared in found:
+            self.add((), (declared.path,))
+            if declared.local is not None:
+                self.local_project(declared.local, declared.extras)
+            if not declared.name:
+                continue
+            if declared.optional:
+                self.optional.setdefault(declared.name, declared.path)
+            else:
+                self.distributions.add(declared.name)
+
+    def local_project(self, folder: str, extras: Collection[str]) -> bool:
+        """A local project and what it depends on; False when its name
+        cannot be told (what it installs is then not known)."""
+        name = local_project_name(folder, self.read)
+        if not name:
+            self.known = False
+            return False
+        self.distributions.add(name)
+        path = posixpath.join(folder, PYPROJECT) if folder not in ("", ".") else PYPROJECT
+        document, text = _pyproject(path, self.read)
+        if document is not None:
+            found = project_dependencies(
+                path, document, text=text, extras=extras, environment=self.environment
+            )
+            self.declared(*found)
+        return True
+
+    def installed(self) -> Installed:
+        optional = {
+            name: path for name, path in self.optional.items() if name not in self.distributions
+        }
+        return Installed(
+            frozenset(self.distributions),
+            optional,
+            tuple(self.sources),
+            self.known,
+            tuple(dict.fromkeys(self.problems)),
+        )
+
+
+def _extras_of(written: str) -> tuple[str, ...]:
+    """The extras a local install names: ``.[server,cli]``."""
+    match = re.search(r"\[([^\]]*)\]$", written)
+    return tuple(normalize(part) for part in match.group(1).split(",")) if match else ()
+
+
+def _specifier_names(packages: Iterable[str], environment: Environment) -> set[str]:
+    """The distributions ``pip install name[extra]>=1 ...`` words install,
+    read as the lines of a requirements file would be."""
+    lines = "\n".join(packages).encode()
+    declared, _ = read_requirements(_COMMAND_LINE, {_COMMAND_LINE: lines}.get, environment)
+    return {found.name for found in declared if found.name and not found.optional}
+
+
+# A requirements file of the words a pip command names; pip refuses what it
+# cannot parse, so the build fails before any import: its problems are not ours.
+_COMMAND_LINE = "<pip install>"
+
+
+# --- from the repository ----------------------------------------------------
+
+
+def repository_installed(
+    start: str, files: Collection[str], read: Reader, python: str | None
+) -> Installed:
+    """What a run from the repository has installed, by the requirements
+    nearest to its first module ``start`` (a repository path): every
+    ``requirements*.txt`` of the nearest folder that has any, and its
+    ``pyproject.toml`` (with every extra and group: nothing says which
+    are installed)."""
+    environment = environment_of(python)
+    folder = posixpath.dirname(start)
+    while True:
+        found = _requirement_files(folder, files)
+        if found:
+            return _read_repository(found, read, environment)
+        if not folder:
+            return unknown("no requirements file or pyproject.toml declares its packages")
+        folder = posixpath.dirname(folder)
+
+
+def _requirement_files(folder: str, files: Collection[str]) -> list[str]:
+    prefix = folder + "/" if folder else ""
+    named = sorted(
+        path
+        for path in files
+        if path.startswith(prefix)
+        and "/" not in path[len(prefix) :]
+        and (_REQUIREMENTS_FILE.fullmatch(path[len(prefix) :]) or path[len(prefix) :] == PYPROJECT)
+    )
+    return named
+
+
+def _read_repository(paths: list[str], read: Reader, environment: Environment) -> Installed:
+    collected = _Collected(environment, read)
+    for path in paths:
+        if path.endswith(PYPROJECT):
+            document, text = _pyproject(path, read)
+            if document is None:
+                continue
+            everything = _all_extras_and_groups(document)
+            found = project_dependencies(
+                path,
+                document,
+                text=text,
+                extras=everything,
+                groups=everything,
+                environment=environment,
+            )
+            collected.declared(*found)
+            collected.add((), (path,))
+        else:
+            collected.declared(*read_requirements(path, read, environment))
+            collected.add((), (path,))
+    return collected.installed()
+
+
+def _all_extras_and_groups(document: dict[str, object]) -> tuple[str, ...]:
+    names: list[str] = []
+    project = document.get("project")
+    if isinstance(project, dict) and isinstance(project.get("optional-dependencies"), dict):
+        names.extend(project["optional-dependencies"])
+    groups = document.get("dependency-groups")
+    if isinstance(groups, dict):
+        names.extend(groups)
+    tool = document.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    if isinstance(poetry, dict):
+        for key in ("extras", "group"):
+            if isinstance(poetry.get(key), dict):
+                names.extend(poetry[key])
+    return tuple(str(name) for name in names)
+
+
+def _pyproject(path: str, read: Reader) -> tuple[dict[str, object] | None, str]:
+    from lucid_hooks.config import ConfigError, parse_toml
+
+    data = read(path)
+    if data is None:
+        return None, ""
+    try:
+        return parse_toml(data), data.decode("utf-8", "replace")
+    except ConfigError:
+        return None, ""  # the project's own tools report it
+
+
+# --- which Python -----------------------------------------------------------
+
+
+def repository_python(
+    start: str, files: Collection[str], read: Reader, configured: str | None
+) -> tuple[str, str]:
+    """The minor version ("3.11") a run from the repository gets, and why:
+    the lowest the nearest ``requires-python`` allows, else ``configured``,
+    else the hook's own interpreter."""
+    folder = posixpath.dirname(start)
+    while True:
+        path = posixpath.join(folder, PYPROJECT) if folder else PYPROJECT
+        if path in files:
+            document, _ = _pyproject(path, read)
+            lowest = _lowest_allowed(document)
+            if lowest is not None:
+                return lowest, f"requires-python of {path}"
+        if not folder:
+            break
+        folder = posixpath.dirname(folder)
+    if configured:
+        return configured, "target-version"
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return here, "the hook's Python"
+
+
+def _lowest_allowed(document: dict[str, object] | None) -> str | None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    project = document.get("project") if document else None
+    requires = project.get("requires-python") if isinstance(project, dict) else None
+    if not isinstance(requires, str):
+        return None
+    try:
+        allowed = SpecifierSet(requires)
+    except InvalidSpecifier:
+        return None
+    # Any patch release of a minor version counts: `>=3.10.4` allows 3.10.
+    return next((python for python in PYTHONS if allowed.contains(python + ".99")), None)
