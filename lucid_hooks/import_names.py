@@ -24,6 +24,7 @@ files make importable (:func:`import_roots`), and the tests compare the two.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.packages import is_identifier
@@ -248,7 +249,6 @@ TABLE = "table"
 INSTALLED = "installed"
 NAME = "name"
 
-_SEPARATORS = "-_."
 _MODULE_SUFFIXES = (".py", ".pyc")
 _EXTENSION_SUFFIXES = (".so", ".pyd")
 
@@ -261,15 +261,12 @@ class ImportNames(NamedTuple):
     source: str  # OVERRIDE, TABLE, INSTALLED or NAME
 
 
+_SEPARATOR_RUNS = re.compile(r"[-_.]+")
+
+
 def normalize(name: str) -> str:
     """The PEP 503 form of a distribution name: ``Ruamel_Yaml`` is ``ruamel-yaml``."""
-    normalized: list[str] = []
-    for char in name.strip().lower():
-        if char not in _SEPARATORS:
-            normalized.append(char)
-        elif not normalized or normalized[-1] != "-":
-            normalized.append("-")
-    return "".join(normalized)
+    return _SEPARATOR_RUNS.sub("-", name.strip()).lower()
 
 
 def import_names(

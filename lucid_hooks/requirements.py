@@ -56,6 +56,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks.import_names import normalize
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
@@ -529,7 +531,7 @@ def _pep508(text: str, marker: str | None, index: int, folder: str) -> _Found:
     if parsed.marker is not None:
         marker = str(parsed.marker) if marker is None else f"({parsed.marker}) and ({marker})"
     local = _file_location(parsed.url, folder) if parsed.url else None
-    return _Found(_normalize(parsed.name), _extras(parsed.extras), local, marker)
+    return _Found(normalize(parsed.name), _extras(parsed.extras), local, marker)
 
 
 def _unparsable(text: str, message: str) -> str:
@@ -542,13 +544,8 @@ def _short(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def _normalize(name: str) -> str:
-    """PEP 503's normalized name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def _extras(extras: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({_normalize(extra) for extra in extras}))
+    return tuple(sorted({normalize(extra) for extra in extras}))
 
 
 def _egg_name(url: str, index: int, what: str) -> tuple[str, tuple[str, ...]]:
@@ -559,7 +556,7 @@ def _egg_name(url: str, index: int, what: str) -> tuple[str, tuple[str, ...]]:
     if named is None:
         raise _Invalid(f"#egg={egg.group(1)} does not name a distribution", index)
     extras = _extras_of(named.group(2), index) if named.group(2) else ()
-    return _normalize(named.group(1)), extras
+    return normalize(named.group(1)), extras
 
 
 def _url_filename(url: str) -> str:
@@ -604,7 +601,7 @@ def _sdist_name(filename: str) -> str:
     if extension is None or extension == ".whl":
         return ""
     name, dash, version = filename[: -len(extension)].rpartition("-")
-    return _normalize(name) if dash and name and version[:1].isdigit() else ""
+    return normalize(name) if dash and name and version[:1].isdigit() else ""
 
 
 def _archive_name(path: str) -> str:
@@ -776,7 +773,7 @@ def _pyproject_name(data: bytes | None) -> str:
     ):
         name = table.get("name")
         if isinstance(name, str) and re.fullmatch(_NAME, name.strip()):
-            return _normalize(name.strip())
+            return normalize(name.strip())
     return ""
 
 
@@ -802,7 +799,7 @@ def _setup_cfg_name(data: bytes | None) -> str:
         name = parser.get("metadata", "name", fallback="").strip()
     except (configparser.Error, ValueError):
         return ""
-    return _normalize(name) if re.fullmatch(_NAME, name) else ""
+    return normalize(name) if re.fullmatch(_NAME, name) else ""
 
 
 _SETUP_CALL = re.compile(r"\bsetup\s*\(")
@@ -815,7 +812,7 @@ def _setup_py_name(data: bytes | None) -> str:
     text = data.decode("utf-8", "replace")
     call = _SETUP_CALL.search(text)
     found = _SETUP_NAME.search(text, call.start() if call else 0)
-    return _normalize(found.group(2)) if found else ""
+    return normalize(found.group(2)) if found else ""
 
 
 def _table(value: object) -> dict[str, object]:
@@ -890,7 +887,7 @@ class _Pyproject:
 
     def project(self, project: Mapping[str, object], extras: Collection[str]) -> None:
         own = project.get("name")
-        name = _normalize(own) if isinstance(own, str) else ""
+        name = normalize(own) if isinstance(own, str) else ""
         main = ("project", "dependencies")
         for entry in self.entries(project.get("dependencies", []), main):
             self.requirement(entry, main, "", False)
@@ -898,22 +895,20 @@ class _Pyproject:
         installed = _installed_extras(optional, name, extras)
         for extra, entries in optional.items():
             keys = ("project", "optional-dependencies", extra)
-            extra_name = _normalize(extra)
+            extra_name = normalize(extra)
             for entry in self.entries(entries, keys):
                 # `all = ["us[test]"]` installs our own extras, not a distribution.
                 if _self_extras(entry, name) is None:
                     self.requirement(entry, keys, extra_name, extra_name not in installed)
 
     def dependency_groups(self, table: Mapping[str, object], groups: Collection[str]) -> None:
-        names = {_normalize(group): group for group in table}
-        includes = {
-            _normalize(group): self.includes(group, table[group], names) for group in table
-        }
+        names = {normalize(group): group for group in table}
+        includes = {normalize(group): self.includes(group, table[group], names) for group in table}
         self.cycles(includes, names)
-        installed = _closure(includes, [_normalize(group) for group in groups])
+        installed = _closure(includes, [normalize(group) for group in groups])
         for group, entries in table.items():
             keys = ("dependency-groups", group)
-            name = _normalize(group)
+            name = normalize(group)
             for entry in self.entries(entries, keys):
                 if not isinstance(entry, dict):
                     self.requirement(entry, keys, name, name not in installed)
@@ -937,24 +932,24 @@ class _Pyproject:
             if not isinstance(target, str) or len(entry) != 1:
                 message = f"dependency group {group}: a table other than {{include-group = NAME}}"
                 self.problem(where, message)
-            elif _normalize(target) not in names:
+            elif normalize(target) not in names:
                 message = f"dependency group {group} includes {target}: no such group"
                 self.problem(self.toml.entry(where, target), message)
             else:
-                found.append(_normalize(target))
+                found.append(normalize(target))
         return found
 
     def poetry(
         self, poetry: Mapping[str, object], extras: Collection[str], groups: Collection[str]
     ) -> None:
         listed = _poetry_extras(_table(poetry.get("extras")))
-        self.poetry_main(poetry.get("dependencies"), listed, {_normalize(e) for e in extras})
-        installed = {_normalize(group) for group in groups}
+        self.poetry_main(poetry.get("dependencies"), listed, {normalize(e) for e in extras})
+        installed = {normalize(group) for group in groups}
         legacy = ("tool", "poetry", "dev-dependencies")
         self.poetry_group(poetry.get("dev-dependencies"), legacy, "dev", "dev" in installed)
         for group, table in _table(poetry.get("group")).items():
             keys = ("tool", "poetry", "group", group, "dependencies")
-            name = _normalize(group)
+            name = normalize(group)
             self.poetry_group(_table(table).get("dependencies"), keys, name, name in installed)
 
     def poetry_main(
@@ -993,7 +988,7 @@ class _Pyproject:
         paths = [path for table in applying for path in _strings([table.get("path")])]
         local = (_resolve(self.folder, paths[0]) or paths[0]) if paths else None
         line = self.toml.position(self.toml.locate(keys))[0]
-        return Declared(_normalize(name), extras, self.path, line, optional, local)
+        return Declared(normalize(name), extras, self.path, line, optional, local)
 
     def poetry_constraint(self, value: object, keys: tuple[str, ...]) -> dict[str, object] | None:
         if isinstance(value, (str, dict)):
@@ -1035,12 +1030,12 @@ def _installed_extras(
 ) -> set[str]:
     """The extras installed with ``extras``, through the project's own."""
     own = {
-        _normalize(extra): [
+        normalize(extra): [
             more for entry in _strings(entries) for more in _self_extras(entry, name) or ()
         ]
         for extra, entries in optional.items()
     }
-    return _closure(own, [_normalize(extra) for extra in extras])
+    return _closure(own, [normalize(extra) for extra in extras])
 
 
 def _closure(edges: Mapping[str, Sequence[str]], start: Iterable[str]) -> set[str]:
@@ -1082,7 +1077,7 @@ def _poetry_extras(table: Mapping[str, object]) -> dict[str, set[str]]:
     listed: dict[str, set[str]] = {}
     for extra, names in table.items():
         for name in _strings(names):
-            listed.setdefault(_normalize(name), set()).add(_normalize(extra))
+            listed.setdefault(normalize(name), set()).add(normalize(extra))
     return listed
 
 
