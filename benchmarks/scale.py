@@ -31,7 +31,12 @@ from pathlib import Path
 from batches import module_source
 
 BIN = Path(sys.executable).parent
-HOOKS = ("check-init-files", "check-cache-artifacts", "check-duplicate-modules")
+HOOKS = (
+    "check-init-files",
+    "check-cache-artifacts",
+    "check-duplicate-modules",
+    "check-entry-point-imports",
+)
 MODULES_PER_PACKAGE = 20
 PACKAGES_PER_SERVICE = 10
 # GNU time, for the peak memory of each command.
@@ -43,6 +48,7 @@ SELECTION = {
     "check-init-files": "args: [--no-fix]",
     "check-cache-artifacts": "args: [--no-fix]",
     "check-duplicate-modules": "types_or: [python, dockerfile]",
+    "check-entry-point-imports": "always_run: true",
 }
 # The hook that does nothing, for pre-commit's own share of a run.
 NOTHING = "true"
@@ -127,7 +133,7 @@ def measure_size(folder: Path, size: int, *, keep: bool = False) -> list[str]:
     rows = []
     for hook in HOOKS:
         env = {**os.environ, "LUCID_HOOKS_CACHE_DIR": str(folder / f"cache-{size}-{hook}")}
-        fix = [] if "duplicate" in hook else ["--no-fix"]
+        fix = ["--no-fix"] if hook in ("check-init-files", "check-cache-artifacts") else []
         # One process over the whole tree, from an empty cache (which it fills).
         whole, whole_mb = measured([str(BIN / hook), *fix, "."], root, env)
         # A commit of one changed file: its record in the index is stale.
