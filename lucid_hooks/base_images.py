@@ -306,6 +306,37 @@ def _distroless(
     )
 
 
+# Standard-library modules the distroless python3 images lack, with the
+# Debian package that ships each: distroless installs only the packages its
+# python3/config.bzl lists (GoogleContainerTools/distroless at 6c3a3ad9),
+# without their dependencies. Checked on 2026-12-01 by rebuilding both
+# images from those lists and importing each module; python3.13-venv came
+# to debian13 with PR #1970 (2026-01), so ensurepip is there (though it
+# cannot install pip: python3-pip-whl is not).
+_LEFT_OUT = {
+    "tkinter": "python3-tk",
+    "_tkinter": "python3-tk",
+    "turtle": "python3-tk (turtle needs tkinter)",
+    "turtledemo": "the Python examples",
+    "idlelib": "IDLE's package",
+    "_gdbm": "python3-gdbm",
+    "dbm.gnu": "python3-gdbm",
+}
+_LEFT_OUT_DEBIAN12 = {"ensurepip": "python3.11-venv", "lib2to3": "python3-lib2to3"}
+
+
+def stdlib_left_out(base: BaseImage) -> dict[str, str]:
+    """The standard-library modules (dotted for a submodule) that a
+    distroless python3 image lacks, each with the Debian package that has
+    it; empty for any other image."""
+    match = _DISTROLESS.fullmatch(base.name)
+    if base.family != "distroless" or match is None or match["kind"] != "python3":
+        return {}
+    if match["distro"] == "debian12":
+        return {**_LEFT_OUT, **_LEFT_OUT_DEBIAN12}
+    return dict(_LEFT_OUT)
+
+
 def _distroless_env(kind: str, variant: str | None) -> dict[str, str | None]:
     if variant is None:
         return {}

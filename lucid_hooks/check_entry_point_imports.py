@@ -267,6 +267,32 @@ def strtobool(text: str) -> bool: ...
 """,
 )
 
+STDLIB_LEFT_OUT = Rule(
+    code="LH209",
+    name="stdlib-module-not-in-image",
+    hook=HOOK_ID,
+    summary="A standard-library module the distroless image leaves out",
+    explanation="""
+        The distroless python3 images are made of the Debian packages that
+        GoogleContainerTools/distroless lists, without their dependencies,
+        and Debian ships some of the standard library in packages apart:
+        `tkinter`, `_tkinter` and `turtle` (python3-tk), `dbm.gnu` and
+        `_gdbm` (python3-gdbm), `idlelib`, `turtledemo`; on
+        `python3-debian12` also `ensurepip` and `lib2to3`. In the image,
+        importing them fails. Checked by rebuilding both images from the
+        distroless package lists and importing each module (2026-12-01).
+        Drop the import from what the service runs, or run it on an image
+        that has the module.
+    """,
+    bad="""
+# FROM gcr.io/distroless/python3-debian13
+import tkinter
+""",
+    good="""
+# no GUI toolkit in a service; or FROM python:3.13-slim with python3-tk
+""",
+)
+
 REQUIREMENTS_INCLUDE_BROKEN = Rule(
     code="LH210",
     name="requirements-include-broken",
@@ -359,6 +385,7 @@ RULES = (
     THIRD_PARTY_NOT_INSTALLED,
     THIRD_PARTY_ONLY_OPTIONAL,
     STDLIB_VERSION_GAP,
+    STDLIB_LEFT_OUT,
     REQUIREMENTS_INCLUDE_BROKEN,
     REQUIREMENT_UNPARSABLE,
     MODULE_SHADOWED,

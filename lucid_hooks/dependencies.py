@@ -65,6 +65,9 @@ class Installed(NamedTuple):
     known: bool
     problems: tuple[Problem, ...] = ()
     why_unknown: str = ""
+    # Standard-library modules the image lacks (`base_images.stdlib_left_out`).
+    left_out: tuple[tuple[str, str], ...] = ()  # (module, the Debian package that has it)
+    image: str = ""
 
 
 def unknown(why: str) -> Installed:
@@ -79,7 +82,18 @@ def environment_of(python: str | None) -> Environment:
 
 
 def image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed:
-    """What ``image`` (modelled from ``dockerfile``'s bytes) has installed."""
+    """What ``image`` (modelled from ``dockerfile``'s bytes) has installed,
+    and the standard-library modules its base leaves out."""
+    from lucid_hooks.base_images import stdlib_left_out
+
+    left_out = stdlib_left_out(image.base)
+    found = _image_installed(image, dockerfile, read)
+    if not left_out:
+        return found
+    return found._replace(left_out=tuple(sorted(left_out.items())), image=image.base.reference)
+
+
+def _image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed:
     if image.base.family not in ("python", "distroless"):
         return unknown(f"nothing is known of the base image {image.base.reference}")
     if _OTHER_INSTALLERS.search(dockerfile):

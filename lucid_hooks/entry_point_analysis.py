@@ -28,6 +28,7 @@ from lucid_hooks.check_entry_point_imports import (
     RELATIVE_IMPORT_FAILS,
     REQUIREMENT_UNPARSABLE,
     REQUIREMENTS_INCLUDE_BROKEN,
+    STDLIB_LEFT_OUT,
     STDLIB_VERSION_GAP,
     SYNTAX_ERROR,
     THIRD_PARTY_NOT_INSTALLED,
@@ -56,6 +57,7 @@ from lucid_hooks.entry_points import (
     script_entry_points,
 )
 from lucid_hooks.external_imports import (
+    LEFT_OUT,
     NOT_INSTALLED,
     ONLY_OPTIONAL,
     VERSION_GAP,
@@ -98,6 +100,7 @@ _EXTERNAL_CODES = {
     NOT_INSTALLED: THIRD_PARTY_NOT_INSTALLED.code,
     ONLY_OPTIONAL: THIRD_PARTY_ONLY_OPTIONAL.code,
     VERSION_GAP: STDLIB_VERSION_GAP.code,
+    LEFT_OUT: STDLIB_LEFT_OUT.code,
 }
 _CODES = {
     import_graph.MISSING_MODULE: MISSING_LOCAL_MODULE.code,

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 NOT_INSTALLED = "not-installed"
 ONLY_OPTIONAL = "only-optional"
 VERSION_GAP = "version-gap"
+LEFT_OUT = "left-out"
 # How many files a message names before it counts the rest.
 SOURCES_NAMED = 1
 
@@ -101,6 +102,11 @@ def _judged(
 def _stdlib_judged(
     external: External, top: str, python: tuple[str, str] | None, installed: Installed
 ) -> Judged | None:
+    left_out = _left_out(external, installed)
+    if left_out is not None:
+        name, package = left_out
+        message = f"`{name}` is not in {installed.image}: Debian ships it apart, in {package}"
+        return _judgement(external, LEFT_OUT, message)
     if python is None:
         return None
     minor, why = python
@@ -114,6 +120,20 @@ def _stdlib_judged(
     else:
         message = f"`{top}` is {what}; this runs {minor} ({why}){use}"
     return _judgement(external, VERSION_GAP, message)
+
+
+def _left_out(external: External, installed: Installed) -> tuple[str, str] | None:
+    """The module of the import that the image leaves out, and its package:
+    the imported name or a package above it (`dbm.gnu`; `from dbm import gnu`)."""
+    left_out = dict(installed.left_out)
+    asked = [external.name, *(f"{external.name}.{name}" for name in external.names)]
+    for name in asked if left_out else ():
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            if prefix in left_out:
+                return prefix, left_out[prefix]
+    return None
 
 
 def _judgement(external: External, kind: str, message: str) -> Judged:

@@ -1035,3 +1035,26 @@ def test_requirements_that_pip_cannot_follow(
     assert codes(out) == ["LH210", "LH211"]
     assert out[0].startswith("svc/requirements.txt:2:")
     assert out[1].startswith("svc/requirements.txt:3:")
+
+
+def test_a_module_the_distroless_image_leaves_out(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        'FROM gcr.io/distroless/python3-debian13\nWORKDIR /app\nCOPY . .\nCMD ["main.py"]\n'
+    )
+    write_tree(
+        repo,
+        {
+            "svc/main.py": "import sqlite3\nfrom dbm import gnu\n",
+            "svc/Dockerfile": dockerfile,
+        },
+    )
+    init_repo(repo)
+    assert run(capsys, ".") == (
+        1,
+        [
+            "svc/main.py:2:1: LH209 `dbm.gnu` is not in gcr.io/distroless/python3-debian13:"
+            " Debian ships it apart, in python3-gdbm, for the command of svc/Dockerfile"
+        ],
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from lucid_hooks.dependencies import Installed
 from lucid_hooks.external_imports import (
+    LEFT_OUT,
     NOT_INSTALLED,
     ONLY_OPTIONAL,
     VERSION_GAP,
@@ -89,3 +90,31 @@ def test_overrides_name_what_a_distribution_installs() -> None:
     externals = [imported("lucid_sdk")]
     assert kinds(externals, installed) == [(1, NOT_INSTALLED)]
     assert judged_imports(externals, PYTHON_312, installed, {"internal-sdk": ["lucid_sdk"]}) == []
+
+
+def test_modules_a_distroless_image_leaves_out() -> None:
+    installed = INSTALLED._replace(
+        left_out=(
+            ("_gdbm", "python3-gdbm"),
+            ("dbm.gnu", "python3-gdbm"),
+            ("tkinter", "python3-tk"),
+        ),
+        image="gcr.io/distroless/python3-debian13",
+    )
+    externals = [
+        imported("tkinter.ttk"),
+        imported("dbm", 2, names=("gnu",)),  # from dbm import gnu
+        imported("dbm", 3, names=("ndbm",)),
+        imported("dbm.gnu", 4),
+        imported("sqlite3", 5),
+    ]
+    found = judged_imports(externals, ("3.13", "distroless"), installed)
+    assert [(judged.line, judged.kind) for judged in found] == [
+        (1, LEFT_OUT),
+        (2, LEFT_OUT),
+        (4, LEFT_OUT),
+    ]
+    assert found[0].message == (
+        "`tkinter` is not in gcr.io/distroless/python3-debian13: Debian ships it apart,"
+        " in python3-tk"
+    )

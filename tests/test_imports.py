@@ -676,7 +676,6 @@ def scan_time(data: bytes) -> float:
     """The fastest of three scans, without the cycle collector's passes
     (which grow with everything alive, not with the scan's work)."""
     best = float("inf")
-    gc.collect()
     gc.disable()
     try:
         for _ in range(3):
