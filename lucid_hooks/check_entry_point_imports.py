@@ -181,32 +181,36 @@ RATE = 4
 
 # LH403 kept the code it had in check-duplicate-modules, so that existing
 # `ignore` settings and inline comments keep working.
-THIRD_PARTY_NOT_INSTALLED = Rule(
+THIRD_PARTY_NOT_DECLARED = Rule(
     code="LH206",
-    name="third-party-not-installed",
+    name="third-party-not-declared",
     hook=HOOK_ID,
-    summary="A third-party module the entry point imports is not installed for it",
+    summary="A third-party module the entry point imports is declared nowhere it installs from",
     explanation="""
         An entry point reaches an import of a module that is neither the
         repository's own nor the standard library's, and no distribution
-        installed for that entry point provides it. What is installed: in a
+        that its environment declares provides it. What is declared: in a
         container, what the Dockerfile's `pip install` and `uv pip install`
-        lines install (requirements files with their `-r` includes,
-        specifiers, local projects with their dependencies) and what the base
-        image ships; run from the repository, what the nearest
-        `requirements*.txt` files or `pyproject.toml` declare, walking up from
-        the entry point. Distributions are matched to import names by a table
-        checked against real wheels (`PyYAML` provides `yaml`,
-        `google-cloud-storage` provides `google.cloud.storage`), the
-        `import-names` setting, and the name itself. Where something else may
-        install packages (poetry, `uv sync`, conda, files copied from another
-        image), nothing is reported. The service builds, then dies with
-        `ModuleNotFoundError`. Declare the distribution in the requirements the
-        entry point installs.
+        lines name (requirements files with their `-r` includes,
+        specifiers, local projects with their dependencies) and what the
+        base image ships; run from the repository, what the nearest
+        `requirements*.txt` files, `requirements/` folder or `pyproject.toml`
+        declare, walking up from the entry point. Distributions are matched to
+        import names by a table checked against real wheels (`PyYAML`
+        provides `yaml`), the `import-names` setting, and the name itself,
+        loosely (`PyQt5`, `python-Levenshtein`). Without a resolver the hook
+        cannot tell whether the module comes as a dependency of a declared
+        distribution (`starlette` under `fastapi`): then the import works
+        until that distribution stops depending on it, as deptry's DEP003
+        says; if nothing brings it, the service dies with
+        `ModuleNotFoundError`. Declare it where the entry point installs from.
+        Where something else may install packages (poetry, `uv sync`, conda,
+        files copied from another image, a local project whose dependencies
+        only its build knows), nothing is reported.
     """,
     bad="""
 # services/api/requirements.txt: fastapi
-import httpx          # nothing installs httpx for this service
+import httpx          # declared nowhere this service installs from
 """,
     good="""
 # services/api/requirements.txt: fastapi, httpx
@@ -382,7 +386,7 @@ RULES = (
     RELATIVE_IMPORT_FAILS,
     ENTRY_POINT_MISSING,
     SYNTAX_ERROR,
-    THIRD_PARTY_NOT_INSTALLED,
+    THIRD_PARTY_NOT_DECLARED,
     THIRD_PARTY_ONLY_OPTIONAL,
     STDLIB_VERSION_GAP,
     STDLIB_LEFT_OUT,

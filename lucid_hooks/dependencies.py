@@ -134,11 +134,12 @@ class _Collected:
 
     def add(self, names: Iterable[str], sources: Iterable[str]) -> None:
         self.distributions.update(names)
-        self.sources.extend(source for source in sources if source not in self.sources)
+        self.sources.extend(source for source in sources if source and source not in self.sources)
 
     def install(self, install: Install) -> bool:
         """Take in one ``pip install``; False when what it installs cannot be told."""
-        if any(ref.source is None for ref in (*install.requirements, *install.local)):
+        refs = (*install.requirements, *install.local)
+        if any(ref.source is None or not ref.written for ref in refs):
             return False
         for ref in install.requirements:
             assert ref.source is not None
@@ -174,11 +175,14 @@ class _Collected:
         self.distributions.add(name)
         path = posixpath.join(folder, PYPROJECT) if folder not in ("", ".") else PYPROJECT
         document, text = _pyproject(path, self.read)
-        if document is not None:
-            found = project_dependencies(
-                path, document, text=text, extras=extras, environment=self.environment
-            )
-            self.declared(*found)
+        if document is None or _dynamic_dependencies(document):
+            # setup.py or `dynamic = ["dependencies"]`: read only by running the build.
+            self.known = False
+            return True
+        found = project_dependencies(
+            path, document, text=text, extras=extras, environment=self.environment
+        )
+        self.declared(*found)
         return True
 
     def installed(self) -> Installed:
@@ -227,32 +231,49 @@ def repository_installed(
     environment = environment_of(python)
     folder = posixpath.dirname(start)
     while True:
-        found = _requirement_files(folder, files)
-        if found:
-            return _read_repository(found, read, environment)
+        found = _read_repository(_requirement_files(folder, files), read, environment)
+        if found is not None:
+            return found
         if not folder:
             return unknown("no requirements file or pyproject.toml declares its packages")
         folder = posixpath.dirname(folder)
 
 
 def _requirement_files(folder: str, files: Collection[str]) -> list[str]:
+    """The ``requirements*.txt`` files and ``pyproject.toml`` of ``folder``,
+    and the ``.txt`` files of its ``requirements/`` folder."""
     prefix = folder + "/" if folder else ""
-    named = sorted(
-        path
-        for path in files
-        if path.startswith(prefix)
-        and "/" not in path[len(prefix) :]
-        and (_REQUIREMENTS_FILE.fullmatch(path[len(prefix) :]) or path[len(prefix) :] == PYPROJECT)
-    )
-    return named
+    return sorted(path for path in files if _is_requirements(path, prefix))
 
 
-def _read_repository(paths: list[str], read: Reader, environment: Environment) -> Installed:
+def _is_requirements(path: str, prefix: str) -> bool:
+    if not path.startswith(prefix):
+        return False
+    rest = path[len(prefix) :]
+    if rest.startswith("requirements/"):
+        return "/" not in rest[13:] and rest.endswith((".txt", ".in"))
+    return "/" not in rest and (bool(_REQUIREMENTS_FILE.fullmatch(rest)) or rest == PYPROJECT)
+
+
+def _dynamic_dependencies(document: dict[str, object]) -> bool:
+    """Whether ``[project]`` leaves its dependencies to the build backend."""
+    project = document.get("project")
+    dynamic = project.get("dynamic") if isinstance(project, dict) else None
+    return isinstance(dynamic, list) and "dependencies" in dynamic
+
+
+def _read_repository(
+    paths: list[str], read: Reader, environment: Environment
+) -> Installed | None:
+    """What the files of one folder declare; None when none of them is
+    about dependencies (a pyproject.toml of tool settings only)."""
     collected = _Collected(environment, read)
     for path in paths:
         if path.endswith(PYPROJECT):
             document, text = _pyproject(path, read)
-            if document is None:
+            if document is None or _dynamic_dependencies(document):
+                return unknown(f"what {path} declares cannot be read without building it")
+            if not _declares_dependencies(document):
                 continue
             everything = _all_extras_and_groups(document)
             found = project_dependencies(
@@ -268,7 +289,18 @@ def _read_repository(paths: list[str], read: Reader, environment: Environment) -
         else:
             collected.declared(*read_requirements(path, read, environment))
             collected.add((), (path,))
-    return collected.installed()
+    return collected.installed() if collected.sources else None
+
+
+def _declares_dependencies(document: dict[str, object]) -> bool:
+    project = document.get("project")
+    tool = document.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    return (
+        (isinstance(project, dict) and "dependencies" in project)
+        or "dependency-groups" in document
+        or (isinstance(poetry, dict) and "dependencies" in poetry)
+    )
 
 
 def _all_extras_and_groups(document: dict[str, object]) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ from lucid_hooks.check_entry_point_imports import (
     STDLIB_LEFT_OUT,
     STDLIB_VERSION_GAP,
     SYNTAX_ERROR,
-    THIRD_PARTY_NOT_INSTALLED,
+    THIRD_PARTY_NOT_DECLARED,
     THIRD_PARTY_ONLY_OPTIONAL,
     ConfiguredEntry,
     EntryRow,
@@ -97,7 +97,7 @@ ASSUMED_HINT = " (set `entry-points` if not)"
 # How many entry points a message names before it counts the rest.
 NAMED_ENTRY_POINTS = 2
 _EXTERNAL_CODES = {
-    NOT_INSTALLED: THIRD_PARTY_NOT_INSTALLED.code,
+    NOT_INSTALLED: THIRD_PARTY_NOT_DECLARED.code,
     ONLY_OPTIONAL: THIRD_PARTY_ONLY_OPTIONAL.code,
     VERSION_GAP: STDLIB_VERSION_GAP.code,
     LEFT_OUT: STDLIB_LEFT_OUT.code,
@@ -167,6 +167,15 @@ class Repository:
             found_python = repository_python(start, self.file_set, self.read_if_there, configured)
             self._pythons[key] = found_python
         return self._pythons[key]
+
+    def beside_a_dockerfile(self, path: str) -> bool:
+        folder = posixpath.dirname(path)
+        prefix = folder + "/" if folder else ""
+        return any(
+            posixpath.dirname(other) == folder and "dockerfile" in other[len(prefix) :].lower()
+            for other in self.files
+            if other.startswith(prefix)
+        )
 
     @functools.cached_property
     def file_set(self) -> frozenset[str]:
@@ -729,7 +738,10 @@ def _external_reports(
         start = item.place.repo_path(item.start.file) or item.start.file
         python = repo.python_near(start, settings.target_version)
         installed = repo.installed_near(start, python[0])
-    if path_edited:  # its code may put packages anywhere on sys.path
+    # Code that edits sys.path may put packages anywhere; a main.py nothing
+    # starts beside a Dockerfile whose command is not known (a base image
+    # nothing is known of) most likely runs in that image.
+    if path_edited or (item.entry.assumed and repo.beside_a_dockerfile(item.entry.origin)):
         installed = installed._replace(known=False)
     overrides = dict(settings.import_names)
     judged = judged_imports(closure.externals, python, installed, overrides)

@@ -13,6 +13,7 @@ says that it fails when the function runs.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.import_names import DistributionIndex
@@ -24,7 +25,11 @@ if TYPE_CHECKING:
     from lucid_hooks.dependencies import Installed
     from lucid_hooks.import_graph import External
 
-NOT_INSTALLED = "not-installed"
+NOT_INSTALLED = "not-declared"
+# Names that older releases of a distribution had and the table's newest
+# wheel does not: setuptools before 81 (the python:3.11 image's, and most
+# pins) ships pkg_resources.
+HISTORICAL_NAMES = {"setuptools": ["setuptools", "pkg_resources", "_distutils_hack"]}
 ONLY_OPTIONAL = "only-optional"
 VERSION_GAP = "version-gap"
 LEFT_OUT = "left-out"
@@ -68,8 +73,13 @@ class _Index:
         self, installed: Installed, overrides: Mapping[str, Sequence[str]] | None
     ) -> None:
         self.installed = installed
+        overrides = {**HISTORICAL_NAMES, **(overrides or {})}
         self.present = DistributionIndex(installed.distributions, overrides)
         self.optional = DistributionIndex(installed.optional, overrides)
+        # The names a distribution's own name suggests, compared loosely: an
+        # import is case-sensitive, but `PyQt5` or `python-Levenshtein` say
+        # what they install as well as a lowercased guess does not.
+        self.loose = {_loose(name) for name in installed.distributions}
 
     def provided(self, index: DistributionIndex, external: External) -> list[str]:
         """The distributions of ``index`` that provide the import (for
@@ -86,6 +96,8 @@ def _judged(
         return _stdlib_judged(external, top, python, installed)
     if not installed.known or index.provided(index.present, external):
         return None
+    if _loose(top) in index.loose:
+        return None
     optional = index.provided(index.optional, external)
     if optional:
         where = installed.optional[optional[0]]
@@ -94,8 +106,7 @@ def _judged(
             " or group that is not installed"
         )
         return _judgement(external, ONLY_OPTIONAL, message)
-    sources = _named_sources(installed.sources)
-    message = f"`{top}` is not installed: {sources} declares no distribution of it"
+    message = f"`{top}` is not declared: {_named_sources(installed.sources)}"
     return _judgement(external, NOT_INSTALLED, message)
 
 
@@ -143,11 +154,22 @@ def _judgement(external: External, kind: str, message: str) -> Judged:
 
 
 def _named_sources(sources: Sequence[str]) -> str:
+    """Which files name no distribution of the module."""
     if not sources:
-        return "nothing that installs packages"
-    named = ", ".join(sources[:SOURCES_NAMED])
+        return "nothing installs third-party packages"
     rest = len(sources) - SOURCES_NAMED
-    return named + (f" and {rest} more" if rest > 0 else "")
+    if rest <= 0:
+        return f"{sources[0]} names no distribution of it"
+    return f"neither {sources[0]} nor {rest} more file{'s' if rest > 1 else ''} names one"
+
+
+def _loose(name: str) -> str:
+    """A name as `python-Levenshtein`, `PyQt5` or `py-cpuinfo` are spelled alike."""
+    loose = re.sub(r"[-_.]+", "", name.lower())
+    for affix in ("python", "py"):
+        if loose.startswith(affix) and len(loose) > len(affix) + 2:
+            loose = loose[len(affix) :]
+    return loose.removesuffix("python") or loose
 
 
 def requirement_problems(installed: Installed) -> Iterator[tuple[str, int, int, str]]:

@@ -926,8 +926,8 @@ def test_third_party_imports_against_what_the_image_installs(
     code, out = run(capsys, ".")
     assert code == 1
     assert out == [
-        "svc/main.py:3:1: LH206 `httpx` is not installed: svc/requirements.txt and 1 more declares"
-        " no distribution of it, for the command of svc/Dockerfile"
+        "svc/main.py:3:1: LH206 `httpx` is not declared: neither svc/requirements.txt nor 1"
+        " more file names one, for the command of svc/Dockerfile"
     ]
 
 
@@ -1058,3 +1058,44 @@ def test_a_module_the_distroless_image_leaves_out(
             " Debian ships it apart, in python3-gdbm, for the command of svc/Dockerfile"
         ],
     )
+
+
+def test_what_a_repository_run_declares_is_read_loosely_and_only_where_it_can_be(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            # A pyproject of tool settings only says nothing of dependencies.
+            "pyproject.toml": "[tool.ruff]\nline-length = 99\n",
+            "app/main.py": "import Levenshtein\nimport git\nimport pkg_resources\nimport yaml\n",
+            "app/requirements/base.txt": "python-Levenshtein\nGitPython\nsetuptools<70\n",
+            "app/requirements/dev.txt": "-r base.txt\n",
+            "lib/main.py": "import httpx\n",
+            "lib/pyproject.toml": (
+                '[project]\nname = "lib"\nversion = "1"\ndynamic = ["dependencies"]\n'
+            ),
+        },
+    )
+    init_repo(repo)
+    assert run(capsys, ".") == (
+        1,
+        [
+            "app/main.py:4:1: LH206 `yaml` is not declared: neither app/requirements/base.txt"
+            " nor 1 more file names one, for assumed `python main.py` in app/"
+        ],
+    )
+
+
+def test_an_assumed_run_beside_a_dockerfile_of_an_unknown_image(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = 'FROM mycompany/python-ml:3.11\nCOPY . /app\nCMD ["python", "/app/main.py"]\n'
+    files = {
+        "svc/main.py": "import numpy\n",
+        "svc/Dockerfile": dockerfile,
+        "svc/requirements.txt": "\n",
+    }
+    write_tree(repo, files)
+    init_repo(repo)
+    assert run(capsys, ".") == (0, [])

@@ -88,3 +88,16 @@ def test_what_an_image_installs(more: str, known: bool, distributions: set[str])
     image = model_image("svc/Dockerfile", dockerfile, build)
     found = image_installed(image, files["svc/Dockerfile"], files.get)
     assert (found.known, set(found.distributions)) == (known, distributions)
+
+
+def test_a_local_project_whose_dependencies_only_its_build_knows() -> None:
+    files = {
+        "svc/Dockerfile": b"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install .\n",
+        "svc/pyproject.toml": (
+            b'[project]\nname = "svc"\nversion = "1"\ndynamic = ["dependencies"]\n'
+        ),
+    }
+    dockerfile = parse(files["svc/Dockerfile"])
+    (build,) = build_contexts("svc/Dockerfile", dockerfile, list(files), files.get)
+    image = model_image("svc/Dockerfile", dockerfile, build)
+    assert not image_installed(image, files["svc/Dockerfile"], files.get).known

@@ -118,3 +118,17 @@ def test_modules_a_distroless_image_leaves_out() -> None:
         "`tkinter` is not in gcr.io/distroless/python3-debian13: Debian ships it apart,"
         " in python3-tk"
     )
+
+
+def test_names_compared_loosely_and_names_of_older_releases() -> None:
+    installed = INSTALLED._replace(
+        distributions=frozenset({"pyqt5", "python-levenshtein", "gitpython", "setuptools"})
+    )
+    externals = [
+        imported("PyQt5.QtCore"),
+        imported("Levenshtein", 2),
+        imported("git", 3),
+        imported("pkg_resources", 4),  # setuptools before 81
+        imported("qt", 5),
+    ]
+    assert kinds(externals, installed) == [(5, NOT_INSTALLED)]
