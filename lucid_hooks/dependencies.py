@@ -262,9 +262,7 @@ def _dynamic_dependencies(document: dict[str, object]) -> bool:
     return isinstance(dynamic, list) and "dependencies" in dynamic
 
 
-def _read_repository(
-    paths: list[str], read: Reader, environment: Environment
-) -> Installed | None:
+def _read_repository(paths: list[str], read: Reader, environment: Environment) -> Installed | None:
     """What the files of one folder declare; None when none of them is
     about dependencies (a pyproject.toml of tool settings only)."""
     collected = _Collected(environment, read)
