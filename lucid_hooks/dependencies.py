@@ -68,6 +68,7 @@ class Installed(NamedTuple):
     # Standard-library modules the image lacks (`base_images.stdlib_left_out`).
     left_out: tuple[tuple[str, str], ...] = ()  # (module, the Debian package that has it)
     image: str = ""
+    local_folders: tuple[str, ...] = ()  # the local projects installed
 
 
 def unknown(why: str) -> Installed:
@@ -130,6 +131,7 @@ class _Collected:
         self.optional: dict[str, str] = {}
         self.sources: list[str] = []
         self.problems: list[Problem] = []
+        self.local_folders: list[str] = []
         self.known = True
 
     def add(self, names: Iterable[str], sources: Iterable[str]) -> None:
@@ -173,6 +175,7 @@ class _Collected:
             self.known = False
             return False
         self.distributions.add(name)
+        self.local_folders.append(folder)
         path = posixpath.join(folder, PYPROJECT) if folder not in ("", ".") else PYPROJECT
         document, text = _pyproject(path, self.read)
         if document is None or _dynamic_dependencies(document):
@@ -195,6 +198,7 @@ class _Collected:
             tuple(self.sources),
             self.known,
             tuple(dict.fromkeys(self.problems)),
+            local_folders=tuple(dict.fromkeys(self.local_folders)),
         )
 
 

@@ -168,6 +168,19 @@ class Repository:
             self._pythons[key] = found_python
         return self._pythons[key]
 
+    def modules_of(self, folders: Iterable[str]) -> frozenset[str]:
+        """The top-level names the local projects in ``folders`` install:
+        what is in the folder, or in its ``src/``."""
+        names: set[str] = set()
+        for folder in folders:
+            for root in (folder, resolution.join(folder, "src")):
+                prefix = root + "/" if root not in ("", ".") else ""
+                for path in self.files:
+                    rest = path[len(prefix) :] if path.startswith(prefix) else None
+                    if rest and rest.endswith(LOCAL_SUFFIXES):
+                        names.add(rest.split("/")[0].partition(".")[0])
+        return frozenset(name for name in names if is_identifier(name))
+
     def beside_a_dockerfile(self, path: str) -> bool:
         folder = posixpath.dirname(path)
         prefix = folder + "/" if folder else ""
@@ -710,10 +723,16 @@ def _reports_of(
     # Code that changes sys.path itself (`sys.path.insert(0, ...)`) may make
     # any module importable: what is missing is not known to be.
     path_edited = any(repo.edits_sys_path(path) for path in closure.files)
+    # A local project installed for the run (`-e ./libs/common`, or into a
+    # builder's venv) makes its modules importable from site-packages.
+    installed_names = repo.modules_of(_environment(repo, item, settings)[0].local_folders)
     outcomes = [
         outcome
         for outcome in closure.outcomes
-        if not (path_edited and outcome.kind == import_graph.MISSING_MODULE)
+        if not (
+            outcome.kind == import_graph.MISSING_MODULE
+            and (path_edited or outcome.name.partition(".")[0] in installed_names)
+        )
     ]
     reports = [*_outcome_reports(repo, outcomes)]
     if _compiles_like_the_hook(item.place.python):
@@ -732,12 +751,7 @@ def _external_reports(
 ) -> tuple[list[Report], frozenset[str]]:
     """LH206-LH211 for the run: its third-party and standard-library
     imports, and the requirements that say what is installed."""
-    installed, python = item.installed, item.python
-    if installed is None:
-        assert item.start is not None and item.place is not None
-        start = item.place.repo_path(item.start.file) or item.start.file
-        python = repo.python_near(start, settings.target_version)
-        installed = repo.installed_near(start, python[0])
+    installed, python = _environment(repo, item, settings)
     # Code that edits sys.path may put packages anywhere; a main.py nothing
     # starts beside a Dockerfile whose command is not known (a base image
     # nothing is known of) most likely runs in that image.
@@ -751,6 +765,19 @@ def _external_reports(
         for problem in installed.problems
     )
     return reports, frozenset((*installed.sources, *(p.path for p in installed.problems)))
+
+
+def _environment(
+    repo: Repository, item: Situated, settings: Settings
+) -> tuple[Installed, tuple[str, str] | None]:
+    """What the run has installed, and its Python: the image's, or those
+    of the requirements nearest to its first module."""
+    if item.installed is not None:
+        return item.installed, item.python
+    assert item.start is not None and item.place is not None
+    start = item.place.repo_path(item.start.file) or item.start.file
+    python = repo.python_near(start, settings.target_version)
+    return repo.installed_near(start, python[0]), python
 
 
 def _problem_code(problem: Problem) -> str:

@@ -1099,3 +1099,34 @@ def test_an_assumed_run_beside_a_dockerfile_of_an_unknown_image(
     write_tree(repo, files)
     init_repo(repo)
     assert run(capsys, ".") == (0, [])
+
+
+def test_local_projects_that_are_installed_provide_their_modules(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = '[project]\nname = "common"\nversion = "1"\ndependencies = []\n'
+    builder = (
+        "FROM python:3.12-slim AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN python -m venv /venv && /venv/bin/pip install ./libs/money\n"
+        "FROM python:3.12-slim\nCOPY --from=build /venv /venv\nWORKDIR /app\n"
+        'COPY services/pay/ .\nCMD ["/venv/bin/python", "main.py"]\n'
+    )
+    write_tree(
+        repo,
+        {
+            "requirements.txt": "-e ./libs/common\n",
+            "libs/common/pyproject.toml": project,
+            "libs/common/src/common/__init__.py": "X = 1\n",
+            "libs/money/pyproject.toml": project.replace("common", "money"),
+            "libs/money/money/__init__.py": "",
+            "services/api/main.py": "from common import X\nimport shared\n",
+            "services/pay/main.py": "import money\n",
+            "services/pay/Dockerfile": builder,
+            "shared/__init__.py": "",  # not installed: still missing beside the service
+        },
+    )
+    init_repo(repo)
+    code, out = run(capsys, ".")
+    assert code == 1
+    assert codes(out) == ["LH201"]
+    assert out[0].startswith("services/api/main.py:2:1: LH201 No module named 'shared'")
