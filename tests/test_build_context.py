@@ -31,6 +31,7 @@ from lucid_hooks.patterns import (
     matcher,
     read_ignore_file,
 )
+from tests.conftest import fastest
 
 API_DOCKERFILE = b"""\
 FROM python:3.11-slim AS builder
@@ -589,16 +590,6 @@ def test_a_context_cache_gives_what_each_call_alone_gives() -> None:
     assert not any(name.startswith("docs/") for name in context.files)
 
 
-def _best(action: Callable[[], object], repeat: int = 7) -> float:
-    """The fastest of ``repeat`` runs of ``action``, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def test_each_further_dockerfile_costs_what_it_uses_not_the_repository() -> None:
     """With a cache, the repository's files are sorted and filtered once: the
     contexts of further Dockerfiles cost the same in a repository of 20,000
@@ -619,8 +610,8 @@ def test_each_further_dockerfile_costs_what_it_uses_not_the_repository() -> None
 
         return run
 
-    small = _best(further_dockerfiles(_many_dockerfiles(200)))
-    large = _best(further_dockerfiles(_many_dockerfiles(20_000)))
+    small = fastest(further_dockerfiles(_many_dockerfiles(200)), 7)
+    large = fastest(further_dockerfiles(_many_dockerfiles(20_000)), 7)
 
     assert large < 4 * small + 0.002, f"{small * 1000:.2f} ms, then {large * 1000:.2f} ms"
 

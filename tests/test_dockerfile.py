@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import array
-import gc
 import time
 from typing import Callable
 
@@ -20,6 +19,7 @@ from lucid_hooks.dockerfile import (
     normalized_instructions,
     parse,
 )
+from tests.conftest import fastest
 from tests.dockerfile_corpus import CORPUS, Case, Doc, Expected
 
 
@@ -583,18 +583,8 @@ def test_keywords_are_upper_cased_as_ascii() -> None:
 
 
 def timed(source: str) -> float:
-    """The fastest of three parses, without the cycle collector's passes
-    (a busy machine slows single runs more than it moves the ratio)."""
-    best = float("inf")
-    gc.disable()
-    try:
-        for _ in range(3):
-            started = time.perf_counter()
-            parse(source)
-            best = min(best, time.perf_counter() - started)
-    finally:
-        gc.enable()
-    return best
+    """The fastest of three parses (`conftest.fastest`)."""
+    return fastest(lambda: parse(source))
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ a Dockerfile's final stage builds, as the container sees it."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable
 
 import pytest
@@ -26,6 +25,7 @@ from lucid_hooks.image import (
     model_stages,
 )
 from lucid_hooks.pip_installs import pip_installs
+from tests.conftest import fastest
 
 DISTROLESS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 HOME = "/home/nonroot"
@@ -928,16 +928,6 @@ def test_images_are_the_same_with_a_cache_or_from_a_plain_frozenset(
         assert list(shared.files) == list(alone.files)
 
 
-def _best(action: Callable[[], object], repeat: int = 7) -> float:
-    """The fastest of ``repeat`` runs of ``action``, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def test_an_image_costs_what_it_copies_not_its_whole_context() -> None:
     """A COPY of a folder looks up that folder's range of the context's
     sorted paths: modelling costs the same in a context of 20,000 files the
@@ -960,7 +950,7 @@ def test_an_image_costs_what_it_copies_not_its_whole_context() -> None:
 
         return run
 
-    small = _best(modelling(200))
-    large = _best(modelling(20_000))
+    small = fastest(modelling(200), 7)
+    large = fastest(modelling(20_000), 7)
 
     assert large < 4 * small + 0.002, f"{small * 1000:.2f} ms, then {large * 1000:.2f} ms"

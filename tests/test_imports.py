@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import ast
-import gc
 import os
 import subprocess
 import sys
 import sysconfig
-import time
 import warnings
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from lucid_hooks import imports
 from lucid_hooks.cache import _is_plain
 from lucid_hooks.imports import Import, ModuleScan, decode, encode, scan
 from lucid_hooks.syntax import syntax_problem
+from tests.conftest import fastest
 
 # --- a reference: the same records, from ast ---------------------------------------------
 #
@@ -673,20 +672,9 @@ def test_hostile_bytes(data: bytes) -> None:
 
 
 def scan_time(data: bytes) -> float:
-    """The fastest of three scans after one to warm up, without the cycle
-    collector's passes (which grow with everything alive, not with the
-    scan's work)."""
-    best = float("inf")
+    """The fastest of three scans (`conftest.fastest`), after one to warm up."""
     scan(data)
-    gc.disable()
-    try:
-        for _ in range(3):
-            start = time.perf_counter()
-            scan(data)
-            best = min(best, time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best
+    return fastest(lambda: scan(data))
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,10 @@ interpreter; the processes of one test run side by side."""
 from __future__ import annotations
 
 import ast
-import gc
 import itertools
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -48,7 +46,7 @@ from lucid_hooks.resolution import (
     relative_target,
     sys_path,
 )
-from tests.conftest import pyenv_python, write_tree
+from tests.conftest import fastest, pyenv_python, write_tree
 
 
 class Python(NamedTuple):
@@ -123,23 +121,12 @@ def test_tree_is_linear_in_its_paths() -> None:
     slows single runs more than the ratio). 100,000 paths take about 80 ms
     here, 14 times what 10,000 take."""
 
-    def fastest(count: int) -> float:
+    def tree_time(count: int) -> float:
         paths = [f"services/s{n % 40}/pkg{n % 9}/sub{n % 5}/module_{n}.py" for n in range(count)]
-        timings = []
-        # The cycle collector's passes grow with everything alive, not with
-        # the tree's work: they are left out of what is measured.
-        gc.disable()
-        try:
-            for _ in range(3):
-                started = time.perf_counter()
-                tree = Tree(paths)
-                timings.append(time.perf_counter() - started)
-        finally:
-            gc.enable()
-        assert tree.is_dir("services/s3/pkg3/sub3")
-        return min(timings)
+        assert Tree(paths).is_dir("services/s3/pkg3/sub3")
+        return fastest(lambda: Tree(paths))
 
-    assert fastest(100_000) < 30 * fastest(10_000)
+    assert tree_time(100_000) < 30 * tree_time(10_000)
 
 
 # --- finding modules, against the oracle --------------------------------------
