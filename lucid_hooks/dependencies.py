@@ -75,10 +75,6 @@ def unknown(why: str) -> Installed:
     return Installed(frozenset(), {}, (), False, (), why)
 
 
-def environment_of(python: str | None) -> Environment:
-    return Environment(python=python)
-
-
 # --- in an image ------------------------------------------------------------
 
 
@@ -101,7 +97,7 @@ def _image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed
         return unknown("another installer than pip runs in the image")
     if any(region.kind in _OPAQUE_SOURCES for region in image.opaque):
         return unknown("files come from where they cannot be seen")
-    collected = _Collected(environment_of(image.python_version), read)
+    collected = _Collected(Environment(python=image.python_version), read)
     collected.add(_base_distributions(image), ())
     for install in image.installs:
         if not collected.install(install):
@@ -232,7 +228,7 @@ def repository_installed(
     ``requirements*.txt`` of the nearest folder that has any, and its
     ``pyproject.toml`` (with every extra and group: nothing says which
     are installed)."""
-    environment = environment_of(python)
+    environment = Environment(python=python)
     folder = posixpath.dirname(start)
     while True:
         found = _read_repository(_requirement_files(folder, files), read, environment)

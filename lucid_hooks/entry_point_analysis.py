@@ -130,6 +130,7 @@ class Repository:
         self._locations: dict[str, str | None] = {}
         self._installed: dict[tuple[str, str | None], Installed] = {}
         self._pythons: dict[tuple[str, str | None], tuple[str, str]] = {}
+        self._projects: dict[str, frozenset[str]] = {}
 
     @functools.cached_property
     def linked(self) -> dict[str, str]:
@@ -171,23 +172,26 @@ class Repository:
     def modules_of(self, folders: Iterable[str]) -> frozenset[str]:
         """The top-level names the local projects in ``folders`` install:
         what is in the folder, or in its ``src/``."""
-        names: set[str] = set()
-        for folder in folders:
+        return frozenset().union(*map(self._project_modules, folders))
+
+    def _project_modules(self, folder: str) -> frozenset[str]:
+        # Entry points share their installs: one pass over the files per project.
+        if folder not in self._projects:
+            names = set()
             for root in (folder, resolution.join(folder, "src")):
                 prefix = root + "/" if root not in ("", ".") else ""
                 for path in self.files:
                     rest = path[len(prefix) :] if path.startswith(prefix) else None
                     if rest and rest.endswith(LOCAL_SUFFIXES):
                         names.add(rest.split("/")[0].partition(".")[0])
-        return frozenset(name for name in names if is_identifier(name))
+            self._projects[folder] = frozenset(name for name in names if is_identifier(name))
+        return self._projects[folder]
 
     def beside_a_dockerfile(self, path: str) -> bool:
         folder = posixpath.dirname(path)
-        prefix = folder + "/" if folder else ""
         return any(
-            posixpath.dirname(other) == folder and "dockerfile" in other[len(prefix) :].lower()
-            for other in self.files
-            if other.startswith(prefix)
+            "dockerfile" in name.lower() and self.tree.is_file(resolution.join(folder, name))
+            for name in self.tree.names(folder)
         )
 
     @functools.cached_property
@@ -725,7 +729,8 @@ def _reports_of(
     path_edited = any(repo.edits_sys_path(path) for path in closure.files)
     # A local project installed for the run (`-e ./libs/common`, or into a
     # builder's venv) makes its modules importable from site-packages.
-    installed_names = repo.modules_of(_environment(repo, item, settings)[0].local_folders)
+    environment = _environment(repo, item, settings)
+    installed_names = repo.modules_of(environment[0].local_folders)
     outcomes = [
         outcome
         for outcome in closure.outcomes
@@ -741,17 +746,25 @@ def _reports_of(
     hidden = _shadowing_reports(item.entry.run, item.place, item.start, closure, path_edited)
     reports.extend(hidden)
     # The files that say what is installed count as reached too.
-    external, declaring = _external_reports(repo, item, closure, settings, path_edited)
+    external, declaring = _external_reports(
+        repo, item, closure, environment, settings, path_edited
+    )
     reports.extend(external)
     return reports, closure.files | {report.path for report in hidden} | declaring
 
 
 def _external_reports(
-    repo: Repository, item: Situated, closure: Closure, settings: Settings, path_edited: bool
+    repo: Repository,
+    item: Situated,
+    closure: Closure,
+    environment: tuple[Installed, tuple[str, str] | None],
+    settings: Settings,
+    path_edited: bool,
 ) -> tuple[list[Report], frozenset[str]]:
     """LH206-LH211 for the run: its third-party and standard-library
-    imports, and the requirements that say what is installed."""
-    installed, python = _environment(repo, item, settings)
+    imports (``environment``: what it has installed, and its Python), and
+    the requirements that say what is installed."""
+    installed, python = environment
     # Code that edits sys.path may put packages anywhere; a main.py nothing
     # starts beside a Dockerfile whose command is not known (a base image
     # nothing is known of) most likely runs in that image.
