@@ -77,6 +77,9 @@ def translate_glob(pattern: str) -> str:
 
 def _bracket(body: str) -> str:
     body = body.replace("\\", "\\\\")
+    # Literal in a glob; in a regular expression `[` may open a nested set
+    # and a doubled `&`, `~` or `|` a set operation (re warns of both).
+    body = re.sub(r"([\[&~|])", r"\\\1", body)
     # As in .gitignore, a bracket expression never matches "/".
     body = "^/" + body[1:] if body.startswith(("!", "^")) else body.replace("/", "")
     return "[" + body + "]" if body else "(?!)"

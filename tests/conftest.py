@@ -149,6 +149,27 @@ def fastest(action: Callable[[], object], runs: int = 3) -> float:
     return best
 
 
+def assert_time_bounded(
+    small: Callable[[], object],
+    large: Callable[[], object],
+    bound: float,
+    floor: float = 0.0,
+    runs: int = 3,
+) -> None:
+    """Assert that ``large`` takes less than ``bound`` times what ``small``
+    takes, plus ``floor`` seconds, in one of three rounds of `fastest`
+    measurements. A superlinear cost breaks the bound in every round; a busy
+    CI machine (other workers, other jobs) slows a round now and then, and
+    once failed a check that held everywhere else."""
+    rounds = []
+    for _ in range(3):
+        small_time, large_time = fastest(small, runs), fastest(large, runs)
+        if large_time < bound * small_time + floor:
+            return
+        rounds.append(f"{small_time * 1000:.2f} ms, then {large_time * 1000:.2f} ms")
+    raise AssertionError(f"over {bound} times plus {floor} s: " + "; ".join(rounds))
+
+
 def pyenv_python(minor: str) -> str | None:
     """pyenv's newest interpreter of ``minor`` ("3.9"), if the machine has it."""
     found = sorted(Path.home().glob(f".pyenv/versions/{minor}.*/bin/python{minor}"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet, check_glob
@@ -85,6 +87,19 @@ def test_glob_leading_dot_slash_is_anchored() -> None:
 
     assert globs.matches("build/x.py")
     assert not globs.matches("src/build/x.py")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "other"),
+    [("[[]x", "[x", "ax"), ("a[b[]", "a[", "ac"), ("[&&a]", "&", "b"), ("[a||b]", "|", "c")],
+)
+def test_glob_brackets_hold_literal_set_characters(pattern: str, path: str, other: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no nested-set or set-operation warning from re
+        globs = GlobSet([pattern])
+
+    assert globs.matches(path)
+    assert not globs.matches(other)
 
 
 @pytest.mark.parametrize(("pattern", "path"), [("a[!b]c", "a/c"), ("a[/]c", "a/c")])

@@ -25,7 +25,7 @@ from lucid_hooks.image import (
     model_stages,
 )
 from lucid_hooks.pip_installs import pip_installs
-from tests.conftest import fastest
+from tests.conftest import assert_time_bounded
 
 DISTROLESS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 HOME = "/home/nonroot"
@@ -950,7 +950,4 @@ def test_an_image_costs_what_it_copies_not_its_whole_context() -> None:
 
         return run
 
-    small = fastest(modelling(200), 7)
-    large = fastest(modelling(20_000), 7)
-
-    assert large < 4 * small + 0.002, f"{small * 1000:.2f} ms, then {large * 1000:.2f} ms"
+    assert_time_bounded(modelling(200), modelling(20_000), 4, 0.002, runs=7)

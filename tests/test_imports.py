@@ -16,7 +16,7 @@ from lucid_hooks import imports
 from lucid_hooks.cache import _is_plain
 from lucid_hooks.imports import Import, ModuleScan, decode, encode, scan
 from lucid_hooks.syntax import syntax_problem
-from tests.conftest import fastest
+from tests.conftest import assert_time_bounded
 
 # --- a reference: the same records, from ast ---------------------------------------------
 #
@@ -671,10 +671,10 @@ def test_hostile_bytes(data: bytes) -> None:
     assert syntax_problem(data) is not None or parses(data)
 
 
-def scan_time(data: bytes) -> float:
-    """The fastest of three scans (`conftest.fastest`), after one to warm up."""
-    scan(data)
-    return fastest(lambda: scan(data))
+def assert_scans_bounded(small: bytes, large: bytes, bound: float) -> None:
+    """`conftest.assert_time_bounded` for scans, after one of each to warm up."""
+    scan(small), scan(large)
+    assert_time_bounded(lambda: scan(small), lambda: scan(large), bound, 0.02)
 
 
 @pytest.mark.parametrize(
@@ -705,7 +705,7 @@ def test_time_grows_linearly(unit: bytes) -> None:
     # Large enough that a quadratic scan would stand out from a busy machine's noise.
     small = unit * (8000 // len(unit) + 1)
     large = small * 10
-    assert scan_time(large) < 25 * scan_time(small) + 0.02
+    assert_scans_bounded(small, large, 25)
 
 
 @pytest.mark.parametrize(
@@ -713,7 +713,7 @@ def test_time_grows_linearly(unit: bytes) -> None:
 )
 def test_one_long_line_scans_in_linear_time(piece: bytes) -> None:
     small, large = piece * 150 + b"\n", piece * 1500 + b"\n"
-    assert scan_time(large) < 25 * scan_time(small) + 0.02
+    assert_scans_bounded(small, large, 25)
 
 
 def test_deep_blocks_scan_in_linear_time() -> None:
@@ -730,7 +730,7 @@ def test_deep_blocks_scan_in_linear_time() -> None:
 
     assert scan(nested(40)).imports[0].optional
     small, large = nested(100), nested(1000)  # the lines grow too: 100 times the bytes
-    assert scan_time(large) < 2.5 * len(large) / len(small) * scan_time(small) + 0.02
+    assert_scans_bounded(small, large, 2.5 * len(large) / len(small))
 
 
 # --- names, and the rest of a scan -------------------------------------------------------

@@ -10,7 +10,7 @@ import itertools
 import os
 import subprocess
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,7 +46,7 @@ from lucid_hooks.resolution import (
     relative_target,
     sys_path,
 )
-from tests.conftest import fastest, pyenv_python, write_tree
+from tests.conftest import assert_time_bounded, pyenv_python, write_tree
 
 
 class Python(NamedTuple):
@@ -121,12 +121,12 @@ def test_tree_is_linear_in_its_paths() -> None:
     slows single runs more than the ratio). 100,000 paths take about 80 ms
     here, 14 times what 10,000 take."""
 
-    def tree_time(count: int) -> float:
+    def tree_building(count: int) -> Callable[[], object]:
         paths = [f"services/s{n % 40}/pkg{n % 9}/sub{n % 5}/module_{n}.py" for n in range(count)]
         assert Tree(paths).is_dir("services/s3/pkg3/sub3")
-        return fastest(lambda: Tree(paths))
+        return lambda: Tree(paths)
 
-    assert tree_time(100_000) < 30 * tree_time(10_000)
+    assert_time_bounded(tree_building(10_000), tree_building(100_000), 30)
 
 
 # --- finding modules, against the oracle --------------------------------------
