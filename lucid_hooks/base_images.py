@@ -36,6 +36,10 @@ Sources (checked 2026-08):
 
 The untagged ``gcr.io/distroless/python3`` moved from Python 3.9 to 3.11
 to 3.13 over the years: its interpreter, and so its ENTRYPOINT, is not known.
+Which distroless names, tags and Debian versions exist, and what programs
+and users each image holds, are in ``lucid_hooks.distroless_images``; the
+``java*`` and ``nodejs*`` images run ``/usr/bin/java -jar`` and
+``/nodejs/bin/node`` (``java/java.bzl``, ``nodejs/nodejs.bzl``).
 """
 
 from __future__ import annotations
@@ -43,12 +47,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks.distroless_images import PYTHON_OF_DEBIAN, read_reference
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from lucid_hooks.distroless_images import Distroless
+
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEFAULT_SHELL = ("/bin/sh", "-c")
-DISTROLESS_PYTHON = {"debian11": "3.9", "debian12": "3.11", "debian13": "3.13"}
+DISTROLESS_PYTHON = PYTHON_OF_DEBIAN
+# The ENTRYPOINT of the language runtimes' images (debug variants too).
+_RUNTIME_ENTRYPOINTS = {"java": ("/usr/bin/java", "-jar"), "nodejs": ("/nodejs/bin/node",)}
 NONROOT_UID = "65532"
 NONROOT_HOME = "/home/nonroot"
 
@@ -107,11 +117,6 @@ _HUB_PREFIXES = (
     "mirror.gcr.io/",
     "public.ecr.aws/docker/",
 )
-_DISTROLESS = re.compile(
-    r"gcr\.io/distroless/(?P<kind>python3|static|base|base-nossl|cc)"
-    r"(?:-(?P<distro>debian\d+))?"
-)
-_DISTROLESS_TAG = re.compile(r"(?P<variant>latest|nonroot|debug|debug-nonroot)(?:-amd64|-arm64)?")
 _PYTHON_TAG = re.compile(r"(?P<major>\d+)\.(?P<minor>\d+)(?!\d)")
 _PYTHON_MAJOR = re.compile(r"(?P<major>\d+)(?!\d)")
 _PYTHON_RELEASE = re.compile(r"(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)(?=$|-)")
@@ -199,9 +204,9 @@ def base_image(reference: str) -> BaseImage:
         return _scratch(reference)
     if name == "python":
         return _python(reference, tag, digest)
-    distroless = _DISTROLESS.fullmatch(name)
-    if distroless is not None:
-        return _distroless(reference, name, tag, digest, distroless)
+    distroless = read_reference(name, tag, digest)
+    if distroless is not None and distroless.kind is not None:
+        return _distroless(reference, name, distroless)
     return BaseImage(reference, name, tag, digest, "")
 
 
@@ -271,27 +276,20 @@ def _python_env(tag: str) -> dict[str, str | None]:
     return env
 
 
-def _distroless(
-    reference: str, name: str, tag: str | None, digest: str | None, match: re.Match[str]
-) -> BaseImage:
-    kind, distro = match["kind"], match["distro"]
-    variant_match = _DISTROLESS_TAG.fullmatch(tag or ("latest" if digest is None else ""))
-    variant = variant_match["variant"] if variant_match else None
-    debug = variant is None or variant.startswith("debug")  # unknown: it may hold busybox
+def _distroless(reference: str, name: str, image: Distroless) -> BaseImage:
+    kind, variant = image.kind or "", image.variant
+    debug = variant is None or image.debug  # unknown: it may hold busybox
     nonroot = None if variant is None else variant.endswith("nonroot")
-    python = DISTROLESS_PYTHON.get(distro or "") if kind == "python3" else None
-    if kind == "python3":
-        entrypoint: tuple[str, ...] | None = (f"/usr/bin/python{python}",) if python else None
-    else:
-        entrypoint = None if variant is None else (("/busybox/sh",) if debug else ())
+    python = image.python_version
+    roots = (*SYSTEM_ROOTS, "/busybox") if debug else SYSTEM_ROOTS
     return BaseImage(
         reference,
         name,
-        tag,
-        digest,
+        image.tag,
+        image.digest,
         "distroless",
         python_version=python,
-        entrypoint=entrypoint,
+        entrypoint=_distroless_entrypoint(kind, python, variant, debug=debug),
         cmd=(),
         workdir=None if nonroot is None else (NONROOT_HOME if nonroot else "/"),
         user=None if nonroot is None else (NONROOT_UID if nonroot else "0"),
@@ -299,11 +297,21 @@ def _distroless(
         env_complete=variant is not None,
         shell=DEFAULT_SHELL,
         healthcheck=(),
-        roots=(*SYSTEM_ROOTS, "/busybox") if debug else SYSTEM_ROOTS,
+        roots=(*roots, "/nodejs") if kind == "nodejs" else roots,
         folders=(*_SYSTEM_FOLDERS, NONROOT_HOME),
         debug=debug and variant is not None,
         source="the distroless image (GoogleContainerTools/distroless)",
     )
+
+
+def _distroless_entrypoint(
+    kind: str, python: str | None, variant: str | None, *, debug: bool
+) -> tuple[str, ...] | None:
+    if kind == "python3":
+        return (f"/usr/bin/python{python}",) if python else None
+    if kind in _RUNTIME_ENTRYPOINTS:
+        return _RUNTIME_ENTRYPOINTS[kind]
+    return None if variant is None else (("/busybox/sh",) if debug else ())
 
 
 # Standard-library modules the distroless python3 images lack, with the
@@ -329,10 +337,10 @@ def stdlib_left_out(base: BaseImage) -> dict[str, str]:
     """The standard-library modules (dotted for a submodule) that a
     distroless python3 image lacks, each with the Debian package that has
     it; empty for any other image."""
-    match = _DISTROLESS.fullmatch(base.name)
-    if base.family != "distroless" or match is None or match["kind"] != "python3":
+    image = read_reference(base.name, base.tag, base.digest)
+    if base.family != "distroless" or image is None or image.kind != "python3":
         return {}
-    if match["distro"] == "debian12":
+    if image.distro == "debian12":
         return {**_LEFT_OUT, **_LEFT_OUT_DEBIAN12}
     return dict(_LEFT_OUT)
 
@@ -342,6 +350,8 @@ def _distroless_env(kind: str, variant: str | None) -> dict[str, str | None]:
         return {}
     env: dict[str, str | None] = {"SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"}
     env["PATH"] = DEFAULT_PATH + (":/busybox" if variant.startswith("debug") else "")
-    if kind == "python3":
+    if kind in ("python3", "java", "java-base"):
         env["LANG"] = "C.UTF-8"
+    if kind == "java":
+        env["JAVA_VERSION"] = None  # the JRE's release: its value is not known
     return env

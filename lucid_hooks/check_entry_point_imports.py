@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding
-from lucid_hooks.options import GLOBS, Kind, Option, OptionError
+from lucid_hooks.options import DOCKERFILES, Kind, Option, OptionError
 from lucid_hooks.paths import path_selector
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
@@ -342,6 +342,42 @@ requests >= 2.0 ; python_version > "3.9"
 """,
 )
 
+REQUIREMENT_NEVER_IMPORTED = Rule(
+    code="LH212",
+    name="requirement-never-imported",
+    hook=HOOK_ID,
+    summary="An image installs a requirement that no entry point it runs imports",
+    explanation="""
+        A line of a requirements file that a Dockerfile installs (`pip install
+        -r`, and the files it includes) names a distribution that none of the
+        entry points run in such an image imports, anywhere in the code they
+        reach, nor runs (`gunicorn`, `celery -A ...`, a worker class such as
+        `uvicorn.workers.UvicornWorker`). It makes the image bigger and its
+        attack surface wider for nothing, like deptry's DEP002. Not counted
+        as unused: the lines `pip-compile` marks as pulled in by another
+        requirement (`# via requests`), build tools (`pip`, `setuptools`,
+        `wheel`), type stubs, data-only distributions (`tzdata`) and the
+        companions another imported distribution loads by name (database
+        drivers for SQLAlchemy or Django, uvicorn's and gunicorn's optional
+        speed-ups and workers, `python-multipart` for FastAPI forms,
+        `email-validator` for pydantic). Nothing is said of a file whose
+        image runs code that edits `sys.path`, or an entry point whose
+        closure cannot be followed. Code that imports by a computed name
+        (plugins) is not seen: mark such a line with `# lucid: ignore[LH212]`.
+        Off by default, as the judgement needs every entry point of the image
+        to be known.
+    """,
+    bad="""
+# services/api/requirements.txt, installed by services/api/Dockerfile
+fastapi==0.115.0
+redis==5.0.8        # no module the api runs imports redis
+""",
+    good="""
+fastapi==0.115.0
+""",
+    default=False,
+)
+
 MODULE_SHADOWED = Rule(
     code="LH403",
     name="module-shadowed",
@@ -392,6 +428,7 @@ RULES = (
     STDLIB_LEFT_OUT,
     REQUIREMENTS_INCLUDE_BROKEN,
     REQUIREMENT_UNPARSABLE,
+    REQUIREMENT_NEVER_IMPORTED,
     MODULE_SHADOWED,
 )
 
@@ -467,18 +504,6 @@ def _entry_point_word(text: str) -> object:
     return text
 
 
-def _check_dockerfile_contexts(where: str, value: object) -> None:
-    if not isinstance(value, dict):
-        raise OptionError(f"{where} must be a table of glob = {{ context = folder }}")
-    GLOBS.check(where, list(value))
-    for glob, setting in value.items():
-        if not isinstance(setting, dict) or set(setting) != {"context"}:
-            raise OptionError(f"{where} {glob!r} must be a table {{ context = folder }}")
-        folder = setting["context"]
-        if not isinstance(folder, str) or folder.startswith("/") or ".." in folder.split("/"):
-            raise OptionError(f"{where} {glob!r}: the context is a folder of the repository")
-
-
 _VERSION = re.compile(r"(?:3\.(\d+)|py3(\d+))")
 
 
@@ -509,7 +534,6 @@ def _check_import_names(where: str, value: object) -> None:
 ENTRY_POINTS = Kind("entry-points", _check_entry_points, _entry_point_word, "TEXT", True)
 VERSION = Kind("version", _check_version, _version_word, "VERSION")
 IMPORT_NAMES = Kind("import-names", _check_import_names, None, "")
-DOCKERFILE_CONTEXTS = Kind("dockerfile-contexts", _check_dockerfile_contexts, None, "")
 
 OPTIONS = (
     Option(
@@ -522,14 +546,7 @@ OPTIONS = (
         " entry of `sys.path` (the command line takes the strings)",
         flag="--entry-point",
     ),
-    Option(
-        "dockerfiles",
-        DOCKERFILE_CONTEXTS,
-        {},
-        "the build context of Dockerfiles, by glob:"
-        ' `{ "services/*/Dockerfile" = { context = "." } }` (repository-relative);'
-        " before compose files and the Dockerfile's folder",
-    ),
+    DOCKERFILES,
     Option(
         "target-version",
         VERSION,
@@ -576,7 +593,7 @@ def _context_folder(setting: object) -> str:
     return str(setting.get("context", "")) if isinstance(setting, dict) else ""
 
 
-ANALYSIS_NAMESPACE = "entry-analysis-3"
+ANALYSIS_NAMESPACE = "entry-analysis-4"
 # A commit that deletes one of these may break an import anywhere.
 DELETED_SOURCES = (".py", ".so", ".pyd", ".pth")
 

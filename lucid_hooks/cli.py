@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from lucid_hooks import __version__
 from lucid_hooks.registry import all_hooks, find_rule
 from lucid_hooks.runner import (
+    RUN_VALUE_FLAGS,
     Invocation,
-    add_cache_argument,
-    add_format_argument,
+    Output,
+    Selection,
+    add_run_arguments,
     separate_paths,
     usage_error,
     write_output,
@@ -50,15 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fix", action="store_true", help="apply the safe fixes, as the hooks do by default"
     )
-    add_format_argument(check)
-    add_cache_argument(check)
+    add_run_arguments(check, PROG)
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument(
         "--format",
-        choices=("text", "markdown", "markdown-table"),
+        choices=("text", "json", "markdown", "markdown-table"),
         default="text",
-        help="markdown prints docs/rules.md, markdown-table the README table",
+        help="json prints every field of every rule, markdown docs/rules.md, markdown-table"
+        " the README table",
     )
 
     rule = commands.add_parser("rule", help="explain one rule, by code or name")
@@ -78,10 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] == ["check"]:
-        words[1:] = separate_paths(words[1:], {"--format"})
+        words[1:] = separate_paths(words[1:], RUN_VALUE_FLAGS)
     args = parser.parse_args(words)
     if args.command == "check":
-        return check_tree(args.paths, output_format=args.format, fix=args.fix, cache=args.cache)
+        return check_tree(args)
     if args.command == "rules":
         return print_rules(args.format)
     if args.command == "rule":
@@ -99,6 +101,8 @@ def print_rules(output_format: str) -> int:
         write_output(docs.markdown_reference())
     elif output_format == "markdown-table":
         write_output(docs.markdown_table())
+    elif output_format == "json":
+        write_output(docs.rules_json())
     else:
         write_output(docs.rules_text())
     return 0
@@ -121,11 +125,16 @@ def print_options(output_format: str) -> int:
     return 0
 
 
-def check_tree(targets: Sequence[str], *, output_format: str, fix: bool, cache: bool) -> int:
+def check_tree(args: argparse.Namespace) -> int:
     """Every hook over the tree. Without targets, each hook gets what
     ``pre-commit run --all-files`` would give it, below the current folder;
     with targets, exactly what ``<hook> TARGET...`` would get."""
-    invocation = Invocation.start(PROG, targets or [os.curdir], cache=cache)
+    targets: Sequence[str] = args.paths
+    fix: bool = args.fix
+    selection = Selection.of(args)
+    invocation = Invocation.start(
+        PROG, targets or [os.curdir], cache=args.cache, selection=selection
+    )
     if invocation is None:
         return 2
     paths = invocation.paths
@@ -142,7 +151,7 @@ def check_tree(targets: Sequence[str], *, output_format: str, fix: bool, cache: 
             found, said = invocation.run(hook, files, [], options, fix=fix)
         findings.extend(found)
         messages.extend(said)
-    return invocation.finish(findings, messages, output_format)
+    return invocation.finish(findings, messages, Output.of(args))
 
 
 if __name__ == "__main__":

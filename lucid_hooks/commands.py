@@ -13,8 +13,9 @@ time are taken as written.
 from __future__ import annotations
 
 import re
-import shlex
 from typing import TYPE_CHECKING, NamedTuple
+
+from lucid_hooks.shell_words import split_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -155,7 +156,7 @@ def _moved(state: ShellState, text: str, words: list[str]) -> str | None:
 def _simple_commands(text: str) -> Iterator[list[str]]:
     for part in _SHELL_SEPARATORS.split(text.replace("\\\n", " ")):
         try:
-            words = shlex.split(part, comments=True)
+            words = split_words(part)
         except ValueError:  # an unbalanced quote: the shell would fail too
             continue
         if words:

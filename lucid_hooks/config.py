@@ -8,18 +8,28 @@ declaration, so only the hooks the file configures are imported.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
-from lucid_hooks.options import CODES, GLOBS, PER_FILE_IGNORES, Option, OptionError, declared
+from lucid_hooks.options import (
+    CODES,
+    GLOBS,
+    PER_FILE_IGNORES,
+    Option,
+    OptionError,
+    declared,
+    rule_codes,
+)
 from lucid_hooks.registry import hook_ids, load_hook
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from lucid_hooks.registry import Hook
+    from lucid_hooks.rules import Rule
 
 CONFIG_FILE = "pyproject.toml"
 SECTION = "tool.lucid-hooks"
@@ -31,7 +41,13 @@ GLOBAL_OPTIONS = (
         (),
         "globs of paths no hook looks at, added to the built-in excludes",
     ),
-    Option("ignore", CODES, (), "rule codes or prefixes (`LH1`) switched off everywhere"),
+    Option("ignore", CODES, (), "rule codes, prefixes (`LH1`) or names switched off everywhere"),
+    Option(
+        "extend-select",
+        CODES,
+        (),
+        "rule codes, prefixes or names of rules off by default, switched on (`ignore` wins)",
+    ),
     Option(
         "per-file-ignores",
         PER_FILE_IGNORES,
@@ -55,7 +71,15 @@ class ConfigError(Exception):
 class Config:
     """The validated configuration of one repository."""
 
-    __slots__ = ("_hooks", "excludes", "ignore", "per_file_ignores", "user_excludes")
+    __slots__ = (
+        "_hooks",
+        "excludes",
+        "extend_select",
+        "ignore",
+        "per_file_ignores",
+        "select",
+        "user_excludes",
+    )
 
     def __init__(self, section: Mapping[str, Any] | None = None) -> None:
         section = dict(section or {})
@@ -63,11 +87,28 @@ class Config:
         self.excludes = GlobSet((*DEFAULT_EXCLUDES, *section.get("exclude", ())))
         # Without the built-in ones: for a hook whose targets they are.
         self.user_excludes = GlobSet(section.get("exclude", ()))
-        self.ignore: tuple[str, ...] = tuple(section.get("ignore", ()))
+        self.ignore = rule_codes(section.get("ignore", ()))
+        self.extend_select = rule_codes(section.get("extend-select", ()))
+        self.select: tuple[str, ...] | None = None
         self.per_file_ignores = [
-            PerFileIgnore(GlobSet([glob]), tuple(codes))
+            PerFileIgnore(GlobSet([glob]), rule_codes(codes))
             for glob, codes in section.get("per-file-ignores", {}).items()
         ]
+
+    def selected(
+        self,
+        select: Sequence[str] | None = None,
+        extend_select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+    ) -> Config:
+        """This configuration with the command line's selection: `select`
+        replaces the rules on by default, the others add to the file's."""
+        chosen = copy.copy(self)
+        if select is not None:
+            chosen.select = rule_codes(select)
+        chosen.extend_select = (*self.extend_select, *rule_codes(extend_select))
+        chosen.ignore = (*self.ignore, *rule_codes(ignore))
+        return chosen
 
     def hook_options(self, hook: Hook) -> dict[str, object]:
         """The hook's options: the configured values over the declared
@@ -77,6 +118,17 @@ class Config:
 
     def options(self, hook_id: str) -> dict[str, object]:
         return self.hook_options(load_hook(hook_id))
+
+    def unselected(self, rules: Iterable[Rule]) -> frozenset[str]:
+        """The codes of ``rules`` that are off: not named by `select` when
+        it is given, else off by default, and not named by `extend-select`."""
+        return frozenset(rule.code for rule in rules if not self._is_selected(rule))
+
+    def _is_selected(self, rule: Rule) -> bool:
+        chosen = (*(self.select or ()), *self.extend_select)
+        if any(rule.code.startswith(code) for code in chosen):
+            return True
+        return self.select is None and rule.default
 
     def is_ignored(self, code: str, path: str) -> bool:
         if any(code.startswith(prefix) for prefix in self.ignore):

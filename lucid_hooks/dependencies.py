@@ -2,17 +2,21 @@
 
 In an image: what the Dockerfile's pip installs put there (requirements
 files through the COPY that brought them, specifiers, local projects with
-their own dependencies) and what the base image ships; when something else
-may install packages (poetry, uv sync, conda, a stage copied from another
-image, a requirements file that cannot be found), what is installed is not
-known and nothing is reported. From the repository: the nearest folder,
-walking up from the entry point's first module, that holds
-``requirements*.txt`` files or a ``pyproject.toml`` that declares
-dependencies.
+their own dependencies), what ``poetry install`` and ``uv sync`` install of
+the ``pyproject.toml`` COPY put where they look for it (the main
+dependencies, the groups and extras their options and defaults select, the
+project itself), and what the base image ships; when something else may
+install packages (pipenv, pdm, conda, pip-sync, a stage copied from another
+image, a requirements file or project that cannot be found, a poetry or uv
+option not modelled), what is installed is not known and nothing is
+reported. poetry.lock and uv.lock are not read: they pin the same names.
+From the repository: the nearest folder, walking up from the entry point's
+first module, that holds ``requirements*.txt`` files or a ``pyproject.toml``
+that declares dependencies.
 
 The Python: the image's interpreter, else the lowest minor version that
-the nearest ``requires-python`` allows, else the configured
-``target-version``, else the hook's own.
+the nearest ``requires-python`` (or Poetry's ``python`` dependency) allows,
+else the configured ``target-version``, else the hook's own.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from lucid_hooks.requirements import (
     Problem,
     local_project_name,
     project_dependencies,
+    python_allows,
     read_requirements,
 )
 
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable
 
     from lucid_hooks.image import Image, Install
+    from lucid_hooks.pip_installs import Selection
 
     Reader = Callable[[str], "bytes | None"]
 
@@ -44,9 +50,13 @@ PYPROJECT = "pyproject.toml"
 _REQUIREMENTS_FILE = re.compile(r"requirements[\w.-]*\.(?:txt|in)")
 # Installers whose work the model does not follow.
 _OTHER_INSTALLERS = re.compile(
-    rb"\b(?:poetry\s+install|uv\s+sync|uv\s+pip\s+sync|pipenv\s+(?:install|sync)|pip-sync"
+    rb"\b(?:uv\s+pip\s+sync|pipenv\s+(?:install|sync)|pip-sync"
     rb"|pdm\s+(?:install|sync)|(?:conda|mamba|micromamba)\s+(?:install|env|create))\b"
 )
+# Project installers the model follows where a RUN names them plainly; one
+# it does not see (in `sh -c "..."`, a script) leaves what is installed not known.
+_PROJECT_INSTALLERS = re.compile(rb"\b(?:poetry\s+install|uv\s+sync)\b")
+PROJECT_TOOLS = ("poetry", "uv sync")
 # What copies in files nobody can see: another image, a URL, an archive.
 _OPAQUE_SOURCES = frozenset({"image", "remote", "archive", "not-known", "ambiguous"})
 
@@ -69,6 +79,9 @@ class Installed(NamedTuple):
     left_out: tuple[tuple[str, str], ...] = ()  # (module, the Debian package that has it)
     image: str = ""
     local_folders: tuple[str, ...] = ()  # the local projects installed
+    # The named lines of the requirements files that `pip install -r` reads
+    # (their includes too), not those of a local project's own metadata.
+    required: tuple[Declared, ...] = ()
 
 
 def unknown(why: str) -> Installed:
@@ -93,7 +106,7 @@ def image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed:
 def _image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed:
     if image.base.family not in ("python", "distroless"):
         return unknown(f"nothing is known of the base image {image.base.reference}")
-    if _OTHER_INSTALLERS.search(dockerfile):
+    if _OTHER_INSTALLERS.search(dockerfile) or _unseen_project_installs(image, dockerfile):
         return unknown("another installer than pip runs in the image")
     if any(region.kind in _OPAQUE_SOURCES for region in image.opaque):
         return unknown("files come from where they cannot be seen")
@@ -105,6 +118,13 @@ def _image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed
                 f"line {install.line} of {image.dockerfile} installs what cannot be told"
             )
     return collected.installed()
+
+
+def _unseen_project_installs(image: Image, dockerfile: bytes) -> bool:
+    """Whether the Dockerfile names more ``poetry install`` / ``uv sync``
+    than the image's RUN commands were seen to run."""
+    modelled = sum(install.tool in PROJECT_TOOLS for install in image.installs)
+    return len(_PROJECT_INSTALLERS.findall(dockerfile)) > modelled
 
 
 def _base_distributions(image: Image) -> frozenset[str]:
@@ -128,6 +148,7 @@ class _Collected:
         self.sources: list[str] = []
         self.problems: list[Problem] = []
         self.local_folders: list[str] = []
+        self.required: list[Declared] = []
         self.known = True
 
     def add(self, names: Iterable[str], sources: Iterable[str]) -> None:
@@ -136,19 +157,55 @@ class _Collected:
 
     def install(self, install: Install) -> bool:
         """Take in one ``pip install``; False when what it installs cannot be told."""
+        if install.tool in PROJECT_TOOLS:
+            return self.project_install(install)
         refs = (*install.requirements, *install.local)
         if any(ref.source is None or not ref.written for ref in refs):
             return False
+        # pip reads local paths of a requirements file from its working
+        # folder; where COPY put none there, the file's folder is the guess.
+        folder = install.folder.source if install.folder else None
         for ref in install.requirements:
             assert ref.source is not None
             self.add((), (ref.source,))
-            self.declared(*read_requirements(ref.source, self.read, self.environment))
+            found, problems = read_requirements(
+                ref.source, self.read, self.environment, working_folder=folder
+            )
+            self.required.extend(d for d in found if d.name and not d.optional and not d.local)
+            self.declared(found, problems)
         for ref in install.local:
             assert ref.source is not None
             if not self.local_project(ref.source, _extras_of(ref.written)):
                 return False
         self.add(_specifier_names(install.packages, self.environment), ())
         return self.known
+
+    def project_install(self, install: Install) -> bool:
+        """Take in one ``poetry install`` / ``uv sync``: the groups and
+        extras of its ``pyproject.toml`` it selects, and the project itself;
+        False when what it installs cannot be told."""
+        project, selection = install.project, install.selection
+        if project is None or project.source is None or selection is None or selection.unclear:
+            return False
+        document, text = _pyproject(project.source, self.read)
+        if document is None or (install.tool == "uv sync" and _dynamic_dependencies(document)):
+            return False  # uv learns dynamic dependencies by building the project
+        if selection.installs:
+            self.add((), (project.source,))
+            found = _selected_dependencies(
+                install.tool, project.source, (document, text), selection, self.environment
+            )
+            self.declared(*found)
+            if install.local and _installs_itself(install.tool, document):
+                self.installed_project(posixpath.dirname(project.source))
+        return self.known
+
+    def installed_project(self, folder: str) -> None:
+        """The project a project install installs itself (a name, or none)."""
+        name = local_project_name(folder or ".", self.read)
+        if name:
+            self.distributions.add(name)
+        self.local_folders.append(folder or ".")
 
     def declared(self, found: Iterable[Declared], problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
@@ -195,6 +252,7 @@ class _Collected:
             self.known,
             tuple(dict.fromkeys(self.problems)),
             local_folders=tuple(dict.fromkeys(self.local_folders)),
+            required=tuple(dict.fromkeys(self.required)),
         )
 
 
@@ -210,6 +268,108 @@ def _specifier_names(packages: Iterable[str], environment: Environment) -> set[s
     lines = "\n".join(packages).encode()
     declared, _ = read_requirements(_COMMAND_LINE, {_COMMAND_LINE: lines}.get, environment)
     return {found.name for found in declared if found.name and not found.optional}
+
+
+def _selected_dependencies(
+    tool: str,
+    path: str,
+    pyproject: tuple[dict[str, object], str],
+    selection: Selection,
+    environment: Environment,
+) -> tuple[tuple[Declared, ...], tuple[Problem, ...]]:
+    """What the ``pyproject.toml`` at ``path`` (parsed, and its text)
+    declares, with what a project install selects of it installed."""
+    document, text = pyproject
+    groups, main = _selected_groups(tool, document, selection)
+    extras = _selected_extras(document, selection)
+    return project_dependencies(
+        path, document, text=text, extras=extras, groups=groups, environment=environment, main=main
+    )
+
+
+def _selected_groups(
+    tool: str, document: dict[str, object], selection: Selection
+) -> tuple[set[str], bool]:
+    """The normalized groups a project install installs, and whether the
+    main dependencies come too."""
+    if not selection.dependencies:
+        return set(), False
+    if tool == "poetry":
+        chosen = _poetry_chosen(document, selection)
+        return chosen - {"main"}, "main" in chosen
+    if selection.only is not None:
+        chosen = _normalized(selection.only)
+    else:
+        chosen = _normalized(selection.groups)
+        chosen |= _uv_default_groups(document) if selection.default_groups else set()
+        chosen |= set(_group_names(document)) if selection.all_groups else set()
+    # `--no-group` wins over `--group`, `--all-groups` and the defaults.
+    return chosen - _normalized(selection.without), selection.only is None
+
+
+def _installs_itself(tool: str, document: dict[str, object]) -> bool:
+    """Whether the project is a package its install installs: not with
+    Poetry's ``package-mode = false``; for uv, one with a ``[build-system]``
+    or ``[tool.uv] package = true``."""
+    tools = _table(document.get("tool"))
+    if tool == "poetry":
+        return _table(tools.get("poetry")).get("package-mode") is not False
+    package = _table(tools.get("uv")).get("package")
+    return package is True or (package is not False and "build-system" in document)
+
+
+def _poetry_chosen(document: dict[str, object], selection: Selection) -> set[str]:
+    """Poetry's groups, ``main`` included: ``--only`` as given, else every
+    group not ``optional = true``, ``--with`` ones, less ``--without``."""
+    if selection.only is not None:
+        return _normalized(selection.only)
+    groups = _group_names(document)
+    if selection.all_groups:
+        chosen = {"main", *groups}
+    else:
+        chosen = {"main", *(group for group, optional in groups.items() if not optional)}
+    return (chosen | _normalized(selection.groups)) - _normalized(selection.without)
+
+
+def _group_names(document: dict[str, object]) -> dict[str, bool]:
+    """Each dependency group a pyproject declares, normalized, and whether
+    Poetry's ``[tool.poetry.group.<g>] optional = true`` makes it optional."""
+    names = dict.fromkeys(map(normalize, _table(document.get("dependency-groups"))), False)
+    tool = _table(document.get("tool"))
+    poetry = _table(tool.get("poetry"))
+    if "dev-dependencies" in poetry or "dev-dependencies" in _table(tool.get("uv")):
+        names.setdefault("dev", False)
+    for group, table in _table(poetry.get("group")).items():
+        names[normalize(group)] = _table(table).get("optional") is True
+    return names
+
+
+def _uv_default_groups(document: dict[str, object]) -> set[str]:
+    """``[tool.uv] default-groups``: a list, ``"all"``, by default ``dev``."""
+    setting = _table(_table(document.get("tool")).get("uv")).get("default-groups", ["dev"])
+    if setting == "all":
+        return set(_group_names(document))
+    if not isinstance(setting, list):
+        return {"dev"}  # uv refuses the file; its own error says why
+    return {normalize(name) for name in setting if isinstance(name, str)}
+
+
+def _selected_extras(document: dict[str, object], selection: Selection) -> set[str]:
+    """The extras a project install installs: those named, or all of
+    ``[project.optional-dependencies]`` and ``[tool.poetry.extras]``."""
+    if not selection.all_extras:
+        return _normalized(selection.extras)
+    everything = set(_table(_table(document.get("project")).get("optional-dependencies")))
+    everything |= set(_table(_table(_table(document.get("tool")).get("poetry")).get("extras")))
+    return _normalized(everything) - _normalized(selection.no_extras)
+
+
+def _normalized(names: Iterable[str]) -> set[str]:
+    return {normalize(name) for name in names}
+
+
+def _table(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
 
 
 # A requirements file of the words a pip command names; pip refuses what it
@@ -337,8 +497,8 @@ def repository_python(
     start: str, files: Collection[str], read: Reader, configured: str | None
 ) -> tuple[str, str]:
     """The minor version ("3.11") a run from the repository gets, and why:
-    the lowest the nearest ``requires-python`` allows, else ``configured``,
-    else the hook's own interpreter."""
+    the lowest the nearest ``requires-python`` (or Poetry's ``python``
+    dependency) allows, else ``configured``, else the hook's own interpreter."""
     folder = posixpath.dirname(start)
     while True:
         path = posixpath.join(folder, PYPROJECT) if folder else PYPROJECT
@@ -347,6 +507,9 @@ def repository_python(
             lowest = _lowest_allowed(document)
             if lowest is not None:
                 return lowest, f"requires-python of {path}"
+            lowest = _lowest_poetry_python(document)
+            if lowest is not None:
+                return lowest, f"the python of [tool.poetry.dependencies] in {path}"
         if not folder:
             break
         folder = posixpath.dirname(folder)
@@ -369,3 +532,16 @@ def _lowest_allowed(document: dict[str, object] | None) -> str | None:
         return None
     # Any patch release of a minor version counts: `>=3.10.4` allows 3.10.
     return next((python for python in PYTHONS if allowed.contains(python + ".99")), None)
+
+
+def _lowest_poetry_python(document: dict[str, object] | None) -> str | None:
+    """The lowest minor version ``[tool.poetry.dependencies] python``
+    (``^3.10``, ``>=3.9,<4``, ``3.11.*``, ``a || b``) allows."""
+    tool = document.get("tool") if document else None
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    table = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    constraint = table.get("python") if isinstance(table, dict) else None
+    if not isinstance(constraint, str):
+        return None
+    # Any patch release of a minor version counts, as for requires-python.
+    return next((python for python in PYTHONS if python_allows(constraint, python + ".99")), None)

@@ -23,9 +23,19 @@ def explain(rule: Rule) -> str:
     """The plain-text page that `lucid-hooks rule CODE` prints."""
     return (
         f"{rule.code} {rule.name} ({rule.hook})\n\n"
-        f"{rule.summary}.\n\n{rule.explanation}\n\n"
+        f"{rule.summary}.{_off_note(rule)}\n\n{rule.explanation}\n\n"
         f"Fix: {rule.fix or NO_FIX}\n\nBad:\n{_indent(rule.bad)}\n\nGood:\n{_indent(rule.good)}\n"
     )
+
+
+def _off_note(rule: Rule) -> str:
+    if rule.default:
+        return ""
+    return f' Off by default: `extend-select = ["{rule.code}"]` in [{SECTION}] switches it on.'
+
+
+def _summary(rule: Rule) -> str:
+    return rule.summary + ("" if rule.default else " (off by default)")
 
 
 def _indent(text: str) -> str:
@@ -34,7 +44,26 @@ def _indent(text: str) -> str:
 
 def rules_text() -> str:
     """`lucid-hooks rules`: one line per rule."""
-    return "".join(f"{rule.code}  {rule.name:34}  {rule.summary}\n" for rule in all_rules())
+    return "".join(f"{rule.code}  {rule.name:34}  {_summary(rule)}\n" for rule in all_rules())
+
+
+def rules_json() -> str:
+    """`lucid-hooks rules --format json`: every field of every rule."""
+    rules = [
+        {
+            "code": rule.code,
+            "name": rule.name,
+            "hook": rule.hook,
+            "summary": rule.summary,
+            "explanation": rule.explanation,
+            "fix": rule.fix,
+            "default": rule.default,
+            "bad": rule.bad,
+            "good": rule.good,
+        }
+        for rule in all_rules()
+    ]
+    return json.dumps(rules, indent=2, ensure_ascii=False) + "\n"
 
 
 def markdown_table() -> str:
@@ -42,7 +71,7 @@ def markdown_table() -> str:
     rows = ["| code | name | hook | summary | fix |", "|---|---|---|---|---|"]
     for rule in all_rules():
         fix = "safe" if rule.fix else "—"
-        rows.append(f"| {rule.code} | `{rule.name}` | {rule.hook} | {rule.summary} | {fix} |")
+        rows.append(f"| {rule.code} | `{rule.name}` | {rule.hook} | {_summary(rule)} | {fix} |")
     return "\n".join(rows) + "\n"
 
 
@@ -56,7 +85,7 @@ def markdown_reference() -> str:
     for rule in all_rules():
         parts.append(f"## {rule.code} `{rule.name}`\n")
         hook = rule.hook if " " in rule.hook else f"`{rule.hook}`"
-        parts.append(f"Hook: {hook}. {rule.summary}.\n")
+        parts.append(f"Hook: {hook}. {rule.summary}.{_off_note(rule)}\n")
         parts.append(rule.explanation + "\n")
         parts.append(f"**Fix:** {rule.fix or NO_FIX}\n")
         parts.append(f"Bad:\n\n```\n{rule.bad}\n```\n")

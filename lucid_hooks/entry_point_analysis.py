@@ -26,6 +26,7 @@ from lucid_hooks.check_entry_point_imports import (
     MISSING_NAME,
     MODULE_SHADOWED,
     RELATIVE_IMPORT_FAILS,
+    REQUIREMENT_NEVER_IMPORTED,
     REQUIREMENT_UNPARSABLE,
     REQUIREMENTS_INCLUDE_BROKEN,
     STDLIB_LEFT_OUT,
@@ -70,6 +71,7 @@ from lucid_hooks.packages import is_identifier
 from lucid_hooks.resolution import Tree
 from lucid_hooks.stdlib import is_stdlib_module
 from lucid_hooks.syntax import Compilers, SyntaxProblem
+from lucid_hooks.unused_requirements import RunUsage, unused_lines, used_distributions
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -96,6 +98,8 @@ _HOW_IT_RUNS_MATTERS = frozenset(
 ASSUMED_HINT = " (set `entry-points` if not)"
 # How many entry points a message names before it counts the rest.
 NAMED_ENTRY_POINTS = 2
+# Said of an image's entry points when its build context was guessed.
+GUESSED_ROOT = " built from the repository root"
 _EXTERNAL_CODES = {
     NOT_INSTALLED: THIRD_PARTY_NOT_DECLARED.code,
     ONLY_OPTIONAL: THIRD_PARTY_ONLY_OPTIONAL.code,
@@ -131,6 +135,7 @@ class Repository:
         self._installed: dict[tuple[str, str | None], Installed] = {}
         self._pythons: dict[tuple[str, str | None], tuple[str, str]] = {}
         self._projects: dict[str, frozenset[str]] = {}
+        self._project_imported: dict[str, list[str]] = {}
 
     @functools.cached_property
     def linked(self) -> dict[str, str]:
@@ -186,6 +191,33 @@ class Repository:
                         names.add(rest.split("/")[0].partition(".")[0])
             self._projects[folder] = frozenset(name for name in names if is_identifier(name))
         return self._projects[folder]
+
+    def project_imports(self, folders: Iterable[str]) -> list[str]:
+        """The absolute imports (``a``, and ``a.b`` for ``from a import b``)
+        of every module of the local projects in ``folders``: an installed
+        project's code runs from site-packages, where the closure does not
+        follow it."""
+        return [name for folder in folders for name in self._project_imports(folder)]
+
+    def _project_imports(self, folder: str) -> list[str]:
+        if folder not in self._project_imported:
+            prefix = folder + "/" if folder not in ("", ".") else ""
+            names = []
+            for path in self.files:
+                scan = self.scan(path) if path.startswith(prefix) else None
+                for found in scan.imports if scan else ():
+                    if found.level == 0:
+                        names.append(found.module)
+                        names.extend(f"{found.module}.{name}" for name in found.names)
+            self._project_imported[folder] = names
+        return self._project_imported[folder]
+
+    def dockerfile_text(self, path: str) -> str:
+        """The instructions of the Dockerfile at ``path`` ('' for none),
+        without its comments."""
+        data = self.read_if_there(path) if path else None
+        lines = (data or b"").decode("utf-8", "replace").splitlines()
+        return "\n".join(line for line in lines if not line.lstrip().startswith("#"))
 
     def beside_a_dockerfile(self, path: str) -> bool:
         folder = posixpath.dirname(path)
@@ -621,8 +653,33 @@ def image_entry_points(
             installed = image_installed(image, data, repo.read_if_there)
             runs = _image_runs(repo, image, console_scripts)
             python = _image_python(image)
-            situated.extend(run._replace(installed=installed, python=python) for run in runs)
+            for run in runs:
+                placed = _from_installed_project(repo, run, installed.local_folders) or run
+                situated.append(placed._replace(installed=installed, python=python))
     return situated
+
+
+def _from_installed_project(
+    repo: Repository, item: Situated, projects: Sequence[str]
+) -> Situated | None:
+    """A run of a module that the image's files lack but a local project
+    pip installed there provides (`-e ./libs/tool`, then `python -m
+    tool.cli`): followed from the project's source in the repository, as
+    site-packages holds it. None for any other run."""
+    run = item.entry.run
+    if item.start is not None or run.kind not in (commands.MODULE, commands.APP):
+        return None
+    name = run.target.partition(":")[0]
+    top = name.partition(".")[0]
+    for folder in projects:
+        if top in repo.modules_of((folder,)):
+            source = resolution.join(folder, "src")
+            package, module = resolution.join(source, top), resolution.join(source, top + ".py")
+            root = source if repo.tree.is_dir(package) or repo.tree.is_file(module) else folder
+            place = Place(repo.tree, repo.repo_path, repo.local_names)
+            is_main = run.kind == commands.MODULE
+            return _module_start(item.entry, place, name, (root,), is_main=is_main)
+    return None
 
 
 def _image_runs(repo: Repository, image: Image, console_scripts: frozenset[str]) -> list[Situated]:
@@ -634,7 +691,7 @@ def _image_runs(repo: Repository, image: Image, console_scripts: frozenset[str])
     started.extend((check.argv, check.line, "HEALTHCHECK") for check in image.healthchecks)
     # A context guessed as the repository root is said: the findings hold
     # only if it is (the configuration's `dockerfiles` says otherwise).
-    built = " built from the repository root" if _from_guessed_root(image) else ""
+    built = GUESSED_ROOT if _from_guessed_root(image) else ""
     situated = []
     for argv, line, what in started:
         how = f"the {what} of {image.dockerfile}{built}"
@@ -698,12 +755,16 @@ def analyse(repo: Repository, settings: Settings) -> Analysis:
     closures = [_closure_of(repo, item) for item in situated]
     reached: dict[Report, list[int]] = {}
     entry_rows = []
+    usages: list[RunUsage] = []
     for number, (item, closure) in enumerate(zip(situated, closures)):
-        reports, files = _reports_of(repo, item, closure, settings)
+        reports, files, usage = _reports_of(repo, item, closure, settings)
         numbers = sorted(index[path] for path in files if path in index)
         entry_rows.append((item.entry.origin, tuple(numbers)))
         for report in reports:
             reached.setdefault(report, []).append(number)
+        usages.append(usage)
+    for report, installing in _never_imported_reports(repo, usages):
+        reached.setdefault(report, []).extend(installing)
     rows = []
     for report in sorted(reached):
         named = _named(report, [situated[number].entry for number in reached[report]])
@@ -719,11 +780,12 @@ def _closure_of(repo: Repository, item: Situated) -> Closure | None:
 
 def _reports_of(
     repo: Repository, item: Situated, closure: Closure | None, settings: Settings
-) -> tuple[list[Report], frozenset[str]]:
-    if item.missing is not None:
-        return [item.missing], frozenset()
-    if closure is None or item.start is None or item.place is None:
-        return [], frozenset()
+) -> tuple[list[Report], frozenset[str], RunUsage]:
+    """The run's reports, the files it reaches, and what it installs and uses."""
+    if item.missing is not None or closure is None or item.start is None or item.place is None:
+        # What it runs is not known: all it installs may be used.
+        unknown_use = RunUsage(item.installed.required if item.installed else (), None)
+        return ([item.missing] if item.missing else []), frozenset(), unknown_use
     # Code that changes sys.path itself (`sys.path.insert(0, ...)`) may make
     # any module importable: what is missing is not known to be.
     path_edited = any(repo.edits_sys_path(path) for path in closure.files)
@@ -750,7 +812,48 @@ def _reports_of(
         repo, item, closure, environment, settings, path_edited
     )
     reports.extend(external)
-    return reports, closure.files | {report.path for report in hidden} | declaring
+    usage = _usage_of(repo, item, closure, environment[0], settings, path_edited)
+    return reports, closure.files | {report.path for report in hidden} | declaring, usage
+
+
+def _usage_of(
+    repo: Repository,
+    item: Situated,
+    closure: Closure,
+    installed: Installed,
+    settings: Settings,
+    path_edited: bool,
+) -> RunUsage:
+    """What an image run installs from requirements files, and the
+    distributions it imports or runs (LH212); nothing for a run from the
+    repository, whose requirements serve its tests and tools too."""
+    if item.installed is None or not installed.required:
+        return RunUsage((), None)
+    if path_edited or not installed.known:
+        return RunUsage(installed.required, None)
+    imported = [
+        name
+        for external in closure.externals
+        for name in (external.name, *(f"{external.name}.{part}" for part in external.names))
+    ]
+    imported.extend(repo.project_imports(installed.local_folders))
+    run = item.entry.run
+    words = [*run.words, run.server, repo.dockerfile_text(item.entry.dockerfile)]
+    overrides = dict(settings.import_names)
+    used = used_distributions(installed.distributions, imported, words, overrides)
+    return RunUsage(installed.required, used)
+
+
+def _never_imported_reports(
+    repo: Repository, usages: Sequence[RunUsage]
+) -> Iterator[tuple[Report, tuple[int, ...]]]:
+    """LH212, each with the runs that install the line."""
+    for declared, numbers in unused_lines(usages, repo.read_if_there):
+        message = f"`{declared.name}` is installed, but no module the image runs imports it"
+        yield (
+            Report(declared.path, declared.line, 1, REQUIREMENT_NEVER_IMPORTED.code, message),
+            numbers,
+        )
 
 
 def _external_reports(
@@ -866,13 +969,18 @@ def _named(report: Report, entries: Sequence[EntryPoint]) -> Report:
         if len(message) + len(named) + 6 <= MESSAGE_LENGTH:
             break
     else:
-        named = _shortened(names[0], 40) + (
-            f" and {len(names) - 1} more" if len(names) > 1 else ""
-        )
+        named = _compact(names[0]) + (f" and {len(names) - 1} more" if len(names) > 1 else "")
     # Only the user knows how such a module really runs: say where to tell it.
     assumed = all(entry.assumed for entry in entries)
     hint = ASSUMED_HINT if assumed and report.code in _HOW_IT_RUNS_MATTERS else ""
     return report._replace(message=f"{message}, for {named}{hint}")
+
+
+def _compact(how: str) -> str:
+    """An entry point's name short enough for a line: without the note on
+    its guessed build context first, so that a path is cut only when
+    nothing else is left to cut."""
+    return _shortened(how.removesuffix(GUESSED_ROOT), 60)
 
 
 def _shortened(text: str, length: int) -> str:

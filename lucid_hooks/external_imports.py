@@ -79,7 +79,7 @@ class _Index:
         # The names a distribution's own name suggests, compared loosely: an
         # import is case-sensitive, but `PyQt5` or `python-Levenshtein` say
         # what they install as well as a lowercased guess does not.
-        self.loose = {_loose(name) for name in installed.distributions}
+        self.loose = {loose_name(name) for name in installed.distributions}
 
     def provided(self, index: DistributionIndex, external: External) -> list[str]:
         """The distributions of ``index`` that provide the import (for
@@ -96,7 +96,7 @@ def _judged(
         return _stdlib_judged(external, top, python, installed)
     if not installed.known or index.provided(index.present, external):
         return None
-    if _loose(top) in index.loose:
+    if loose_name(top) in index.loose:
         return None
     optional = index.provided(index.optional, external)
     if optional:
@@ -163,7 +163,7 @@ def _named_sources(sources: Sequence[str]) -> str:
     return f"neither {sources[0]} nor {rest} more file{'s' if rest > 1 else ''} names one"
 
 
-def _loose(name: str) -> str:
+def loose_name(name: str) -> str:
     """A name as `python-Levenshtein`, `PyQt5` or `py-cpuinfo` are spelled alike."""
     loose = re.sub(r"[-_.]+", "", name.lower())
     for affix in ("python", "py"):

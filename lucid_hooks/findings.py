@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.paths import display_path
 from lucid_hooks.rules import UNREADABLE_FILE
@@ -132,22 +134,76 @@ class LineReader:
         return lines
 
 
-def render(findings: Sequence[Finding], messages: Sequence[str], output_format: str) -> str:
+class TextStyle(NamedTuple):
+    """How text output looks: ``start`` is the repository folder that paths
+    are written relative to (the current one, as ruff does; "" under
+    pre-commit, which runs from the root), ``colour`` whether to use ANSI
+    colours."""
+
+    start: str = ""
+    colour: bool = False
+
+
+def render(
+    findings: Sequence[Finding],
+    messages: Sequence[str],
+    output_format: str,
+    style: TextStyle | None = None,
+) -> str:
     ordered = sorted(findings, key=Finding.sort_key)
     if output_format == "json":
         return _render_json(ordered, messages)
     if output_format == "github":
         return _render_github(ordered, messages)
-    return _render_text(ordered, messages)
+    return _render_text(ordered, messages, style or TextStyle())
 
 
-def _render_text(findings: Sequence[Finding], messages: Sequence[str]) -> str:
+def _render_text(findings: Sequence[Finding], messages: Sequence[str], style: TextStyle) -> str:
+    bold, red, reset = ("\033[1m", "\033[31m", "\033[0m") if style.colour else ("", "", "")
     lines = [
-        f"{display_path(f.path)}:{f.line}:{f.column}: {f.code} {display_path(f.message)}"
+        f"{bold}{display_path(_relative(f.path, style.start))}{reset}:{f.line}:{f.column}:"
+        f" {red}{f.code}{reset} {display_path(f.message)}"
         for f in findings
     ]
     lines.extend(display_path(message) for message in messages)
     return "".join(line + "\n" for line in lines)
+
+
+def _relative(path: str, start: str) -> str:
+    return posixpath.relpath(path, start) if start else path
+
+
+def render_statistics(findings: Sequence[Finding], output_format: str) -> str:
+    """How many findings each rule has, most first: `5  LH101  [*] name`,
+    where `[*]` marks a rule whose findings have a safe fix."""
+    from lucid_hooks.registry import rule_names
+
+    counts = Counter(finding.code for finding in findings)
+    fixable = {finding.code for finding in findings if finding.fix is not None}
+    names = rule_names(sorted(counts))
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if output_format == "json":
+        import json
+
+        rows = [
+            {"code": code, "name": names[code], "count": count, "fixable": code in fixable}
+            for code, count in ordered
+        ]
+        return json.dumps(rows, indent=2) + "\n"
+    width = len(str(ordered[0][1])) if ordered else 1
+    return "".join(
+        f"{count:>{width}}  {code}  {'[*] ' if code in fixable else ''}{names[code]}\n"
+        for code, count in ordered
+    )
+
+
+def summary_line(findings: Sequence[Finding]) -> str:
+    """The closing line: `Found 12 findings (3 fixed, 9 remaining).`"""
+    total = len(findings)
+    fixed = sum(finding.fixed is not None for finding in findings)
+    noun = "finding" if total == 1 else "findings"
+    counts = f" ({fixed} fixed, {total - fixed} remaining)" if fixed else ""
+    return f"Found {total} {noun}{counts}."
 
 
 def _render_json(findings: Sequence[Finding], messages: Sequence[str]) -> str:

@@ -80,7 +80,7 @@ from lucid_hooks.patterns import (
     literal_folder,
     matcher,
 )
-from lucid_hooks.pip_installs import PipInstall, pip_installs, without_extras
+from lucid_hooks.pip_installs import PipInstall, Selection, pip_installs, without_extras
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -181,7 +181,11 @@ class Install(NamedTuple):
     ``arguments`` are the words after ``install``; ``packages`` the
     requirement specifiers named, ``local`` the paths installed (``.``,
     ``-e ./lib``, a wheel); ``final`` is False for a stage the image only
-    copies from."""
+    copies from. Or a project install, ``tool`` ``poetry`` (``poetry
+    install``) or ``uv sync``: ``project`` is the ``pyproject.toml`` it reads
+    (the first walking up from its folder when the RUN ran; the source None
+    when there is none or it cannot be told), ``selection`` what it takes
+    from it, ``local`` the project's folder unless it is left out."""
 
     stage: int
     line: int
@@ -195,6 +199,11 @@ class Install(NamedTuple):
     prefix: str | None = None
     user: bool = False
     final: bool = True
+    project: PathRef | None = None
+    selection: Selection | None = None
+    # The folder the command runs in: pip reads a requirements file's local
+    # paths (`-e ./lib`) from there, not from the file's folder.
+    folder: PathRef | None = None
 
 
 class Problem(NamedTuple):
@@ -1360,27 +1369,73 @@ _HANDLERS = {
 
 def _install(found: PipInstall, state: _State, line: int) -> Install:
     """A pip install found in a RUN, its paths resolved in the stage."""
+    if found.project is not None:
+        return _project_install(found, found.project, state, line)
     return Install(
         stage=state.index,
         line=line,
         tool=found.tool,
         arguments=found.arguments,
-        requirements=_refs(found.requirements, state),
-        constraints=_refs(found.constraints, state),
+        requirements=_refs(found.requirements, state, found.cwd),
+        constraints=_refs(found.constraints, state, found.cwd),
         packages=found.packages,
-        local=_refs(found.local, state),
+        local=_refs(found.local, state, found.cwd),
         target=found.target,
         prefix=found.prefix,
         user=found.user,
+        folder=_ref(".", state, found.cwd),
     )
 
 
-def _refs(paths: Iterable[str], state: _State) -> tuple[PathRef, ...]:
-    return tuple(_ref(path, state) for path in paths)
+def _project_install(found: PipInstall, folder: str, state: _State, line: int) -> Install:
+    project = _pyproject_ref(folder, state, found.cwd)
+    root = found.selection is None or found.selection.root
+    local = (_ref(folder, state, found.cwd),) if root else ()
+    return Install(
+        stage=state.index,
+        line=line,
+        tool=found.tool,
+        arguments=found.arguments,
+        local=local,
+        project=project,
+        selection=found.selection,
+        folder=_ref(".", state, found.cwd),
+    )
 
 
-def _ref(written: str, state: _State) -> PathRef:
-    workdir = state.workdir.value
+def _pyproject_ref(folder: str, state: _State, cwd: str | None) -> PathRef:
+    """The ``pyproject.toml`` poetry and uv find: in ``folder`` or the
+    nearest folder above it (they walk up); a missing one's source is None."""
+    start = _ref(folder, state, cwd).image_path
+    if start is None:
+        return PathRef(folder, None, None)
+    place = start
+    while True:
+        path = _join(place, "pyproject.toml")
+        if path in state.files:
+            return PathRef(folder, path, state.files[path].source)
+        if place == "/":
+            return PathRef(folder, _join(start, "pyproject.toml"), None)
+        place = _parent(place)
+
+
+def _command_folder(workdir: str | None, cwd: str | None) -> str | None:
+    """The folder a RUN's command runs in: the WORKDIR, or where a ``cd``
+    before it went; None when not known."""
+    if cwd is None or cwd.startswith("/"):
+        return cwd
+    if workdir is None or not cwd:
+        return workdir
+    return go_clean(_join(workdir, cwd))
+
+
+def _refs(paths: Iterable[str], state: _State, cwd: str | None) -> tuple[PathRef, ...]:
+    return tuple(_ref(path, state, cwd) for path in paths)
+
+
+def _ref(written: str, state: _State, cwd: str | None = "") -> PathRef:
+    """A path a command names, relative to ``cwd`` (``pip_installs.PipInstall.cwd``)."""
+    workdir = _command_folder(state.workdir.value, cwd)
     path = without_extras(written)
     if path.startswith("/"):
         image_path: str | None = go_clean(path)

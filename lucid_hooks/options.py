@@ -5,15 +5,12 @@ declaration's kind, so the two can never disagree.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.globs import check_glob, check_ignore_glob
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-
-_CODE = re.compile(r"LH\d{1,3}")
 
 
 class OptionError(ValueError):
@@ -103,13 +100,26 @@ def _text_word(text: str) -> object:
 
 
 def _check_codes(where: str, value: object) -> None:
-    from lucid_hooks.registry import known_code_prefix
-
     for code in _string_list(where, value, "rule codes"):
-        if not _CODE.fullmatch(code) or not known_code_prefix(code):
-            raise OptionError(
-                f"{where}: {code!r} is not a rule code or prefix (see `lucid-hooks rules`)"
-            )
+        _code_word(code, where)
+
+
+def _code_word(text: str, where: str = "") -> str:
+    """The code or prefix that a rule code, prefix or name stands for."""
+    from lucid_hooks.registry import selector_code
+
+    code = selector_code(text)
+    if code is None:
+        where = f"{where}: " if where else ""
+        raise OptionError(
+            f"{where}{text!r} is not a rule code, prefix or name (see `lucid-hooks rules`)"
+        )
+    return code
+
+
+def rule_codes(selectors: Iterable[object]) -> tuple[str, ...]:
+    """The codes and prefixes of checked selectors (names become codes)."""
+    return tuple(_code_word(str(selector)) for selector in selectors)
 
 
 def _check_per_file_ignores(where: str, value: object) -> None:
@@ -156,3 +166,27 @@ IGNORE_GLOBS = Kind(
 TEXTS = Kind("strings", _check_texts, _text_word, "TEXT", repeatable=True)
 CODES = Kind("codes", _check_codes, None, "CODE", repeatable=True)
 PER_FILE_IGNORES = Kind("per-file-ignores", _check_per_file_ignores, None, "")
+
+
+def _check_dockerfile_contexts(where: str, value: object) -> None:
+    if not isinstance(value, dict):
+        raise OptionError(f"{where} must be a table of glob = {{ context = folder }}")
+    GLOBS.check(where, list(value))
+    for glob, setting in value.items():
+        if not isinstance(setting, dict) or set(setting) != {"context"}:
+            raise OptionError(f"{where} {glob!r} must be a table {{ context = folder }}")
+        folder = setting["context"]
+        if not isinstance(folder, str) or folder.startswith("/") or ".." in folder.split("/"):
+            raise OptionError(f"{where} {glob!r}: the context is a folder of the repository")
+
+
+DOCKERFILE_CONTEXTS = Kind("dockerfile-contexts", _check_dockerfile_contexts, None, "")
+# Shared by the hooks that model images, each reading it from its own table.
+DOCKERFILES = Option(
+    "dockerfiles",
+    DOCKERFILE_CONTEXTS,
+    {},
+    "the build context of Dockerfiles, by glob:"
+    ' `{ "services/*/Dockerfile" = { context = "." } }` (repository-relative);'
+    " before compose files and the Dockerfile's folder",
+)

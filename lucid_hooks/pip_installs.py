@@ -3,20 +3,23 @@
 A RUN's exec form is one command; its shell form is split into simple
 commands at ``&&``, ``||``, ``;``, ``|``, ``&`` and line ends (a RUN whose
 only argument is a heredoc runs the heredoc's body), with shell quoting
-(``shlex``). A command installs when it is ``pip``/``pip3``/``pip3.11``
+(`shell_words`). A command installs when it is ``pip``/``pip3``/``pip3.11``
 (any folder: ``/venv/bin/pip``), ``python[3[.X]] -m pip`` or ``uv pip``,
 followed by ``install``, after leading ``NAME=value`` words and wrappers
-such as ``sudo`` or ``env``. Nothing is expanded (the shell would expand
-``$VAR`` when the build runs); ``sh -c "..."``, ``xargs`` and scripts are
-not followed.
+such as ``sudo`` or ``env``. ``poetry install`` and ``uv sync`` install a
+project (:class:`Selection` says which of its groups and extras), found by
+walking up from the working directory or their ``--directory`` /
+``--project``. Nothing is expanded (the shell would expand ``$VAR`` when the
+build runs); ``sh -c "..."``, ``xargs`` and scripts are not followed.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from typing import TYPE_CHECKING, NamedTuple
+
+from lucid_hooks.shell_words import split_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -48,11 +51,31 @@ _VALUED = frozenset(
 _ATTACHED = ("-r", "-c", "-e", "-t", "-i", "-f", "-p", "-C")
 
 
+class Selection(NamedTuple):
+    """What ``poetry install`` or ``uv sync`` takes from its project, as its
+    options say; group and extra names as written."""
+
+    groups: tuple[str, ...] = ()  # poetry --with; uv --group, --dev
+    without: tuple[str, ...] = ()  # poetry --without, --no-dev; uv --no-group, --no-dev
+    only: tuple[str, ...] | None = None  # poetry --only; uv --only-group, --only-dev
+    extras: tuple[str, ...] = ()  # poetry -E/--extras; uv --extra
+    no_extras: tuple[str, ...] = ()  # uv --no-extra (with --all-extras)
+    all_extras: bool = False
+    all_groups: bool = False
+    default_groups: bool = True  # False: uv --no-default-groups
+    root: bool = True  # the project itself; False: --no-root, --no-install-project
+    dependencies: bool = True  # False: poetry --only-root
+    installs: bool = True  # False: --dry-run, uv --check
+    unclear: str = ""  # an option whose effect is not modelled (uv --package)
+
+
 class PipInstall(NamedTuple):
-    """One install command: ``tool`` is ``pip`` or ``uv pip``, ``arguments``
-    the words after ``install``; the paths are as written (relative to the
-    RUN's WORKDIR); ``packages`` are requirement specifiers, ``local`` the
-    paths installed (``.``, ``./lib``, a wheel, ``-e`` ones included)."""
+    """One install command: ``tool`` is ``pip``, ``uv pip``, ``poetry`` or
+    ``uv sync``, ``arguments`` the words after ``install``/``sync``; the
+    paths are as written (relative to ``cwd``); ``packages`` are
+    requirement specifiers, ``local`` the paths installed (``.``, ``./lib``,
+    a wheel, ``-e`` ones included); ``project`` the folder where a project
+    install starts looking for its ``pyproject.toml``."""
 
     tool: str
     arguments: tuple[str, ...]
@@ -63,16 +86,36 @@ class PipInstall(NamedTuple):
     target: str | None = None
     prefix: str | None = None
     user: bool = False
+    project: str | None = None
+    selection: Selection | None = None
+    # Where the command runs: "" the WORKDIR, else a path below it or
+    # absolute (an earlier `cd` of the RUN); None when it cannot be told.
+    cwd: str | None = ""
 
 
 def pip_installs(instruction: Instruction) -> list[PipInstall]:
-    """The pip installs a RUN instruction runs, in order."""
+    """The pip installs a RUN instruction runs, in order, each with the
+    folder an earlier ``cd`` of the RUN moved to."""
     found = []
+    cwd: str | None = ""
     for command in run_commands(instruction):
+        if command[:1] == ["cd"]:
+            cwd = _cd(command[1:], cwd)
+            continue
         install = _install(command)
         if install is not None:
-            found.append(install)
+            found.append(install._replace(cwd=cwd))
     return found
+
+
+def _cd(words: list[str], cwd: str | None) -> str | None:
+    """Where ``cd`` goes: a path relative to the WORKDIR or absolute; None
+    when it cannot be told (home, ``-``, a variable, options)."""
+    if len(words) != 1 or words[0].startswith(("-", "~")) or "$" in words[0]:
+        return None
+    if words[0].startswith("/"):
+        return posixpath.normpath(words[0])
+    return None if cwd is None else posixpath.normpath(posixpath.join(cwd, words[0]))
 
 
 def run_commands(instruction: Instruction) -> Iterator[list[str]]:
@@ -91,10 +134,8 @@ def simple_commands(text: str) -> Iterator[list[str]]:
     """Shell words split at operators and line ends, redirections dropped;
     a line whose quotes do not balance yields nothing."""
     for line in text.split("\n"):
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
         try:
-            tokens = list(lexer)
+            tokens = split_words(line, operators=True)
         except ValueError:
             continue
         yield from _split(tokens)
@@ -125,6 +166,8 @@ def _install(words: list[str]) -> PipInstall | None:
         return None
     program = posixpath.basename(words[0])
     tool, rest = "pip", words[1:]
+    if program == "poetry" or (program == "uv" and rest[:1] != ["pip"]):
+        return _project_install(program, rest)
     if _PYTHON.fullmatch(program):
         if rest[:1] != ["-m"] or rest[1:2] != ["pip"]:
             return None
@@ -225,3 +268,136 @@ def _is_path(word: str) -> bool:
     if word in (".", "..") or word.startswith(("./", "../", "/", "~")):
         return True
     return word.endswith((".whl", ".tar.gz", ".zip")) or "/" in word
+
+
+# --- poetry install, uv sync ------------------------------------------------
+
+# Each tool's options that take a value, by what they mean ("": ignored),
+# global ones too (they may come before or after the subcommand).
+_POETRY_VALUED = {
+    "-C": "directory", "--directory": "directory", "-P": "project", "--project": "project",
+    "--with": "groups", "--without": "without", "--only": "only", "-E": "extras",
+    "--extras": "extras",
+}  # fmt: skip
+_UV_VALUED = {
+    "--directory": "directory", "--project": "project", "--group": "groups",
+    "--no-group": "without", "--only-group": "only", "--extra": "extras",
+    "--no-extra": "no_extras", "--package": "unclear", "--script": "unclear",
+    **dict.fromkeys((
+        "-p", "--python", "-i", "--index-url", "--index", "--default-index",
+        "--extra-index-url", "-f", "--find-links", "--no-install-package", "--resolution",
+        "--prerelease", "--refresh-package", "--reinstall-package", "-P", "--upgrade-package",
+        "-C", "--config-setting", "--config-settings-package", "--link-mode", "--exclude-newer",
+        "--exclude-newer-package", "--keyring-provider", "--index-strategy",
+        "--python-platform", "--output-format", "--cache-dir", "--config-file", "--color",
+        "--allow-insecure-host", "--no-build-package", "--no-binary-package",
+        "--python-preference", "--no-sources-package",
+    ), ""),
+}  # fmt: skip
+_POETRY_FLAGS = {
+    "--no-root": "no_root", "--only-root": "only_root", "--no-dev": "no_dev",
+    "--all-extras": "all_extras", "--all-groups": "all_groups", "--dry-run": "dry_run",
+}  # fmt: skip
+_UV_FLAGS = {
+    "--dev": "dev", "--no-dev": "no_dev", "--only-dev": "only_dev",
+    "--no-default-groups": "no_default_groups", "--all-groups": "all_groups",
+    "--all-extras": "all_extras", "--no-install-project": "no_root",
+    "--no-install-workspace": "no_root", "--all-packages": "unclear", "--dry-run": "dry_run",
+    "--check": "dry_run",
+}  # fmt: skip
+_PROJECT_TOOLS = {
+    "poetry": ("install", "poetry", _POETRY_VALUED, _POETRY_FLAGS),
+    "uv": ("sync", "uv sync", _UV_VALUED, _UV_FLAGS),
+}
+_NAMES = re.compile(r"[\s,]+")  # poetry's `--with a,b`, `-E "a b"`
+
+
+def _project_install(program: str, words: list[str]) -> PipInstall | None:
+    """``poetry install`` / ``uv sync`` (global options before or after the
+    subcommand), or None for another command of the tool."""
+    command, tool, valued, flags = _PROJECT_TOOLS[program]
+    position = 0
+    while position < len(words) and words[position].startswith("-"):
+        position += 2 if words[position] in valued else 1
+    if position >= len(words) or words[position] != command:
+        return None
+    options = [*words[:position], *words[position + 1 :]]
+    values, set_flags = _project_options(options, valued, flags)
+    selection = (_poetry_selection if tool == "poetry" else _uv_selection)(values, set_flags)
+    if "unclear" in values or "unclear" in set_flags or _has_variable(values):
+        selection = selection._replace(unclear=f"{tool} {command} {' '.join(options)}".strip())
+    return PipInstall(
+        tool=tool,
+        arguments=tuple(words[position + 1 :]),
+        project=_project_folder(values),
+        selection=selection,
+    )
+
+
+def _project_options(
+    words: list[str], valued: dict[str, str], flags: dict[str, str]
+) -> tuple[dict[str, list[str]], set[str]]:
+    """The values of the options ``valued`` names, by meaning, and the
+    meanings of the ``flags`` given; other options are ignored."""
+    values: dict[str, list[str]] = {}
+    given: set[str] = set()
+    rest = iter(words)
+    for word in rest:
+        name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name in valued:
+            value = value if equals else next(rest, "")
+            if valued[name]:
+                values.setdefault(valued[name], []).append(value)
+        elif word in flags:
+            given.add(flags[word])
+    return values, given
+
+
+def _has_variable(values: dict[str, list[str]]) -> bool:
+    return any("$" in value for found in values.values() for value in found)
+
+
+def _project_folder(values: dict[str, list[str]]) -> str:
+    """Where the project is looked for: ``--project`` below ``--directory``."""
+    directory = _last(values.get("directory", [])) or "."
+    project = _last(values.get("project", [])) or "."
+    return posixpath.normpath(posixpath.join(directory, project))
+
+
+def _names(values: list[str]) -> tuple[str, ...]:
+    return tuple(name for value in values for name in _NAMES.split(value) if name)
+
+
+def _poetry_selection(values: dict[str, list[str]], flags: set[str]) -> Selection:
+    only = values.get("only")
+    return Selection(
+        groups=_names(values.get("groups", [])),
+        # `--no-dev` (before Poetry 2) is `--without dev`.
+        without=(*_names(values.get("without", [])), *(("dev",) if "no_dev" in flags else ())),
+        only=None if only is None else _names(only),
+        extras=_names(values.get("extras", [])),
+        all_extras="all_extras" in flags,
+        all_groups="all_groups" in flags,
+        root="no_root" not in flags,
+        dependencies="only_root" not in flags,
+        installs="dry_run" not in flags,
+    )
+
+
+def _uv_selection(values: dict[str, list[str]], flags: set[str]) -> Selection:
+    dev = ("dev",) if "dev" in flags else ()
+    no_dev = ("dev",) if "no_dev" in flags else ()
+    only = (*_names(values.get("only", [])), *(("dev",) if "only_dev" in flags else ()))
+    return Selection(
+        groups=(*_names(values.get("groups", [])), *dev),
+        without=(*_names(values.get("without", [])), *no_dev),
+        only=only or None,
+        extras=_names(values.get("extras", [])),
+        no_extras=_names(values.get("no_extras", [])),
+        all_extras="all_extras" in flags,
+        all_groups="all_groups" in flags,
+        default_groups="no_default_groups" not in flags,
+        # `--only-group` leaves out the project and its dependencies.
+        root="no_root" not in flags and not only,
+        installs="dry_run" not in flags,
+    )

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 PACKAGE = "lucid_hooks"
 _HOOK_MODULE = re.compile(r"(check_[a-z0-9_]+)\.py")
-_DECLARED_CODE = re.compile(rb'\bcode="(LH\d{3})"')
+_CODE_PREFIX = re.compile(r"LH\d{0,3}")
+_DECLARED_RULE = re.compile(rb'\bcode="(LH\d{3})",\s*name="([a-z0-9-]+)"')
 
 
 class FileSelection(NamedTuple):
@@ -121,28 +122,50 @@ def rule_names(codes: Sequence[str]) -> dict[str, str]:
     return {code: names.get(code, "") for code in codes}
 
 
-def declared_codes() -> dict[str, str]:
-    """Every rule code and the id of the hook that owns it (``""`` for the
-    core's own), without importing a hook that is not loaded yet."""
-    owners = dict.fromkeys((rule.code for rule in CORE_RULES), "")
+class DeclaredRule(NamedTuple):
+    """A rule as known without importing its hook."""
+
+    code: str
+    name: str
+    hook_id: str  # "" for the core's own
+
+
+def declared_rules() -> list[DeclaredRule]:
+    """Every rule's code, name and hook, without importing a hook that is
+    not loaded yet."""
+    found = [DeclaredRule(rule.code, rule.name, "") for rule in CORE_RULES]
     for hook_id in hook_ids():
         hook = getattr(sys.modules.get(module_name(hook_id)), "HOOK", None)
-        codes = [rule.code for rule in hook.rules] if hook is not None else source_codes(hook_id)
-        owners.update(dict.fromkeys(codes, hook_id))
-    return owners
+        pairs = [(r.code, r.name) for r in hook.rules] if hook else source_rules(hook_id)
+        found.extend(DeclaredRule(code, name, hook_id) for code, name in pairs)
+    return found
 
 
-def source_codes(hook_id: str) -> list[str]:
-    """The rule codes a hook module declares, read from its source."""
+def declared_codes() -> dict[str, str]:
+    """Every rule code and the id of the hook that owns it (``""`` for the core's own)."""
+    return {rule.code: rule.hook_id for rule in declared_rules()}
+
+
+def source_rules(hook_id: str) -> list[tuple[str, str]]:
+    """The codes and names of the rules a hook module declares, read from its source."""
     path = os.path.join(_package_folder(), hook_id.replace("-", "_") + ".py")
     try:
         with open(path, "rb") as file:
             source = file.read()
     except OSError:
         return []
-    return [code.decode() for code in _DECLARED_CODE.findall(source)]
+    return [(code.decode(), name.decode()) for code, name in _DECLARED_RULE.findall(source)]
 
 
 def known_code_prefix(prefix: str) -> bool:
     """Whether `prefix` (`LH1`, `LH101`) selects at least one rule."""
     return any(code.startswith(prefix) for code in declared_codes())
+
+
+def selector_code(selector: str) -> str | None:
+    """The code or code prefix that ``selector`` (`LH1`, `LH101`, a rule's
+    name such as `missing-init-file`) stands for; None when no rule has it."""
+    wanted = selector.strip()
+    if _CODE_PREFIX.fullmatch(wanted) and known_code_prefix(wanted):
+        return wanted
+    return next((rule.code for rule in declared_rules() if rule.name == wanted), None)

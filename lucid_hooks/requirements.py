@@ -32,12 +32,16 @@ A ``pyproject.toml`` declares ``[project].dependencies``, its
 extra naming the project itself installs the extras it names), PEP 735
 ``[dependency-groups]`` (with ``include-group``) and Poetry's
 ``[tool.poetry]`` dependencies (``optional = true`` ones through
-``[tool.poetry.extras]``), groups and ``dev-dependencies``; a group is
-installed when the caller names it. Lines come from the TOML text by regex.
+``[tool.poetry.extras]``), groups and ``dev-dependencies``, and uv's
+``[tool.uv] dev-dependencies`` (the ``dev`` group); a group is installed
+when the caller names it, the main dependencies unless the caller leaves
+them out (``poetry install --only dev``). Lines come from the TOML text by
+regex.
 
 Nothing here reads the disk (files come through the caller's ``read``) or
 raises on what a file holds: what cannot be followed or parsed is a
-:class:`Problem` at its file and line. ``packaging`` (0.1 s to import) is
+:class:`Problem` at its file and line (at most :data:`MAX_PROBLEMS` a file,
+then one that counts the rest). ``packaging`` (0.1 s to import) is
 imported on first use.
 
 Not modelled: what a local project itself depends on (ask
@@ -69,6 +73,9 @@ if TYPE_CHECKING:
 # The Pythons a requirement is declared for when the target one is unknown.
 PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 MAX_DEPTH = 50
+# Problems reported per file; past them, one that counts the rest: a file
+# of 10,000 lines that are not requirements is one fix, not 10,000 findings.
+MAX_PROBLEMS = 20
 
 
 class Environment(NamedTuple):
@@ -150,7 +157,26 @@ def read_requirements(
     walk.seen.add((path, False))
     if not walk.file(path, False, (path,)):
         walk.problems.append(Problem(path, 1, 1, f"{path} does not exist"))
-    return tuple(walk.declared), tuple(dict.fromkeys(walk.problems))
+    return tuple(walk.declared), capped(walk.problems)
+
+
+def capped(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The distinct problems, at most :data:`MAX_PROBLEMS` of each file and
+    then one, where the first left out is, that says how many more there are."""
+    kept: list[Problem] = []
+    counts: dict[str, int] = {}
+    first_left_out: dict[str, Problem] = {}
+    for problem in dict.fromkeys(problems):
+        count = counts[problem.path] = counts.get(problem.path, 0) + 1
+        if count <= MAX_PROBLEMS:
+            kept.append(problem)
+        else:
+            first_left_out.setdefault(problem.path, problem)
+    for path, problem in first_left_out.items():
+        more = counts[path] - MAX_PROBLEMS
+        message = f"and {more} more problems in {path}, not reported one by one"
+        kept.append(problem._replace(message=message))
+    return tuple(kept)
 
 
 class _Walk:
@@ -392,13 +418,12 @@ def _options_start(text: str) -> int:
 
 
 def _words(text: str) -> list[str]:
-    # shlex is slow on long lines: split plainly when nothing is quoted.
     if not any(quote in text for quote in "\"'\\"):
         return text.split()
-    import shlex
+    from lucid_hooks.shell_words import split_words
 
     try:
-        return shlex.split(text)
+        return split_words(text, comments=False)
     except ValueError as error:
         raise _Invalid(f"cannot split the options: {error}") from None
 
@@ -524,7 +549,34 @@ def _split_marker(text: str, separator: str) -> tuple[str, str | None]:
     return location.strip(), marker.strip()
 
 
+# A plain `name[extra] >= 1.2, < 2` (most lines of most files), read
+# without packaging, whose import is most of what judging a cold run's
+# imports costs; anything else is packaging's to read. No two `\s*` meet,
+# so that a long run of spaces costs linear time.
+_RELEASE = r"\d+(?:\.\d+)*"
+_SUFFIXES = r"(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?"
+_CLAUSE = (
+    rf"(?:(?:==|!=)\s*(?:{_RELEASE}\.\*|{_RELEASE}{_SUFFIXES})"
+    rf"|(?:<=|>=|<|>)\s*{_RELEASE}{_SUFFIXES}|~=\s*\d+(?:\.\d+)+{_SUFFIXES})"
+)
+_PLAIN = re.compile(
+    rf"({_NAME})(?:\s*\[\s*(?:((?:{_NAME}\s*,\s*)*{_NAME})\s*)?\])?"
+    rf"(?:\s*{_CLAUSE}(?:\s*,\s*{_CLAUSE})*)?"
+)
+
+
+def _plain(text: str, marker: str | None) -> _Found | None:
+    match = _PLAIN.fullmatch(text.strip())
+    if match is None:
+        return None
+    extras = re.split(r"\s*,\s*", match.group(2)) if match.group(2) else ()
+    return _Found(normalize(match.group(1)), _extras(extras), None, marker)
+
+
 def _pep508(text: str, marker: str | None, index: int, folder: str) -> _Found:
+    plain = _plain(text, marker)
+    if plain is not None:
+        return plain
     parsed = _parsed_requirement(text)
     if isinstance(parsed, _Error):
         raise _Invalid(_unparsable(text, parsed.message), index + parsed.offset)
@@ -704,10 +756,17 @@ def _marker_environment(environment: Environment, version: str) -> dict[str, str
 
 
 def _python_holds(constraint: str | None, version: str) -> bool:
-    """Whether a Poetry ``python`` constraint (``^3.10``, ``~3.9``,
-    ``>=3.9,<4``, ``3.11.*``, ``a || b``) allows ``version``."""
+    """Whether a Poetry ``python`` constraint allows ``version``; one that
+    cannot be read holds."""
     if constraint is None:
         return True
+    return python_allows(constraint, version) is not False
+
+
+def python_allows(constraint: str, version: str) -> bool | None:
+    """Whether a Poetry ``python`` constraint (``^3.10``, ``~3.9``,
+    ``>=3.9,<4``, ``3.11.*``, ``a || b``) allows ``version``; None when it
+    cannot be read."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
@@ -717,7 +776,7 @@ def _python_holds(constraint: str | None, version: str) -> bool:
             for alternative in re.split(r"\|\|?", constraint)
         )
     except (InvalidSpecifier, InvalidVersion, ValueError):
-        return True
+        return None
 
 
 def _pep440_clauses(constraint: str) -> list[str]:
@@ -834,23 +893,31 @@ def project_dependencies(
     extras: Collection[str] = (),
     groups: Collection[str] = (),
     environment: Environment = LINUX,
+    main: bool = True,
 ) -> tuple[tuple[Declared, ...], tuple[Problem, ...]]:
     """What the parsed ``pyproject.toml`` at ``path`` declares for
     ``environment``, with ``extras`` and the dependency or Poetry ``groups``
-    installed (the others' distributions are optional); ``text``, its
-    source, gives each entry's line."""
-    source = _Pyproject(path, _TomlText(text), environment)
+    installed (the others' distributions are optional), and the main
+    dependencies unless ``main`` is False (then they are optional, of the
+    group ``main``: ``poetry install --only dev``); ``text``, its source,
+    gives each entry's line."""
+    source = _Pyproject(path, _TomlText(text), environment, main)
     source.project(_table(document.get("project")), extras)
     source.dependency_groups(_table(document.get("dependency-groups")), groups)
-    source.poetry(_table(_table(document.get("tool")).get("poetry")), extras, groups)
-    return tuple(source.declared), tuple(dict.fromkeys(source.problems))
+    tool = _table(document.get("tool"))
+    source.poetry(_table(tool.get("poetry")), extras, groups)
+    source.uv_dev(_table(tool.get("uv")).get("dev-dependencies"), groups)
+    return tuple(source.declared), capped(source.problems)
 
 
 class _Pyproject:
     """One reading of a ``pyproject.toml``."""
 
-    def __init__(self, path: str, toml: _TomlText, environment: Environment) -> None:
+    def __init__(
+        self, path: str, toml: _TomlText, environment: Environment, main: bool = True
+    ) -> None:
         self.path = path
+        self.main = main
         self.folder = posixpath.dirname(path)
         self.toml = toml
         self.environment = environment
@@ -889,8 +956,9 @@ class _Pyproject:
         own = project.get("name")
         name = normalize(own) if isinstance(own, str) else ""
         main = ("project", "dependencies")
+        group = "" if self.main else "main"
         for entry in self.entries(project.get("dependencies", []), main):
-            self.requirement(entry, main, "", False)
+            self.requirement(entry, main, group, not self.main)
         optional = _table(project.get("optional-dependencies"))
         installed = _installed_extras(optional, name, extras)
         for extra, entries in optional.items():
@@ -959,11 +1027,23 @@ class _Pyproject:
         installed by the extras that list it."""
         for name, value in _table(table).items():
             found = self.poetry_entry(name, value, ("tool", "poetry", "dependencies", name))
-            if found is not None:
-                listing = listed.get(found.name, set())
-                optional = found.optional and not listing & set(wanted)
-                group = min(listing) if optional and listing else ""
-                self.declared.append(found._replace(optional=optional, group=group))
+            if found is None:
+                continue
+            listing = listed.get(found.name, set())
+            optional = found.optional and not listing & set(wanted)
+            group = min(listing) if optional and listing else ""
+            if not self.main:
+                optional, group = True, "main"
+            self.declared.append(found._replace(optional=optional, group=group))
+
+    def uv_dev(self, entries: object, groups: Collection[str]) -> None:
+        """``[tool.uv] dev-dependencies``: uv's older spelling of the ``dev`` group."""
+        if entries is None:
+            return
+        keys = ("tool", "uv", "dev-dependencies")
+        installed = "dev" in {normalize(group) for group in groups}
+        for entry in self.entries(entries, keys):
+            self.requirement(entry, keys, "dev", not installed)
 
     def poetry_group(
         self, table: object, keys: tuple[str, ...], group: str, installed: bool

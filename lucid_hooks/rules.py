@@ -9,7 +9,17 @@ from __future__ import annotations
 class Rule:
     """One stable code, with what it means and how to satisfy it."""
 
-    __slots__ = ("bad", "code", "explanation", "fix", "good", "hook", "name", "summary")
+    __slots__ = (
+        "bad",
+        "code",
+        "default",
+        "explanation",
+        "fix",
+        "good",
+        "hook",
+        "name",
+        "summary",
+    )
 
     def __init__(
         self,
@@ -22,6 +32,7 @@ class Rule:
         bad: str,
         good: str,
         fix: str | None = None,
+        default: bool = True,
     ) -> None:
         self.code = code
         self.name = name
@@ -31,6 +42,9 @@ class Rule:
         self.bad = bad.strip("\n")
         self.good = good.strip("\n")
         self.fix = fix
+        # Off by default (as deptry's DEP002 or ruff's opinionated rules):
+        # reported only when `extend-select` names it.
+        self.default = default
 
     def __repr__(self) -> str:
         return f"Rule({self.code} {self.name})"

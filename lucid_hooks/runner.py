@@ -8,14 +8,24 @@ import contextlib
 import gc
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from lucid_hooks import batches
+from lucid_hooks import __version__, batches
+from lucid_hooks.batches import RUNNER_ENV
 from lucid_hooks.cache import open_cache
 from lucid_hooks.config import Config, ConfigError, load_config
-from lucid_hooks.findings import FORMATS, Finding, LineReader, is_suppressed, render
+from lucid_hooks.findings import (
+    FORMATS,
+    Finding,
+    LineReader,
+    TextStyle,
+    is_suppressed,
+    render,
+    render_statistics,
+    summary_line,
+)
 from lucid_hooks.git import find_root
-from lucid_hooks.options import Option, OptionError
+from lucid_hooks.options import Option, OptionError, rule_codes
 from lucid_hooks.paths import PathArgs, display_path, normalize_paths, path_selector
 from lucid_hooks.snapshot import Snapshot
 
@@ -47,6 +57,7 @@ class HookContext:
         "options",
         "root",
         "snapshot",
+        "unselected",
     )
 
     def __init__(
@@ -61,6 +72,7 @@ class HookContext:
         default_excludes: bool = True,
         snapshot: Snapshot | None = None,
         below: Callable[[], Sequence[str]] | None = None,
+        unselected: frozenset[str] = frozenset(),
     ) -> None:
         self.root = root
         self.is_git = is_git
@@ -74,6 +86,8 @@ class HookContext:
         self.snapshot = snapshot if snapshot is not None else Snapshot(root, is_git)
         self._below = below
         self._files: list[str] | None = None
+        # The codes of rules that are off (off by default, not selected).
+        self.unselected = unselected
 
     @property
     def files(self) -> list[str]:
@@ -115,8 +129,7 @@ def hook_parser(hook: Hook) -> argparse.ArgumentParser:
         prog=hook.id, description=hook.description, allow_abbrev=False
     )
     parser.add_argument("filenames", nargs="*", metavar="PATH", help="files or folders to check")
-    add_format_argument(parser)
-    add_cache_argument(parser)
+    add_run_arguments(parser, hook.id)
     for option in hook.options:
         if option.flag is not None:
             add_option_flag(parser, option)
@@ -168,10 +181,80 @@ def add_format_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# The flags of every run that take a value (the next word is theirs).
+RUN_VALUE_FLAGS = ("--format", "--select", "--extend-select", "--ignore")
+
+
 def value_flags(hook: Hook) -> frozenset[str]:
     """The hook's flags that take a value (the next word is theirs)."""
     flags = [option.flag for option in hook.options if option.flag and option.kind.word]
-    return frozenset(("--format", *flags))
+    return frozenset((*RUN_VALUE_FLAGS, *flags))
+
+
+def add_run_arguments(parser: argparse.ArgumentParser, prog: str) -> None:
+    """The flags of every hook and `lucid-hooks check`, as ruff spells them."""
+    add_format_argument(parser)
+    add_cache_argument(parser)
+    for flag, what in (
+        ("--select", "instead of the rules on by default"),
+        ("--extend-select", "as well, off by default ones included"),
+        ("--ignore", "not to report"),
+    ):
+        parser.add_argument(
+            flag,
+            action="append",
+            type=_selectors,
+            metavar="CODES",
+            help=f"rule codes, prefixes or names to report {what} (comma-separated; repeatable)",
+        )
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when something was found (2 still means a usage error)",
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="print the count of findings per rule instead"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings only, no closing summary"
+    )
+    parser.add_argument("--version", action="version", version=f"{prog} {__version__}")
+
+
+def _selectors(text: str) -> list[str]:
+    try:
+        return list(rule_codes(word for word in text.split(",") if word.strip()))
+    except OptionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+class Selection(NamedTuple):
+    """The rules the command line selects and ignores (None: not given)."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Selection:
+        def flat(lists: list[list[str]] | None) -> tuple[str, ...]:
+            return tuple(code for codes in lists or () for code in codes)
+
+        select = flat(args.select) if args.select is not None else None
+        return cls(select, flat(args.extend_select), flat(args.ignore))
+
+
+class Output(NamedTuple):
+    """How a run prints what it found, and its exit status."""
+
+    format: str = "text"
+    exit_zero: bool = False
+    statistics: bool = False
+    quiet: bool = False
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Output:
+        return cls(args.format, args.exit_zero, args.statistics, args.quiet)
 
 
 def add_cache_argument(parser: argparse.ArgumentParser) -> None:
@@ -211,7 +294,8 @@ def run_hook(hook: Hook, argv: Sequence[str] | None) -> int:
     parser = hook_parser(hook)
     words = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(separate_paths(words, value_flags(hook)))
-    invocation = Invocation.start(hook.id, args.filenames, cache=args.cache)
+    selection = Selection.of(args)
+    invocation = Invocation.start(hook.id, args.filenames, cache=args.cache, selection=selection)
     if invocation is None:
         return 2
     options = invocation.config.hook_options(hook)
@@ -224,9 +308,10 @@ def run_hook(hook: Hook, argv: Sequence[str] | None) -> int:
     findings, messages = invocation.run(hook, paths.files, paths.folders, options, fix=fix)
     # Only a process run as the hook (its own command line) is a batch: a
     # program calling main(argv), a test say, gets every line, every time.
-    variant = f"{args.format}:{sorted(options.items())!r}"
+    output = Output.of(args)
+    variant = f"{output!r}:{selection!r}:{sorted(options.items())!r}"
     run = batches.current_run(variant) if argv is None else None
-    return invocation.finish(findings, messages, args.format, run=run)
+    return invocation.finish(findings, messages, output, run=run)
 
 
 # --- one run -------------------------------------------------------------------
@@ -261,12 +346,19 @@ class Invocation:
             self.status = usage_error(self.prog, message)
 
     @classmethod
-    def start(cls, prog: str, targets: Sequence[str], *, cache: bool) -> Invocation | None:
+    def start(
+        cls,
+        prog: str,
+        targets: Sequence[str],
+        *,
+        cache: bool,
+        selection: Selection | None = None,
+    ) -> Invocation | None:
         """None when the configuration is broken (already reported: exit 2)."""
         cwd = os.getcwd()
         root, is_git = find_root(cwd)
         try:
-            config = load_config(root)
+            config = load_config(root).selected(*(selection or Selection()))
         except ConfigError as error:
             usage_error(prog, str(error))
             return None
@@ -296,6 +388,7 @@ class Invocation:
             options=options,
             default_excludes=hook.default_excludes,
             snapshot=self.snapshot,
+            unselected=self.config.unselected(hook.rules),
         )
         with cycle_collector_paused():
             findings, messages = execute(hook.find, context, fix=fix, summarize=hook.summarize)
@@ -324,27 +417,46 @@ class Invocation:
         self,
         findings: Sequence[Finding],
         messages: Sequence[str],
-        fmt: str,
+        output: Output | None = None,
         *,
         run: batches.Run | None = None,
     ) -> int:
         """Print everything, or in a batch of a pre-commit ``run`` what no
         earlier batch printed; the exit status: 2 usage, 1 findings or fixes,
-        0 clean. The status counts every finding, printed or not: it says
-        what this batch found (pre-commit fails the hook on any batch's)."""
+        0 clean (or 0 for both with `--exit-zero`). The status counts every
+        finding, printed or not: it says what this batch found (pre-commit
+        fails the hook on any batch's)."""
         self.snapshot.save()
-        text = render(findings, messages, fmt)
+        output = output or Output()
+        if output.statistics:
+            text = render_statistics(findings, output.format) + render((), messages, "text")
+        else:
+            text = render(findings, messages, output.format, self.text_style())
         # Line-oriented formats only: a JSON document is whole or nothing.
-        if run is not None and fmt in LINE_FORMATS:
+        if run is not None and output.format in LINE_FORMATS and not output.statistics:
             scope = (self.snapshot.root, self.prog, os.getcwd())
             ledger = batches.Ledger(self.snapshot.cache, scope, run)
             write_output(ledger.unprinted(text))
             ledger.record()
         else:
             write_output(text)
-        if findings or messages:
-            return max(self.status, 1)
-        return self.status
+        # Silent when all is well; and each batch of a pre-commit run
+        # would count only its own part.
+        summarize = output.format == "text" and not (output.quiet or output.statistics)
+        summarize = summarize and bool(findings)
+        if summarize and self.status != 2 and not os.environ.get(RUNNER_ENV):
+            write_error(summary_line(findings) + "\n")
+        if self.status == 2 or not (findings or messages) or output.exit_zero:
+            return self.status
+        return 1
+
+    def text_style(self) -> TextStyle:
+        """Paths relative to the current folder, when it is in the
+        repository; colour on a terminal, as NO_COLOR and FORCE_COLOR say."""
+        cwd = os.path.realpath(os.getcwd())
+        start = os.path.relpath(cwd, os.path.realpath(self.snapshot.root))
+        inside = start != os.curdir and not start.startswith(os.pardir)
+        return TextStyle(start.replace(os.sep, "/") if inside else "", use_colour())
 
 
 @contextlib.contextmanager
@@ -378,7 +490,8 @@ def execute(
     findings = [
         finding
         for finding in find(context)
-        if not context.config.is_ignored(finding.code, finding.path)
+        if finding.code not in context.unselected
+        and not context.config.is_ignored(finding.code, finding.path)
     ]
     reader = LineReader(context.root, findings)
     findings = [finding for finding in findings if not is_suppressed(finding, reader)]
@@ -418,10 +531,24 @@ def apply_fixes(findings: Sequence[Finding], messages: list[str]) -> list[Findin
 
 
 def usage_error(prog: str, message: str) -> int:
-    text = f"{prog}: error: {display_path(message)}\n"
+    write_error(f"{prog}: error: {display_path(message)}\n")
+    return 2
+
+
+def use_colour() -> bool:
+    """Colour when stdout is a terminal, unless NO_COLOR is set; always
+    when FORCE_COLOR is (https://no-color.org, https://force-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def write_error(text: str) -> None:
     encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
     sys.stderr.write(text.encode(encoding, "backslashreplace").decode(encoding))
-    return 2
 
 
 def write_output(text: str) -> None:

@@ -1,6 +1,7 @@
-"""The only ways a hook writes: create an empty file exclusively, or append
-lines to a file under a lock. Neither overwrites, follows a symlink, or
-leaves the repository, and both are idempotent.
+"""The only ways a hook writes: create an empty file exclusively, append
+lines to a file under a lock, or replace the bytes of a file that still
+holds exactly what the hook read. None follows a symlink or leaves the
+repository, and each is idempotent.
 """
 
 from __future__ import annotations
@@ -42,6 +43,53 @@ def create_empty_file(root: str, path: str) -> bool:
         return True
     finally:
         os.close(folder_fd)
+
+
+class ChangedFileError(OSError):
+    """The file no longer holds the bytes the fix was made from."""
+
+
+def replace_unchanged(root: str, path: str, expected: bytes, new: bytes) -> None:
+    """Write ``new`` over the regular file ``root/path`` if it holds exactly
+    ``expected`` (ChangedFileError otherwise), in place and under a lock, so
+    its mode, owner and links stay. Every folder on the way and the file
+    itself are opened without following symlinks (UnsafePathError)."""
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise UnsafePathError(f"not a plain repo-relative path: {path!r}")
+    folder_fd = _open_folders(root, parts[:-1], path)
+    try:
+        fd = _open_file_in(folder_fd, parts[-1], path)
+    finally:
+        os.close(folder_fd)
+    try:
+        _lock(fd)
+        if read_all(fd) != expected:
+            raise ChangedFileError(f"{parts[-1]} changed since it was read; run the hook again")
+        _write_all(fd, new)
+        os.ftruncate(fd, len(new))
+    finally:
+        os.close(fd)
+
+
+def _open_file_in(folder_fd: int, name: str, path: str) -> int:
+    flags = os.O_RDWR | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(name, flags, dir_fd=folder_fd)
+    except OSError as error:
+        if stat.S_ISLNK(os.lstat(name, dir_fd=folder_fd).st_mode):
+            raise UnsafePathError(f"{path} is a symlink; not writing through it") from error
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{name} is not a regular file")
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    offset = 0
+    while offset < len(data):
+        offset += os.pwrite(fd, data[offset:], offset)
 
 
 def _open_folders(root: str, parts: Sequence[str], path: str) -> int:

@@ -149,6 +149,10 @@ def fastest(action: Callable[[], object], runs: int = 3) -> float:
     return best
 
 
+# The closing line a hook writes to stderr when it found something.
+SUMMARY = re.compile(rb"Found \d+ findings?(?: \(\d+ fixed, \d+ remaining\))?\.\n")
+
+
 def assert_time_bounded(
     small: Callable[[], object],
     large: Callable[[], object],

@@ -1130,3 +1130,158 @@ def test_local_projects_that_are_installed_provide_their_modules(
     assert code == 1
     assert codes(out) == ["LH201"]
     assert out[0].startswith("services/api/main.py:2:1: LH201 No module named 'shared'")
+
+
+@pytest.mark.parametrize(
+    "install",
+    [
+        "COPY svc/requirements.txt .\nRUN pip install -r requirements.txt",
+        "RUN pip install /libs/tool",
+    ],
+)
+def test_a_module_run_from_an_installed_local_project_is_followed_there(
+    repo: Path, capsys: pytest.CaptureFixture[str], install: str
+) -> None:
+    dockerfile = (
+        f"FROM python:3.12-slim\nWORKDIR /app\nCOPY libs/tool /libs/tool\n{install}\n"
+        'CMD ["python", "-m", "tool.cli"]\n'
+    )
+    write_tree(
+        repo,
+        {
+            "svc/Dockerfile": dockerfile,
+            "svc/requirements.txt": "-e ../libs/tool\n",
+            "libs/tool/pyproject.toml": '[project]\nname = "tool"\nversion = "1"\n',
+            "libs/tool/src/tool/__init__.py": "",
+            "libs/tool/src/tool/cli.py": "from tool import helpers\nfrom tool import gone\n",
+            "libs/tool/src/tool/helpers.py": "",
+        },
+    )
+    init_repo(repo)
+
+    _, out = run(capsys, ".")
+
+    # Not "no module `tool.cli`" (LH204): site-packages has it, and what it imports is checked.
+    assert codes(out) == ["LH202"]
+    assert out[0].startswith("libs/tool/src/tool/cli.py:2:1: LH202 cannot import name 'gone'")
+
+
+# --- LH212 requirements never imported (off by default) ------------------------
+
+SELECT_LH212 = '[tool.lucid-hooks]\nextend-select = ["LH212"]\n'
+API_DOCKERFILE = (
+    "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    'HEALTHCHECK CMD python -c "import httpx"\n'
+    'CMD ["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "main:app"]\n'
+)
+
+
+def never_imported_tree(requirements: str, main: str = "import fastapi\n") -> dict[str, str]:
+    return {
+        "pyproject.toml": SELECT_LH212,
+        "api/Dockerfile": API_DOCKERFILE,
+        "api/requirements.txt": requirements,
+        "api/main.py": main,
+    }
+
+
+def test_requirements_never_imported_only_when_selected(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    requirements = (
+        "fastapi\ngunicorn\nuvicorn[standard]\nuvloop\nhttpx\nredis==5.0\nPyYAML\n"
+        "sqlalchemy\npsycopg2-binary\ntypes-requests\nsetuptools\n"
+        "boto3  # lucid: ignore[LH212]\n"
+    )
+    main = "import fastapi\nimport yaml\nfrom sqlalchemy import create_engine\n"
+    write_tree(repo, never_imported_tree(requirements, main))
+    init_repo(repo)
+
+    code, out = run(capsys, ".")
+
+    assert code == 1
+    # Run (gunicorn, the worker class), named by the Dockerfile (httpx),
+    # imported under another name (PyYAML), loaded by what is imported
+    # (uvloop, the driver), a stub, a build tool, or marked: all used.
+    assert out == [
+        "api/requirements.txt:6:1: LH212 `redis` is installed, but no module the image runs"
+        " imports it, for the command of api/Dockerfile"
+    ]
+    (repo / "pyproject.toml").write_text("")
+    assert run(capsys, ".") == (0, [])
+
+
+def test_a_shared_requirements_file_is_judged_over_every_image(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compiled = (
+        "requests==2.31\n    # via -r requirements.in\ncertifi==2024.2.2\n    # via requests\n"
+        "structlog==24.1 \\\n    --hash=sha256:00\n    # via\n    #   -r requirements.in\n"
+        "rich==13.7\n"
+    )
+    worker = (
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+        'RUN pip install -r requirements.txt\nCMD ["python", "worker.py"]\n'
+    )
+    write_tree(
+        repo,
+        {
+            "pyproject.toml": SELECT_LH212,
+            "common.txt": compiled,
+            "api/Dockerfile": API_DOCKERFILE,
+            "api/requirements.txt": "-r ../common.txt\nfastapi\ngunicorn\nuvicorn\nhttpx\n",
+            "api/main.py": "import fastapi\nimport structlog\n",
+            "worker/Dockerfile": worker,
+            "worker/requirements.txt": "-r ../common.txt\n",
+            "worker/worker.py": "import requests\n",
+        },
+    )
+    init_repo(repo)
+
+    _, out = run(capsys, ".")
+
+    # requests and structlog each have an image that imports them; certifi is
+    # pulled in by requests (pip-compile says so); rich is used by neither.
+    assert out == [
+        "common.txt:9:1: LH212 `rich` is installed, but no module the image runs imports it,"
+        " for the command of api/Dockerfile, the command of worker/Dockerfile"
+    ]
+
+
+def test_no_requirement_is_unused_where_imports_cannot_be_told(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edits_path = "import sys\nsys.path.insert(0, '/opt/plugins')\nimport fastapi\n"
+    write_tree(repo, never_imported_tree("fastapi\nredis\n", edits_path))
+    init_repo(repo)
+    assert run(capsys, ".") == (0, [])
+    # A run from the repository: its requirements serve its tests and tools too.
+    write_tree(
+        repo,
+        {
+            "pyproject.toml": SELECT_LH212,
+            "tools/report/main.py": "import rich\n",
+            "tools/requirements.txt": "rich\nredis\n",
+        },
+    )
+    (repo / "api/Dockerfile").unlink()
+    git(repo, "add", "-A")
+    assert run(capsys, ".") == (0, [])
+
+
+def test_an_installed_local_project_uses_what_it_imports(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            **never_imported_tree("fastapi\n-e ../libs/cache\nredis\nrich\n"),
+            "libs/cache/pyproject.toml": '[project]\nname = "cache"\nversion = "1"\n',
+            "libs/cache/src/cache/__init__.py": "from redis import Redis\n",
+        },
+    )
+    init_repo(repo)
+
+    _, out = run(capsys, ".")
+
+    assert [line.split(" LH212 ")[1][:8] for line in out] == ["`rich` i"]

@@ -77,6 +77,25 @@ def test_rules_markdown_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == markdown_table()
 
 
+def test_rules_json_holds_every_field(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+
+    rules = json.loads(capsys.readouterr().out)
+    assert [rule["code"] for rule in rules] == [rule.code for rule in all_rules()]
+    never_imported = next(rule for rule in rules if rule["code"] == "LH212")
+    assert never_imported["default"] is False
+    assert never_imported["name"] == "requirement-never-imported"
+    assert {"summary", "explanation", "fix", "bad", "good", "hook"} <= set(never_imported)
+
+
+def test_check_takes_the_selection_flags(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, PACKAGE_TREE)
+
+    assert run(capsys, "check", "--ignore", "missing-init-file")[:2] == (0, [])
+    status, out, err = run(capsys, "check", "--select", "LH1", "--exit-zero", "--statistics")
+    assert (status, out, err) == (0, ["1  LH101  [*] missing-init-file"], [])
+
+
 @pytest.mark.parametrize("wanted", ["LH101", "missing-init-file", "lh101", " LH101 "])
 def test_rule_explains_by_code_or_name(capsys: pytest.CaptureFixture[str], wanted: str) -> None:
     status, out, _ = run(capsys, "rule", wanted)
@@ -130,7 +149,7 @@ def test_check_outside_git_reports_without_fixing(
         " (inside package `pkg/`)"
     ]
     assert not any(line.startswith("Created") for line in out)
-    assert err == []
+    assert err == ["Found 1 finding."]
     assert not (repo / "pkg" / "sub" / "__init__.py").exists()
 
 
@@ -213,7 +232,8 @@ def test_check_from_a_subfolder_defaults_to_it(
     status, out, _ = run(capsys, "check")
 
     assert status == 1
-    assert [line.split(":")[0] for line in lh1_lines(out)] == ["b/sub/__init__.py"]
+    # Written relative to the current folder, as ruff writes them.
+    assert [line.split(":")[0] for line in lh1_lines(out)] == ["sub/__init__.py"]
 
 
 def test_check_missing_path_is_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -374,7 +394,7 @@ def test_check_reads_dash_names_as_paths(repo: Path, capsys: pytest.CaptureFixtu
 
     status, out, err = run(capsys, "check", "pkg", "-d")
 
-    assert (status, err) == (1, [])
+    assert (status, err) == (1, ["Found 2 findings."])
     # `-d` holds an `__init__.py` but can never be imported: LH104 too.
     assert [line.split(": ")[1].split(" ")[0] for line in out] == ["LH104", "LH104"]
     assert any(line.startswith("pkg/-x/__init__.py:1:1: LH104") for line in out)

@@ -8,6 +8,7 @@ import pytest
 
 from lucid_hooks import check_init_files
 from lucid_hooks.config import Config, ConfigError, load_config
+from lucid_hooks.registry import all_rules
 from tests.conftest import init_repo, write_tree
 
 DEFAULT_INIT_OPTIONS = {"fix": True, "package-roots": (), "namespace-packages": ()}
@@ -321,6 +322,21 @@ def test_nothing_ignored_without_configuration() -> None:
 
     assert not config.is_ignored("LH101", "build/x.py")
     assert not config.is_ignored("LH001", "x.py")
+
+
+def test_rules_off_by_default_are_on_only_when_selected() -> None:
+    rules = {rule.code: rule for rule in all_rules()}
+    off = {code for code, rule in rules.items() if not rule.default}
+    assert "LH212" in off
+
+    assert Config().unselected(rules.values()) == off
+    assert Config({"extend-select": ["LH21"]}).unselected(rules.values()) == off - {"LH212"}
+    assert Config({"extend-select": ["LH101"]}).unselected(rules.values()) == off
+
+
+def test_extend_select_takes_rule_codes(tmp_path: Path) -> None:
+    message = config_error(tmp_path, '[tool.lucid-hooks]\nextend-select = ["LH9"]\n')
+    assert "extend-select: 'LH9' is not a rule code, prefix or name" in message
 
 
 # --- through a hook --------------------------------------------------------------

@@ -512,7 +512,7 @@ def test_run_hook_findings_are_1(repo: Path, capsys: pytest.CaptureFixture[str])
     captured = capsys.readouterr()
     assert status == 1
     assert captured.out == "a.py:2:5: LH101 a TODO\n"
-    assert captured.err == ""
+    assert captured.err == "Found 1 finding.\n"
 
 
 def test_run_hook_missing_and_outside_paths_are_2(

@@ -89,6 +89,7 @@ def test_hook_ids_come_from_the_modules() -> None:
         "check-entry-point-imports",
         "check-cache-artifacts",
         "check-duplicate-modules",
+        "check-distroless",
     ], "hooks run in the order of their codes"
 
 
@@ -106,7 +107,7 @@ def test_each_hook_declares_itself_once(hook: Hook) -> None:
 
 @pytest.mark.parametrize("hook", HOOKS, ids=[hook.id for hook in HOOKS])
 def test_codes_read_from_source_equal_the_declarations(hook: Hook) -> None:
-    assert registry.source_codes(hook.id) == [rule.code for rule in hook.rules]
+    assert registry.source_rules(hook.id) == [(rule.code, rule.name) for rule in hook.rules]
 
 
 def test_declared_codes_know_every_rule() -> None:

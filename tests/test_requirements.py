@@ -13,15 +13,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lucid_hooks.import_names import normalize
 from lucid_hooks.requirements import (
     MAX_DEPTH,
+    MAX_PROBLEMS,
     Declared,
     Environment,
     Problem,
     local_project_name,
     project_dependencies,
+    python_allows,
     read_requirements,
 )
+from tests.conftest import fastest
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -527,10 +531,10 @@ def test_a_five_megabyte_file_is_read_quickly() -> None:
         + "\n"
         + "\\\n" * 50_000
     )
-    started = time.perf_counter()
     declared, problems = declare(text)
 
-    assert time.perf_counter() - started < 0.5
+    # The fastest of three: a busy machine slows single runs (about 0.25 s here).
+    assert fastest(lambda: declare(text)) < 0.5
     assert len(text) > 5_000_000
     assert [len(found.name) for found in declared] == [1_000_000]
     assert [problem.line for problem in problems] == [2, 3]
@@ -582,6 +586,57 @@ def test_importing_the_module_leaves_packaging_unimported() -> None:
     )
 
     assert completed.stdout.strip() == "False"
+
+
+def test_plain_requirement_lines_leave_packaging_unimported() -> None:
+    code = (
+        "import sys\n"
+        "from lucid_hooks.requirements import read_requirements\n"
+        "text = b'PyYAML==6.0.2\\nhttpx[http2] >= 0.27, < 1\\nattrs~=24.2\\nredis\\n'\n"
+        "found, problems = read_requirements('r.txt', {'r.txt': text}.get)\n"
+        "print([d.name for d in found], problems, 'packaging' in sys.modules)"
+    )
+    completed = subprocess.run(
+        (sys.executable, "-c", code), capture_output=True, text=True, check=True
+    )
+
+    assert completed.stdout.strip() == "['pyyaml', 'httpx', 'attrs', 'redis'] () False"
+
+
+REQUIREMENT_PARTS = st.tuples(
+    st.sampled_from(["a", "Foo.Bar", "x_y-z", "1a", "a-", "é"]),
+    st.sampled_from(["", "[b]", " [ B , c ]", "[]", "[b,]", "[b c]"]),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["==", "!=", ">=", "<=", "<", ">", "~=", "===", "=", ""]),
+            st.sampled_from(["1", "1.0", "1.0.*", "1.*", "1.0a1", "1.0.post1.dev2", "1.0rc1.*",
+                             "abc", "1!2", "1.0+local", "01", " 2", "1.0.", "1.0.0b2"]),
+        ),
+        max_size=3,
+    ),
+    st.sampled_from([",", " , ", " ", ""]),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(REQUIREMENT_PARTS)
+def test_requirement_lines_read_as_packaging_reads_them(
+    parts: tuple[str, str, list[tuple[str, str]], str],
+) -> None:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    name, extras, clauses, separator = parts
+    line = name + extras + separator.join(op + version for op, version in clauses)
+    declared, problems = declare(line + "\n")
+    try:
+        expected = Requirement(line)
+    except InvalidRequirement:
+        assert problems and not declared
+        return
+    assert problems == ()
+    assert [(found.name, found.extras) for found in declared] == [
+        (normalize(expected.name), tuple(sorted({normalize(e) for e in expected.extras})))
+    ]
 
 
 # ---- pyproject.toml ---------------------------------------------------------
@@ -818,3 +873,63 @@ def test_arbitrary_documents_never_raise(document: dict[str, object]) -> None:
     project_dependencies(
         "pyproject.toml", document, text=repr(document), extras=("a",), groups=("b",)
     )
+
+
+def test_main_dependencies_left_out_are_optional_of_the_group_main() -> None:
+    text = (
+        '[project]\nname = "svc"\nversion = "1"\ndependencies = ["httpx"]\n'
+        '[tool.poetry.dependencies]\npython = "^3.10"\nrich = "*"\n'
+        '[tool.poetry.group.dev.dependencies]\npytest = "*"\n'
+    )
+    document = tomllib.loads(text)
+    declared, problems = project_dependencies(
+        "pyproject.toml", document, text=text, groups=("dev",), main=False
+    )
+
+    assert problems == ()
+    assert rows(declared) == [
+        ("httpx", 4, True, "main"),
+        ("rich", 7, True, "main"),
+        ("pytest", 9, False, "dev"),
+    ]
+    assert not any(found.optional for found in pyproject(text, groups=("dev",))[0])
+
+
+def test_uv_dev_dependencies_are_the_dev_group() -> None:
+    text = '[project]\nname = "svc"\nversion = "1"\n[tool.uv]\ndev-dependencies = ["pytest"]\n'
+
+    assert rows(pyproject(text, groups=("dev",))[0]) == [("pytest", 5, False, "dev")]
+    assert rows(pyproject(text)[0]) == [("pytest", 5, True, "dev")]
+
+
+def test_the_problems_of_one_file_are_capped() -> None:
+    lines = "".join(f"not a requirement {number} !!\n" for number in range(10_000))
+    files = {"more.txt": "also bad !!\n" * 3}
+    declared, problems = declare("httpx\n-r more.txt\n" + lines, files=files)
+
+    assert [found.name for found in declared] == ["httpx"]
+    mine = [problem for problem in problems if problem.path == "requirements.txt"]
+    assert len(mine) == MAX_PROBLEMS + 1
+    assert mine[-1].line == MAX_PROBLEMS + 3  # where the first one left out is
+    assert mine[-1].message == (
+        f"and {10_000 - MAX_PROBLEMS} more problems in requirements.txt, not reported one by one"
+    )
+    # Another file's problems are counted apart; a repeated line once each.
+    assert [problem.line for problem in problems if problem.path == "more.txt"] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("constraint", "version", "allowed"),
+    [
+        ("^3.10", "3.10.99", True),
+        ("^3.10", "3.9.99", False),
+        ("~3.11", "3.12.0", False),
+        (">=3.9,<4", "3.13.1", True),
+        ("3.11.*", "3.11.99", True),
+        ("<3.10 || >=3.12", "3.11.5", False),
+        ("not a version", "3.11.0", None),
+        ("^3.x", "3.11.0", None),
+    ],
+)
+def test_python_allows(constraint: str, version: str, allowed: bool | None) -> None:
+    assert python_allows(constraint, version) is allowed

@@ -3,13 +3,14 @@ and what every hook does around its check."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
 
 import pytest
 
-from lucid_hooks import batches, check_duplicate_modules, check_init_files
+from lucid_hooks import __version__, batches, check_duplicate_modules, check_init_files
 from lucid_hooks.config import Config
 from lucid_hooks.runner import HookContext, UndeclaredOptionError, separate_paths
 from tests.conftest import git, init_repo, write_tree
@@ -64,7 +65,7 @@ def test_file_named_like_a_flag_is_checked_not_obeyed(
         capsys, check_init_files.main, "--no-fix", "-x.py", "wallet/walletd/keys.py"
     )
 
-    assert (status, err) == (1, "")
+    assert (status, err) == (1, "Found 1 finding (1 fixed, 0 remaining).\n")
     assert out[-1] == "Created wallet/walletd/__init__.py", "the fix was not switched off"
     assert (repo / "wallet/walletd/__init__.py").exists()
 
@@ -77,7 +78,7 @@ def test_dash_named_python_files_are_compared(
 
     status, out, err = run(capsys, check_duplicate_modules.main, "-x.py")
 
-    assert (status, err) == (1, "")
+    assert (status, err) == (1, "Found 1 finding.\n")
     assert [line.split(": ")[1].split()[0] for line in out] == ["LH401"]
 
 
@@ -96,7 +97,7 @@ def test_tracked_file_missing_on_disk_is_skipped(
         capsys, check_init_files.main, "--no-fix", "sparse/gone.py", "wallet/walletd/keys.py"
     )
 
-    assert err == ""
+    assert err == "Found 1 finding.\n"  # no usage error
     assert status == 1
     assert [line.split(":")[0] for line in out] == ["wallet/walletd/__init__.py"]
 
@@ -189,3 +190,127 @@ def test_a_hook_listed_twice_with_other_options_is_another_run(
     assert batch("--no-fix") == (1, [], "")
     # The same hook again in the config, with other arguments.
     assert batch("--no-fix", "--namespace-package", "elsewhere/**") == (1, first, "")
+
+
+# --- the flags every hook has, as ruff spells them ------------------------------------
+
+# A missing `__init__.py` (LH101, fixable) and a folder that cannot be imported (LH104).
+TWO_RULES = {**WALLET, "wallet/bad-name/__init__.py": "", "wallet/bad-name/m.py": ""}
+
+
+def codes_of(out: list[str]) -> list[str]:
+    return sorted(line.split(": ")[1].split()[0] for line in out if ": LH" in line)
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ((), ["LH101", "LH104"]),
+        (("--select", "LH104"), ["LH104"]),
+        (("--select", "missing-init-file,LH104"), ["LH101", "LH104"]),
+        (("--ignore", "LH1"), []),
+        (("--ignore", "missing-init-file"), ["LH104"]),
+        (("--select", "LH1", "--ignore", "LH104"), ["LH101"]),
+    ],
+)
+def test_select_and_ignore_take_codes_prefixes_and_names(
+    repo: Path, capsys: pytest.CaptureFixture[str], flags: tuple[str, ...], expected: list[str]
+) -> None:
+    write_tree(repo, TWO_RULES)
+
+    status, out, _ = run(capsys, check_init_files.main, "--no-fix", *flags, ".")
+
+    assert codes_of(out) == expected
+    assert status == (1 if expected else 0)
+
+
+def test_an_unknown_selector_is_a_usage_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, TWO_RULES)
+
+    with pytest.raises(SystemExit) as raised:
+        check_init_files.main(["--select", "LH9", "."])
+
+    assert raised.value.code == 2
+    assert "'LH9' is not a rule code, prefix or name" in capsys.readouterr().err
+
+
+def test_ignore_in_the_configuration_takes_names(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = '[tool.lucid-hooks]\nignore = ["missing-init-file"]\n'
+    write_tree(repo, {**TWO_RULES, "pyproject.toml": config})
+
+    _, out, _ = run(capsys, check_init_files.main, "--no-fix", ".")
+
+    assert codes_of(out) == ["LH104"]
+
+
+def test_the_closing_summary_exit_zero_and_quiet(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(repo, TWO_RULES)
+    monkeypatch.delenv(batches.RUNNER_ENV, raising=False)
+
+    assert run(capsys, check_init_files.main, "--no-fix", ".")[2] == "Found 2 findings.\n"
+    status, out, err = run(capsys, check_init_files.main, "--no-fix", "--exit-zero", "-q", ".")
+    assert (status, codes_of(out), err) == (0, ["LH101", "LH104"], "")
+    status, _, err = run(capsys, check_init_files.main, ".")
+    assert (status, err) == (1, "Found 2 findings (1 fixed, 1 remaining).\n")
+    # Under pre-commit each batch would count only its own part: no summary.
+    monkeypatch.setenv(batches.RUNNER_ENV, "1")
+    assert run(capsys, check_init_files.main, "--no-fix", ".")[2] == ""
+
+
+def test_statistics_count_the_findings_per_rule(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {**TWO_RULES, "other/sub/m.py": "", "other/__init__.py": ""})
+
+    status, out, _ = run(capsys, check_init_files.main, "--no-fix", "--statistics", ".")
+
+    assert status == 1
+    assert out == ["2  LH101  [*] missing-init-file", "1  LH104  invalid-package-folder-name"]
+    _, out, _ = run(
+        capsys, check_init_files.main, "--no-fix", "--statistics", "--format", "json", "."
+    )
+    assert json.loads("\n".join(out))[1] == {
+        "code": "LH104",
+        "name": "invalid-package-folder-name",
+        "count": 1,
+        "fixable": False,
+    }
+
+
+def test_every_hook_has_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        check_duplicate_modules.main(["--version"])
+
+    assert raised.value.code == 0
+    assert capsys.readouterr().out == f"check-duplicate-modules {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("settings", "coloured"),
+    [({}, False), ({"FORCE_COLOR": "1"}, True), ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False)],
+)
+def test_colour_as_no_color_and_force_color_say(
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: dict[str, str],
+    coloured: bool,
+) -> None:
+    write_tree(repo, WALLET)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+    _, out, _ = run(capsys, check_init_files.main, "--no-fix", ".")
+
+    plain = "wallet/walletd/__init__.py:1:1: LH101"
+    assert out[0].startswith(
+        "\033[1mwallet/walletd/__init__.py\033[0m:1:1: \033[31mLH101\033[0m" if coloured else plain
+    )

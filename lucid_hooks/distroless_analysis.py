@@ -1,0 +1,823 @@
+"""The checks of check-distroless, on the images each Dockerfile builds.
+
+Each Dockerfile is modelled once per build context it has (configuration,
+compose, or its folder: `build_context`), every stage of it
+(`image.model_stages`); the image checked is the final stage, or the
+compose ``target``. Only what is built on a distroless image is judged:
+the final image's base, the RUN and SHELL instructions of the stages it is
+made of whose base is distroless, and the final image's command,
+HEALTHCHECK and user. Whether a program exists is decided from the
+distroless facts (`distroless_images`) and the files COPY and ADD put in
+the image; where the model says files it cannot follow may be there (a
+COPY from another image, an archive, a RUN that can run), a program may
+exist and nothing is said.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from lucid_hooks.base_images import DEFAULT_PATH, DEFAULT_SHELL
+from lucid_hooks.build_context import build_contexts, compose_builds
+from lucid_hooks.check_distroless import (
+    DEBUG_BASE_IMAGE,
+    FLOATING_BASE_IMAGE,
+    INTERPRETER_TWICE,
+    MISSING_EXECUTABLE,
+    NONEXISTENT_BASE_IMAGE,
+    NOT_DISTROLESS,
+    NOT_EXECUTABLE,
+    PYTHON_MISMATCH,
+    RETIRED_BASE_IMAGE,
+    ROOT_USER,
+    SHELL_FORM_ON_DISTROLESS,
+    UNDER_ROOT_HOME,
+    UNKNOWN_USER,
+)
+from lucid_hooks.distroless_images import (
+    ARCHITECTURES,
+    CURRENT_DEBIAN,
+    GROUPS,
+    PYTHON_OF_DEBIAN,
+    USERS,
+    VARIANTS,
+    executable_state,
+    is_interpreter,
+    read_reference,
+    replacement,
+    retirement,
+)
+from lucid_hooks.dockerfile import MAX_LINE_BYTES, decode
+from lucid_hooks.dockerfile_fixes import DockerfileEditor, shell_words
+from lucid_hooks.findings import Finding, suppressed_codes, unreadable_file
+from lucid_hooks.globs import GlobSet
+from lucid_hooks.image import BASE, RUN, ImageCache, model_stages
+from lucid_hooks.patterns import go_clean
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+    from lucid_hooks.build_context import ComposeBuilds
+    from lucid_hooks.distroless_images import Distroless
+    from lucid_hooks.dockerfile import Dockerfile, Instruction
+    from lucid_hooks.dockerfile_fixes import Edit
+    from lucid_hooks.image import Command, Image, ImageFile
+    from lucid_hooks.runner import HookContext
+    from lucid_hooks.snapshot import Snapshot
+
+# A Dockerfile larger than this is not one a person wrote: not read.
+MAX_DOCKERFILE_BYTES = 4 << 20
+# What a word of advice per missing program says.
+_ADVICE = {
+    "sh": "there is no shell: use exec form",
+    "bash": "there is no shell: use exec form",
+    "pip": "install into a builder's venv and COPY it",
+    "pip3": "install into a builder's venv and COPY it",
+    "curl": "check health with python3 -c and urllib",
+    "wget": "check health with python3 -c and urllib",
+    "tini": "COPY it in, or run the container with --init",
+}
+# The longest value of the Dockerfile a finding's line shows whole.
+_SHOWN = 48
+_OCTAL_MODE = re.compile(r"[0-7]{3,4}")
+# What is read of a copied program to see its `#!` line.
+_HEAD_BYTES = 256
+_FILE_WORK = frozenset({"chmod", "chown", "cp", "ln", "mkdir", "mv", "rm", "touch"})
+
+
+class Tree(NamedTuple):
+    """What the checks of every Dockerfile of a run share."""
+
+    snapshot: Snapshot
+    files: Sequence[str]
+    read: Callable[[str], bytes | None]
+    compose: ComposeBuilds
+    contexts: Mapping[str, str]
+    cache: ImageCache
+    required: GlobSet
+
+
+def check_dockerfiles(context: HookContext) -> list[Finding]:
+    """The findings of every Dockerfile among the files passed."""
+    snapshot = context.snapshot
+    files = snapshot.files(context.excludes)
+    read = _reader(snapshot)
+    table = context.option("dockerfiles")
+    settings = table.items() if isinstance(table, dict) else ()
+    contexts = {glob: str(value.get("context", "")) for glob, value in settings}
+    required = GlobSet(context.strings("require-distroless"))
+    compose = compose_builds(files, read)
+    tree = Tree(snapshot, files, read, compose, contexts, ImageCache(), required)
+    findings: list[Finding] = []
+    for path in context.files:
+        findings.extend(_check_file(tree, path))
+    return findings
+
+
+def _reader(snapshot: Snapshot) -> Callable[[str], bytes | None]:
+    def read(path: str) -> bytes | None:
+        try:
+            return snapshot.read(path, MAX_DOCKERFILE_BYTES)
+        except OSError:
+            return None
+
+    return read
+
+
+def _check_file(tree: Tree, path: str) -> list[Finding]:
+    try:
+        data = tree.snapshot.read(path, MAX_DOCKERFILE_BYTES)
+    except OSError as error:
+        return [unreadable_file(path, error)]
+    if data is None or _has_overlong_line(data):
+        return []
+    dockerfile = tree.snapshot.dockerfile(path, data)
+    if not dockerfile.stages:
+        return []  # not a Dockerfile (or an empty one): nothing runs
+    return DockerfileCheck(tree, path, data, dockerfile).findings()
+
+
+def _has_overlong_line(data: bytes) -> bool:
+    """Whether BuildKit stops reading the file at a line too long for it:
+    nothing after that builds, so nothing is judged (and the shared RUN
+    reader, shlex, takes quadratic time on such a word)."""
+    return len(data) > MAX_LINE_BYTES and any(
+        len(line) > MAX_LINE_BYTES for line in data.split(b"\n")
+    )
+
+
+class DockerfileCheck:
+    """One Dockerfile: its images, once per build context, and its findings."""
+
+    def __init__(self, tree: Tree, path: str, data: bytes, dockerfile: Dockerfile) -> None:
+        self.tree = tree
+        self.path = path
+        self.dockerfile = dockerfile
+        self.lines = decode(data).split("\n")
+        self.editor = DockerfileEditor.of(tree.snapshot.root, path, data)
+        self.edits: dict[int, Edit | None] = {}
+        self.by_line = {i.line: i for i in dockerfile.instructions}
+
+    def findings(self) -> list[Finding]:
+        tree = self.tree
+        builds = build_contexts(
+            self.path,
+            self.dockerfile,
+            tree.files,
+            tree.read,
+            mapping=tree.contexts,
+            compose=tree.compose,
+            cache=tree.cache,
+        )
+        found: dict[tuple[int, str, str], Finding] = {}
+        for build in builds:
+            images = model_stages(self.path, self.dockerfile, build, cache=tree.cache)
+            final = images[self._target(build.target)]
+            for finding in ImageCheck(self, images, final).findings():
+                found.setdefault((finding.line, finding.code, finding.message), finding)
+        return [finding for finding in found.values() if not self.suppressed(finding)]
+
+    def _target(self, target: str | None) -> int:
+        stages = self.dockerfile.stages
+        named = [stage.index for stage in stages if target and stage.name == target.lower()]
+        return named[0] if named else len(stages) - 1
+
+    def finding(self, line: int, code: str, message: str, edit: Edit | None = None) -> Finding:
+        instruction = self.by_line.get(line)
+        column = instruction.column if instruction is not None else 1
+        fix = self._fixer(edit) if edit is not None else None
+        return Finding(self.path, code, message, line=line, column=column, fix=fix)
+
+    def _fixer(self, edit: Edit) -> Callable[[], str | None]:
+        editor = self.editor
+        assert editor is not None
+
+        def fix() -> str | None:
+            return editor.apply(edit)
+
+        return fix
+
+    def edit(self, instruction: Instruction, words: Sequence[str] | None) -> Edit | None:
+        """The one edit of an instruction (two findings on it share it)."""
+        if instruction.line not in self.edits:
+            made = None
+            if self.editor is not None and words:
+                made = self.editor.edit(instruction, words)
+            self.edits[instruction.line] = made
+        return self.edits[instruction.line]
+
+    def head(self, file: ImageFile) -> bytes | None:
+        """The first bytes of a file COPY or ADD put in the image (None:
+        not known, or not readable)."""
+        if file.content is not None:
+            return file.content[:_HEAD_BYTES].encode("utf-8", "replace")
+        if file.source is None:
+            return None
+        try:
+            return self.tree.snapshot.head(file.source, _HEAD_BYTES)
+        except OSError:
+            return None
+
+    def executable(self, file: ImageFile) -> bool:
+        """Whether the file is executable in the image, as far as can be told
+        (True when not: a COPY from a stage, whose RUN may chmod it)."""
+        instruction = self.by_line.get(file.line)
+        if instruction is None or instruction.flag("from") is not None:
+            return True
+        chmod = instruction.flag("chmod")
+        if chmod is not None:
+            # Octal modes only: a symbolic one (`u+x`) is not judged.
+            octal = _OCTAL_MODE.fullmatch(chmod)
+            return octal is None or bool(int(chmod, 8) & 0o111)
+        if file.source is None:
+            return False  # a heredoc is written 0644
+        info = self.tree.snapshot.lstat(file.source)
+        return info is None or bool(info.st_mode & 0o111)
+
+    def suppressed(self, finding: Finding) -> bool:
+        """Whether a `# lucid: ignore[...]` comment in the comment lines
+        just above the instruction switches the finding off (the runner
+        reads the instruction's own line)."""
+        number = finding.line - 1
+        while number >= 1 and self.lines[number - 1].lstrip().startswith("#"):
+            codes = suppressed_codes(self.lines[number - 1].encode("utf-8", "replace"))
+            if any(finding.code.startswith(code) for code in codes):
+                return True
+            number -= 1
+        return False
+
+
+def distroless_of(image: Image) -> Distroless | None:
+    """The distroless image an image is built on (None: another, or one
+    whose name has variables not known)."""
+    base = image.base
+    if "$" in base.reference:
+        return None
+    return read_reference(base.name, base.tag, base.digest)
+
+
+class ImageCheck:
+    """The checks of one final image."""
+
+    def __init__(self, check: DockerfileCheck, images: Sequence[Image], final: Image) -> None:
+        self.check = check
+        self.images = images
+        self.final = final
+        self.facts = distroless_of(final)
+        # What a RUN on a distroless image can run writes no program and no
+        # /etc/passwd: its lines do not make files "may exist".
+        self.distroless_runs = frozenset(
+            instruction.line
+            for image, stage in zip(images, check.dockerfile.stages)
+            if distroless_of(image) is not None
+            for instruction in stage.instructions
+            if _runs(instruction)
+        )
+
+    def findings(self) -> list[Finding]:
+        facts = self.facts
+        if not self.final.chain:
+            return []
+        if facts is None:
+            return list(self._required())
+        found = list(self._base_findings(facts))
+        if _nonexistent(facts) is not None:
+            return found  # no such image: nothing else is known of it
+        for index in self._stages_made_of():
+            found.extend(self._stage_findings(index))
+        found.extend(self._command_findings(facts))
+        found.extend(self._user_findings(facts))
+        found.extend(self._python_mismatches(facts))
+        return found
+
+    # -- the base image ----------------------------------------------------------
+
+    def _required(self) -> Iterator[Finding]:
+        """LH513 for a Dockerfile `require-distroless` names."""
+        reference = self.final.base.reference
+        if "$" in reference or not self.check.tree.required.matches(self.check.path):
+            return
+        message = (
+            f"the final stage is built on {_cut(reference)}, not distroless, which"
+            " require-distroless asks for: use gcr.io/distroless/python3-debian13:nonroot"
+        )
+        yield self.check.finding(self._from_line(), NOT_DISTROLESS.code, message)
+
+    def _from_line(self) -> int:
+        return self.check.dockerfile.stages[self.final.chain[0]].line
+
+    def _base_findings(self, facts: Distroless) -> Iterator[Finding]:
+        line = self._from_line()
+        problem = _nonexistent(facts)
+        if problem is not None:
+            yield self.check.finding(line, NONEXISTENT_BASE_IMAGE.code, problem)
+            return
+        ended = retirement(facts)
+        if ended is not None and not ended.since:
+            message = f"distroless builds no {_cut(facts.repository)}: use {replacement(facts)}"
+            yield self.check.finding(line, NONEXISTENT_BASE_IMAGE.code, message)
+        elif ended is not None:
+            message = (
+                f"{facts.repository} is not built since {ended.since}:"
+                f" use {replacement(facts)}{_variant_tag(facts)}{_moving_python(facts)}"
+            )
+            yield self.check.finding(line, RETIRED_BASE_IMAGE.code, message)
+        floating = _floating(facts)
+        if floating:
+            yield self.check.finding(line, FLOATING_BASE_IMAGE.code, floating)
+        if facts.debug:
+            message = f"`:{facts.tag}` adds busybox for debugging by hand: ship `:nonroot`"
+            yield self.check.finding(line, DEBUG_BASE_IMAGE.code, message)
+
+    # -- RUN and SHELL in every distroless stage the image is made of ------------
+
+    def _stages_made_of(self) -> list[int]:
+        final = self.final
+        wanted = {*final.chain, *final.copied_from}
+        for index in final.copied_from:
+            wanted.update(self.images[index].chain)
+        return sorted(wanted)
+
+    def _stage_findings(self, index: int) -> Iterator[Finding]:
+        image = self.images[index]
+        facts = distroless_of(image)
+        if facts is None or facts.family is None:
+            return
+        presence = Presence(image, facts, self.distroless_runs)
+        stage = self.check.dockerfile.stages[index]
+        for instruction in (*self._triggers(image), *stage.instructions[1:]):
+            if instruction.keyword == "RUN":
+                yield from self._run(presence, instruction)
+            elif instruction.keyword == "SHELL" and instruction.exec_form:
+                yield from self._shell(presence, instruction)
+
+    def _triggers(self, image: Image) -> list[Instruction]:
+        """The ONBUILD triggers a stage runs: its parent stage's (at their lines)."""
+        if len(image.chain) < 2:
+            return []
+        parent = self.check.dockerfile.stages[image.chain[-2]]
+        held = (instruction.trigger for instruction in parent.instructions[1:])
+        return [trigger for trigger in held if trigger is not None]
+
+    def _run(self, presence: Presence, instruction: Instruction) -> Iterator[Finding]:
+        if instruction.exec_form is not None:
+            yield from self._exec_run(presence, instruction.line, instruction.exec_form)
+            return
+        line = instruction.line
+        shell = self._shell_at(presence.image, line)
+        if presence.program(shell[0], before=line) is not False:
+            return
+        what = "a RUN heredoc (even with #!)" if instruction.heredocs else "shell-form RUN"
+        if self.check.by_line[line].keyword == "ONBUILD":
+            what = f"ONBUILD {what.removeprefix('a ')}"
+        message = (
+            f"{what} needs {_cut(shell[0])}, which {presence.facts.repository} lacks:"
+            " run it in a builder stage and COPY the result"
+        )
+        yield self.check.finding(line, SHELL_FORM_ON_DISTROLESS.code, message)
+
+    def _exec_run(self, presence: Presence, line: int, argv: Sequence[str]) -> Iterator[Finding]:
+        if not argv:
+            return
+        if presence.program(argv[0], before=line) is False:
+            message = _missing("RUN", argv[0], presence)
+            yield self.check.finding(line, MISSING_EXECUTABLE.code, message)
+        elif is_interpreter(argv[0]) and list(argv[1:3]) == ["-m", "pip"]:
+            if not presence.anything_unseen(line):
+                message = (
+                    f"RUN runs {_cut(argv[0])} -m pip, but {presence.facts.repository} has no"
+                    f" pip module: {_advice('pip')}"
+                )
+                yield self.check.finding(line, MISSING_EXECUTABLE.code, message)
+        else:
+            yield from self._script("RUN", line, argv[0], presence, line)
+
+    def _shell_at(self, image: Image, line: int) -> tuple[str, ...]:
+        """The SHELL in effect at ``line`` of the image's chain."""
+        shell: tuple[str, ...] = DEFAULT_SHELL
+        for index in image.chain:
+            for instruction in self.check.dockerfile.stages[index].instructions:
+                if instruction.line >= line:
+                    break
+                if instruction.keyword == "SHELL" and instruction.exec_form:
+                    shell = tuple(instruction.exec_form)
+        return shell
+
+    def _shell(self, presence: Presence, instruction: Instruction) -> Iterator[Finding]:
+        program = (instruction.exec_form or [""])[0]
+        if program and presence.program(program, before=instruction.line) is False:
+            message = (
+                f"SHELL names {_cut(program)}, which {presence.facts.repository} lacks:"
+                " every later shell form fails"
+            )
+            yield self.check.finding(instruction.line, SHELL_FORM_ON_DISTROLESS.code, message)
+
+    # -- ENTRYPOINT, CMD and HEALTHCHECK of the final image -----------------------
+
+    def _command_findings(self, facts: Distroless) -> Iterator[Finding]:
+        final = self.final
+        presence = Presence(final, facts, self.distroless_runs)
+        entrypoint, cmd = final.entrypoint, final.cmd
+        python_first = self._python_entrypoint(facts)
+        yield from self._shell_command("ENTRYPOINT", entrypoint, presence, drop=False)
+        yield from self._shell_command("CMD", cmd, presence, drop=python_first)
+        if entrypoint.argv is not None:
+            # An ENTRYPOINT runs its first word; without one, the CMD does.
+            yield from self._program(entrypoint if entrypoint.argv else cmd, presence)
+        if python_first:
+            yield from self._interpreter_twice(cmd)
+        check = final.healthcheck
+        yield from self._shell_command("HEALTHCHECK", check, presence, drop=False)
+        yield from self._program(check, presence, "HEALTHCHECK")
+
+    def _python_entrypoint(self, facts: Distroless) -> bool:
+        """Whether the ENTRYPOINT in force is the interpreter alone (with
+        options at most), so that the CMD holds its arguments; a shell form
+        counts as the exec form its fix makes (so that a second run finds
+        nothing new)."""
+        entrypoint = self.final.entrypoint
+        if entrypoint.argv is None:
+            return facts.kind == "python3" and entrypoint.line is None
+        argv: Sequence[str] | None = entrypoint.argv
+        if entrypoint.shell_text is not None:
+            argv = shell_words(entrypoint.shell_text)
+        return (
+            bool(argv)
+            and argv is not None
+            and is_interpreter(argv[0])
+            and all(word.startswith("-") and word not in ("-m", "-c") for word in argv[1:])
+        )
+
+    def _shell_command(
+        self, what: str, command: Command, presence: Presence, *, drop: bool
+    ) -> Iterator[Finding]:
+        text, argv, line = command.shell_text, command.argv, command.line
+        if text is None or not argv or line is None:
+            return
+        if presence.program(argv[0]) is not False:
+            return
+        words = shell_words(text)
+        if drop and words is not None:
+            words = _arguments_of_python(words)
+        edit = self._command_edit(what, line, words)
+        message = (
+            f"shell-form {what} needs {_cut(argv[0])}, which {presence.facts.repository}"
+            f" lacks: {_shown(what, edit)}"
+        )
+        if drop:
+            message += " (the ENTRYPOINT is python)"
+        elif words and presence.program(words[0]) is False:
+            message += f"; {_missing_word(words[0])}"
+        yield self.check.finding(line, SHELL_FORM_ON_DISTROLESS.code, message, edit)
+
+    def _command_edit(self, what: str, line: int, words: Sequence[str] | None) -> Edit | None:
+        """The exec-form rewrite of a CMD or ENTRYPOINT (a HEALTHCHECK's
+        options and `CMD` word are left to the author)."""
+        instruction = self.check.by_line.get(line)
+        if what not in ("CMD", "ENTRYPOINT") or instruction is None:
+            return None
+        if instruction.keyword != what:
+            return None
+        return self.check.edit(instruction, words)
+
+    def _program(
+        self, command: Command, presence: Presence, what: str | None = None
+    ) -> Iterator[Finding]:
+        argv, line = command.argv, command.line
+        if not argv or command.shell_text is not None or line is None:
+            return
+        instruction = self.check.by_line.get(line)
+        keyword = what or (instruction.keyword if instruction is not None else "command")
+        if presence.program(argv[0]) is False:
+            yield self.check.finding(
+                line, MISSING_EXECUTABLE.code, _missing(keyword, argv[0], presence)
+            )
+        else:
+            yield from self._script(keyword, line, argv[0], presence)
+
+    def _script(
+        self, keyword: str, line: int, word: str, presence: Presence, before: int | None = None
+    ) -> Iterator[Finding]:
+        """A program COPY or ADD put in the image: it must be executable, and
+        the interpreter its `#!` line names must be there."""
+        path = presence.located(word, before)
+        file = presence.image.files.get(path) if path is not None else None
+        if path is None or file is None:
+            return
+        if not self.check.executable(file):
+            message = (
+                f"{keyword} runs {_cut(path)}, which COPY puts there without an execute bit:"
+                " chmod +x it in git, or COPY --chmod=755"
+            )
+            yield self.check.finding(line, NOT_EXECUTABLE.code, message)
+        head = self.check.head(file)
+        interpreter = _shebang(head) if head is not None else None
+        if interpreter and presence.program(interpreter, before) is False:
+            message = (
+                f"{keyword} runs {_cut(path)}, whose #! line names {_cut(interpreter)}, which"
+                f" {presence.facts.repository} lacks: {_advice(interpreter.rpartition('/')[2])}"
+            )
+            yield self.check.finding(line, MISSING_EXECUTABLE.code, message)
+
+    def _interpreter_twice(self, cmd: Command) -> Iterator[Finding]:
+        line = cmd.line
+        words = _command_words(cmd)
+        if line is None or not words or not is_interpreter(words[0]):
+            return
+        instruction = self.check.by_line.get(line)
+        plain = cmd.shell_text is None or shell_words(cmd.shell_text) is not None
+        arguments = _arguments_of_python(words) if plain else None
+        edit = self.check.edit(instruction, arguments) if instruction is not None else None
+        first = _cut(words[0])
+        runs = " ".join(_command_words(self.final.entrypoint) or ["python3.X"])
+        message = (
+            f"CMD starts with {first} under a python ENTRYPOINT: this runs"
+            f" `{_cut(runs)} {first} ...`; drop {first} from the CMD"
+        )
+        yield self.check.finding(line, INTERPRETER_TWICE.code, message, edit)
+
+    # -- the user ------------------------------------------------------------------
+
+    def _user_findings(self, facts: Distroless) -> Iterator[Finding]:
+        setting = self.final.user
+        if setting.value is None:
+            return
+        name, _, group = setting.value.partition(":")
+        line = setting.line if setting.line is not None else self._from_line()
+        if name in ("", "0", "root"):
+            yield self.check.finding(line, ROOT_USER.code, _root_message(facts, setting.line))
+            return
+        yield from self._under_root_home(name)
+        if setting.line is None or self._passwd_may_differ():
+            return
+        for kind, value, known in (("user", name, USERS), ("group", group, GROUPS)):
+            if value and not value.isdigit() and value not in known:
+                table = "passwd" if kind == "user" else "group"
+                message = (
+                    f"distroless's /etc/{table} has no {kind} {_cut(value)} (only"
+                    f" {', '.join(known)}): use nonroot or a numeric id"
+                )
+                yield self.check.finding(line, UNKNOWN_USER.code, message)
+
+    def _under_root_home(self, user: str) -> Iterator[Finding]:
+        """The COPY and ADD lines that put files under /root, which a
+        non-root user cannot enter."""
+        final = self.final
+        lines = {file.line for path, file in final.files.items() if path.startswith("/root/")}
+        lines.update(
+            region.line
+            for region in final.opaque
+            if region.line is not None
+            and region.line not in self.distroless_runs
+            and (region.path == "/root" or region.path.startswith("/root/"))
+        )
+        for line in sorted(lines):
+            message = (
+                f"this puts files under /root (mode 0700), which user {_cut(user)} cannot"
+                " read: install into a venv or --target folder elsewhere"
+            )
+            yield self.check.finding(line, UNDER_ROOT_HOME.code, message)
+
+    def _passwd_may_differ(self) -> bool:
+        final = self.final
+        paths = ("/etc/passwd", "/etc/group")
+        if any(path in final.files for path in paths):
+            return True
+        return any(
+            region.kind != BASE or region.line is not None
+            for path in paths
+            for region in final.covering(path)
+            if region.line not in self.distroless_runs
+        )
+
+    # -- packages of another Python ------------------------------------------------
+
+    def _python_mismatches(self, facts: Distroless) -> Iterator[Finding]:
+        """COPY --from a stage that installed packages with another Python
+        minor version than the final image's."""
+        runtime = facts.python_version
+        if runtime is None:
+            return
+        for index in self.final.chain:
+            for instruction in self.check.dockerfile.stages[index].instructions:
+                builder = self._copied_stage(instruction, index)
+                built = builder.python_version if builder is not None else None
+                if builder is None or built is None or built == runtime:
+                    continue
+                if not _installs_packages(builder):
+                    continue
+                message = (
+                    f"COPY --from={_cut(instruction.flag('from') or '')} brings packages"
+                    f" installed with Python {built} into Python {runtime}:"
+                    f" build on python:{runtime}"
+                )
+                yield self.check.finding(instruction.line, PYTHON_MISMATCH.code, message)
+
+    def _copied_stage(self, instruction: Instruction, index: int) -> Image | None:
+        """The image of the earlier stage a COPY --from names."""
+        reference = instruction.flag("from") if instruction.keyword == "COPY" else None
+        source = self.check.dockerfile.stage(reference) if reference else None
+        if source is None or source.index >= index:
+            return None
+        return self.images[source.index]
+
+
+def _command_words(command: Command) -> list[str]:
+    """The words a command runs as written: its exec form, or its shell
+    text split on blanks (for a message, or a fix when `shell_words`
+    accepts the text)."""
+    if command.shell_text is not None:
+        return shell_words(command.shell_text) or command.shell_text.split()
+    return list(command.argv or ())
+
+
+def _shebang(head: bytes) -> str | None:
+    """The program a `#!` line runs (`/usr/bin/env python3` runs env)."""
+    if not head.startswith(b"#!"):
+        return None
+    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    return words[0] if words else None
+
+
+def _runs(instruction: Instruction) -> bool:
+    """A RUN, or an ONBUILD that holds one."""
+    held = instruction.trigger
+    return instruction.keyword == "RUN" or (held is not None and held.keyword == "RUN")
+
+
+def _installs_packages(image: Image) -> bool:
+    return any(install.stage in image.chain for install in image.installs)
+
+
+class Presence:
+    """Whether a program is in an image: copied there, one of the distroless
+    image's own, or possibly put there by what the model cannot follow."""
+
+    def __init__(self, image: Image, facts: Distroless, distroless_runs: frozenset[int]) -> None:
+        self.image = image
+        self.facts = facts
+        self.distroless_runs = distroless_runs
+
+    def program(self, word: str, before: int | None = None) -> bool | None:
+        """True, False, or None (may exist) for the program a command names,
+        looked up on PATH without a `/`; ``before``: as the instruction at
+        that line sees the image."""
+        if "/" in word:
+            path = self.resolved(word)
+            return None if path is None else self.path_state(path, before)
+        folders = self.search_path()
+        found: bool | None = False if folders else None
+        for folder in folders:
+            state = self.path_state(posixpath.join(folder, word), before)
+            if state:
+                return True
+            if state is None:
+                found = None
+        return found
+
+    def located(self, word: str, before: int | None = None) -> str | None:
+        """The image path the program is found at, when it surely is there."""
+        if "/" in word:
+            path = self.resolved(word)
+            found = path is not None and self.path_state(path, before)
+            return path if found else None
+        for folder in self.search_path():
+            state = self.path_state(posixpath.join(folder, word), before)
+            if state is None:
+                return None
+            if state:
+                return go_clean(posixpath.join(folder, word))
+        return None
+
+    def resolved(self, word: str) -> str | None:
+        if word.startswith("/"):
+            return go_clean(word)
+        workdir = self.image.workdir.value
+        return None if workdir is None else go_clean(posixpath.join(workdir, word))
+
+    def search_path(self) -> list[str]:
+        setting = self.image.env.get("PATH")
+        # A digest alone does not say the variant: it may be a debug one.
+        default = DEFAULT_PATH if self.facts.variant else DEFAULT_PATH + ":/busybox"
+        value = default if setting is None else setting.value
+        return [] if value is None else [folder for folder in value.split(":") if folder]
+
+    def path_state(self, path: str, before: int | None) -> bool | None:
+        path = go_clean(path) if path.startswith("/") else path
+        if not path.startswith("/"):
+            return None  # a relative PATH entry: the working directory decides
+        copied = self.image.files.get(path)
+        if copied is not None and (before is None or copied.line < before):
+            return True
+        if any(
+            self._hides(region.kind, region.line, before) for region in self.image.covering(path)
+        ):
+            return None
+        return executable_state(self.facts, path)
+
+    def anything_unseen(self, before: int) -> bool:
+        """Whether files the model cannot list (from another image, a
+        builder's RUN, an archive) are in the image before that line."""
+        return any(self._hides(o.kind, o.line, before) for o in self.image.opaque)
+
+    def _hides(self, kind: str, line: int | None, before: int | None) -> bool:
+        """Whether an opaque region may hold a program: not the base image's
+        own files (the facts say what they are), not a RUN on distroless."""
+        if line is None:
+            return kind != BASE
+        if before is not None and line >= before:
+            return False
+        return not (kind == RUN and line in self.distroless_runs)
+
+
+def _nonexistent(facts: Distroless) -> str | None:
+    if facts.family is None:
+        return (
+            f"distroless has no image {_cut(facts.repository)}: its images are static, base,"
+            " base-nossl, cc, python3, java17/21/25, nodejs22/24 (-debian13)"
+        )
+    if facts.variant is None and facts.tag is not None:
+        arches = "/".join(f"-{arch}" for arch in ARCHITECTURES[facts.kind or "static"])
+        return (
+            f"distroless has no tag :{_cut(facts.tag)} of {facts.repository}: only"
+            f" {', '.join(VARIANTS)}, each with an optional {arches}"
+        )
+    return None
+
+
+def _floating(facts: Distroless) -> str:
+    reasons = []
+    if facts.digest is None and facts.variant == "latest":
+        reasons.append("no tag means :latest (root)" if facts.tag is None else "`:latest` is root")
+    if facts.distro is None:
+        reasons.append("the name pins no Debian version")
+    if not reasons:
+        return ""
+    return " and ".join(reasons) + f": use {replacement(facts)}:nonroot or a digest"
+
+
+def _moving_python(facts: Distroless) -> str:
+    if facts.kind != "python3":
+        return ""
+    return f" (Python {PYTHON_OF_DEBIAN[CURRENT_DEBIAN]}; move the builder too)"
+
+
+def _variant_tag(facts: Distroless) -> str:
+    return f":{facts.tag}" if facts.tag else ""
+
+
+def _missing(keyword: str, program: str, presence: Presence) -> str:
+    name = program.rpartition("/")[2]
+    where = "on the image's PATH" if "/" not in program else "in the image"
+    return (
+        f"{keyword} runs {_cut(program)}, which is not {where}"
+        f" ({presence.facts.repository} has no {_cut(name)}): {_advice(name)}"
+    )
+
+
+def _missing_word(program: str) -> str:
+    name = program.rpartition("/")[2]
+    return f"nor has it {_cut(name)}: {_advice(name)}"
+
+
+def _advice(name: str) -> str:
+    if name in _ADVICE:
+        return _ADVICE[name]
+    if name in _FILE_WORK:
+        return "do it in a builder stage, or with COPY --chmod/--chown"
+    return "COPY it in, or run what the image has"
+
+
+def _shown(what: str, edit: Edit | None) -> str:
+    """How to write it: the fix's line when it is short, else the form."""
+    if edit is not None and len(edit.rendered()) <= _SHOWN:
+        return f"write {edit.rendered()}"
+    if what == "HEALTHCHECK":
+        return "write HEALTHCHECK CMD [...] (a JSON array)"
+    return f"write {what} [...] (a JSON array)"
+
+
+def _cut(text: str, limit: int = _SHOWN) -> str:
+    """A value from the Dockerfile, short enough for a finding's line."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _arguments_of_python(words: Iterable[str]) -> list[str] | None:
+    """A python CMD's words as the interpreter's arguments: what follows a
+    leading interpreter, else the words if they start with a script or an
+    option (a program name would be taken for a script); None otherwise."""
+    rest = list(words)
+    if rest and is_interpreter(rest[0]):
+        return rest[1:] or None  # what follows the interpreter is its arguments
+    if not rest or not (rest[0].startswith("-") or rest[0].endswith(".py")):
+        return None
+    return rest
+
+
+def _root_message(facts: Distroless, line: int | None) -> str:
+    if line is None:
+        shown = f"{facts.repository}:{facts.tag or 'latest'}"
+        return f"runs as root: {_cut(shown)} is uid 0 and no USER changes it: use :nonroot"
+    return "the container runs as root (uid 0): use USER nonroot (uid 65532)"

@@ -1,0 +1,679 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lucid_hooks.check_distroless import RULES, main
+from lucid_hooks.distroless_images import executable_state, read_reference
+from lucid_hooks.dockerfile import parse
+from lucid_hooks.dockerfile_fixes import DockerfileEditor, shell_words
+from lucid_hooks.safe_writes import ChangedFileError, UnsafePathError
+from tests.conftest import write_tree
+from tests.dockerfile_corpus import CORPUS, Case
+
+RUNTIME = "FROM gcr.io/distroless/python3-debian13:nonroot\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    code = main(list(args))
+    return code, capsys.readouterr().out.splitlines()
+
+
+def findings(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    """``line: CODE`` of each finding, for the paths given, without fixing."""
+    out = run(capsys, "--no-fix", *args)[1]
+    return [_short(line) for line in out if ": LH" in line]
+
+
+def _short(line: str) -> str:
+    location, _, rest = line.partition(": ")
+    return f"{location.split(':')[1]}: {rest.split()[0]}"
+
+
+def check(repo: Path, capsys: pytest.CaptureFixture[str], dockerfile: str | bytes) -> list[str]:
+    write_tree(repo, {"Dockerfile": dockerfile, "app.py": "print(1)\n"})
+    return findings(capsys, "Dockerfile")
+
+
+def messages(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    return [line for line in run(capsys, "--no-fix", *args)[1] if ": LH" in line]
+
+
+# --- the base image -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        ("gcr.io/distroless/python3-debian13:debug-nonroot", ["1: LH501"]),
+        ("gcr.io/distroless/static-debian13:debug-arm64", ["1: LH501", "1: LH508"]),
+        ("gcr.io/distroless/python3-debian13:nonroot", []),
+        ("gcr.io/distroless/python3-debian13:nonroot-arm64", []),
+        ("gcr.io/distroless/static-debian13:nonroot-s390x", []),
+        ("gcr.io/distroless/python3-debian13", ["1: LH502", "1: LH508"]),
+        ("gcr.io/distroless/python3-debian13:latest-amd64", ["1: LH502", "1: LH508"]),
+        ("gcr.io/distroless/python3:nonroot", ["1: LH502"]),
+        ("gcr.io/distroless/python3-debian13@sha256:" + "ab" * 32, []),
+        ("gcr.io/distroless/python3-debian13:nonroot@sha256:" + "ab" * 32, []),
+        ("gcr.io/distroless/python3-debian13:arm64", ["1: LH503"]),
+        ("gcr.io/distroless/python3-debian13:nonroot-s390x", ["1: LH503"]),
+        ("gcr.io/distroless/python3-debian13:3.13", ["1: LH503"]),
+        ("gcr.io/distroless/python3.13-debian13:nonroot", ["1: LH503"]),
+        ("gcr.io/distroless/nodejs20-debian13:nonroot", ["1: LH503"]),
+        ("gcr.io/distroless/nodejs24-debian13:nonroot", []),
+        ("gcr.io/distroless/java21-debian13:nonroot", []),
+        ("gcr.io/distroless/java-base-debian13:nonroot", []),
+        ("gcr.io/distroless/java11-debian13:nonroot", ["1: LH503"]),
+        ("gcr.io/distroless/python3-debian14:nonroot", ["1: LH503"]),
+        ("gcr.io/distroless/python3-debian12:nonroot", ["1: LH504"]),
+        ("gcr.io/distroless/python3-debian11:nonroot", ["1: LH504"]),
+        ("gcr.io/distroless/java17-debian12:nonroot", ["1: LH504"]),
+        ("python:3.13-slim", []),
+        ("example.com/distroless/python3:latest", []),
+    ],
+)
+def test_base_image_rules(
+    repo: Path, capsys: pytest.CaptureFixture[str], base: str, expected: list[str]
+) -> None:
+    assert check(repo, capsys, f"FROM {base}\n") == expected
+
+
+def test_retired_image_says_when_and_what_replaces_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"Dockerfile": "FROM gcr.io/distroless/python3-debian12:nonroot\n"})
+
+    (line,) = messages(capsys, "Dockerfile")
+
+    assert "since 2026-05" in line
+    assert "use gcr.io/distroless/python3-debian13:nonroot" in line
+
+
+def test_base_through_args_aliases_and_platform(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        "ARG DISTRO=debian12\n"
+        "FROM --platform=$BUILDPLATFORM gcr.io/distroless/python3-${DISTRO}:debug AS runtime\n"
+        "FROM runtime AS final\n"
+        "RUN echo hi\n"
+    )
+
+    assert check(repo, capsys, dockerfile) == ["2: LH501", "2: LH504", "2: LH508", "4: LH505"]
+
+
+def test_a_base_whose_variables_are_not_known_is_not_judged(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert check(repo, capsys, "ARG BASE\nFROM gcr.io/distroless/${BASE}\nRUN x\n") == []
+
+
+# --- shell forms ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("RUN mkdir -p /data\n", ["2: LH505"]),
+        ("RUN <<EOF\n#!/usr/bin/python3\nprint(1)\nEOF\n", ["2: LH505"]),
+        ('RUN ["/usr/bin/python3", "-c", "print(1)"]\n', []),
+        ("CMD app.py\n", ["2: LH505"]),
+        ('CMD ["app.py"]\n', []),
+        ("ENTRYPOINT python3 app.py\n", ["2: LH505"]),
+        ('ENTRYPOINT ["python3", "app.py"]\n', []),
+        ("HEALTHCHECK CMD python3 -c 'print(1)'\n", ["2: LH505"]),
+        ('HEALTHCHECK CMD ["python3", "-c", "print(1)"]\n', []),
+        ('SHELL ["/bin/bash", "-c"]\n', ["2: LH505"]),
+        # invalid JSON is shell form, as BuildKit reads it
+        ("CMD ['app.py']\n", ["2: LH505"]),
+        # a shell brought in by COPY from an image may be there
+        ("COPY --from=busybox:1.36 /bin/sh /bin/sh\nRUN mkdir /data\n", []),
+    ],
+)
+def test_shell_forms_on_distroless(
+    repo: Path, capsys: pytest.CaptureFixture[str], body: str, expected: list[str]
+) -> None:
+    assert check(repo, capsys, RUNTIME + body) == expected
+
+
+def test_only_distroless_stages_are_judged(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dockerfile = (
+        "FROM python:3.13-slim AS build\n"
+        "RUN python -m venv /venv && /venv/bin/pip install requests\n"
+        "FROM gcr.io/distroless/static-debian13:nonroot AS unused\n"
+        "RUN rm -rf /tmp\n" + RUNTIME + "COPY --from=build /venv /venv\n"
+        "RUN chmod +x /app\n"
+    )
+
+    assert check(repo, capsys, dockerfile) == ["7: LH505"]
+    assert check(repo, capsys, "FROM python:3.13-slim\nRUN x\nCMD python app.py\nUSER 0\n") == []
+
+
+def test_a_debug_image_has_no_bin_sh_but_busybox_may_hold_a_program(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        "FROM gcr.io/distroless/python3-debian13:debug-nonroot\n"
+        "RUN mkdir /data\n"
+        'RUN ["sh", "-c", "mkdir /data"]\n'
+    )
+
+    assert check(repo, capsys, dockerfile) == ["1: LH501", "2: LH505"]
+
+
+# --- programs the image lacks ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('RUN ["rm", "-rf", "/tmp/x"]\n', ["2: LH506"]),
+        ('RUN ["pip", "install", "requests"]\n', ["2: LH506"]),
+        ('ENTRYPOINT ["/tini", "--"]\nCMD ["python3", "app.py"]\n', ["2: LH506"]),
+        (
+            'COPY --chmod=755 tini /tini\nENTRYPOINT ["/tini", "--"]\nCMD ["python3", "app.py"]\n',
+            [],
+        ),
+        ('HEALTHCHECK CMD ["curl", "-f", "http://localhost/"]\n', ["2: LH506"]),
+        ('ENTRYPOINT ["/usr/local/bin/python", "app.py"]\n', ["2: LH506"]),
+        ('ENTRYPOINT ["/usr/bin/python3.11", "app.py"]\n', ["2: LH506"]),
+        ('ENTRYPOINT ["/usr/bin/python3.13", "app.py"]\n', []),
+        ('ENTRYPOINT []\nCMD ["python3", "app.py"]\n', []),
+        ('ENTRYPOINT []\nCMD ["sh", "-c", "python3 app.py"]\n', ["3: LH506"]),
+        ('ADD tools.tar.gz /opt/\nENTRYPOINT ["/opt/bin/run"]\n', []),
+        ('RUN ["python3", "-m", "pip", "install", "x"]\n', ["2: LH506"]),
+        ('COPY --from=python:3.13 /usr/local /usr/local\nRUN ["python3", "-m", "pip"]\n', []),
+        ('RUN ["python3", "-m", "compileall", "/app"]\n', []),
+    ],
+)
+def test_programs_the_image_lacks(
+    repo: Path, capsys: pytest.CaptureFixture[str], body: str, expected: list[str]
+) -> None:
+    write_tree(repo, {"tini": "\x7fELF", "tools.tar.gz": b"\x1f\x8b"})
+    assert check(repo, capsys, RUNTIME + body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('COPY run.sh /run.sh\nENTRYPOINT ["/run.sh"]\n', ["3: LH506", "3: LH511"]),
+        ('COPY --chmod=755 env.py /env.py\nENTRYPOINT ["/env.py"]\n', ["3: LH506"]),
+        ('COPY --chmod=755 py.py /py.py\nENTRYPOINT ["/py.py"]\n', []),
+        ('COPY py.py /py.py\nENTRYPOINT ["/py.py"]\n', ["3: LH511"]),
+        ('COPY --chmod=0644 server /server\nENTRYPOINT ["/server"]\n', ["3: LH511"]),
+        ('COPY server /server\nENTRYPOINT ["/server"]\n', []),  # mode 755 on disk
+        ('COPY <<EOF /go.py\n#!/usr/bin/python3\nEOF\nENTRYPOINT ["/go.py"]\n', ["5: LH511"]),
+        ('COPY --chmod=u+x py.py /py.py\nENTRYPOINT ["/py.py"]\n', []),
+        ('COPY py.py /app/\nWORKDIR /app\nCMD ["py.py"]\n', []),  # python runs it
+        ('COPY --chmod=755 run.sh /run.sh\nRUN ["/run.sh"]\n', ["3: LH506"]),
+    ],
+)
+def test_copied_programs_must_be_executable_and_their_interpreter_there(
+    repo: Path, capsys: pytest.CaptureFixture[str], body: str, expected: list[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "run.sh": "#!/bin/sh\nexec python3 app.py\n",
+            "env.py": "#!/usr/bin/env python3\n",
+            "py.py": "#! /usr/bin/python3 -u\n",
+            "server": b"\x7fELF\x02\x01",
+        },
+    )
+    (repo / "server").chmod(0o755)
+    assert check(repo, capsys, RUNTIME + body) == expected
+
+
+def test_a_correct_multi_stage_build_is_clean(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        "FROM python:3.13-slim AS build\n"
+        "RUN ln -sf /usr/local/bin/python3 /usr/bin/python3 \\\n"
+        " && python3 -m venv /venv && /venv/bin/pip install -r /dev/null\n"
+        + RUNTIME
+        + "COPY --from=build /venv /venv\n"
+        "COPY app.py /app/\n"
+        "WORKDIR /app\n"
+        "ENV PATH=/venv/bin:$PATH\n"
+        'ENTRYPOINT ["/venv/bin/python", "app.py"]\n'
+        'HEALTHCHECK CMD ["python", "-c", "import urllib.request"]\n'
+    )
+
+    assert check(repo, capsys, dockerfile) == []
+
+
+# --- the interpreter twice --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('CMD ["python3", "-m", "app"]\n', ["2: LH507"]),
+        ('CMD ["/usr/bin/python3", "app.py"]\n', ["2: LH507"]),
+        ('ENTRYPOINT ["python3", "-u"]\nCMD ["python", "app.py"]\n', ["3: LH507"]),
+        ('CMD ["app.py"]\n', []),
+        ('ENTRYPOINT []\nCMD ["python3", "app.py"]\n', []),
+        ('ENTRYPOINT ["python3", "-m", "app"]\nCMD ["python3"]\n', []),
+        ('HEALTHCHECK CMD ["python3", "-c", "print(1)"]\n', []),
+    ],
+)
+def test_interpreter_named_twice(
+    repo: Path, capsys: pytest.CaptureFixture[str], body: str, expected: list[str]
+) -> None:
+    assert check(repo, capsys, RUNTIME + body) == expected
+
+
+def test_interpreter_twice_says_what_runs(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(repo, {"Dockerfile": RUNTIME + 'CMD ["python3", "app.py"]\n'})
+
+    (line,) = messages(capsys, "Dockerfile")
+
+    assert "runs `/usr/bin/python3.13 python3 ...`" in line
+
+
+# --- packages of another Python ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("builder", "install", "expected"),
+    [
+        ("python:3.11-slim", "RUN pip install --target /deps requests\n", ["4: LH510"]),
+        (
+            "python:3.11-slim AS base\nFROM base",
+            "RUN pip install --target /deps x\n",
+            ["5: LH510"],
+        ),
+        ("python:3.13-slim", "RUN pip install --target /deps requests\n", []),
+        ("python:3.11-slim", "RUN mkdir /deps\n", []),  # nothing installed
+        ("python:3-slim", "RUN pip install --target /deps requests\n", []),  # version not known
+    ],
+)
+def test_packages_of_another_python(
+    repo: Path, capsys: pytest.CaptureFixture[str], builder: str, install: str, expected: list[str]
+) -> None:
+    dockerfile = f"FROM {builder} AS build\n{install}{RUNTIME}COPY --from=build /deps /deps\n"
+
+    assert check(repo, capsys, dockerfile) == expected
+
+
+# --- users --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "expected"),
+    [
+        ("FROM gcr.io/distroless/python3-debian13:latest\n", ["1: LH502", "1: LH508"]),
+        (RUNTIME + "USER root\n", ["2: LH508"]),
+        (RUNTIME + "USER 0:0\n", ["2: LH508"]),
+        ("FROM gcr.io/distroless/python3-debian13:latest\nUSER nonroot\n", ["1: LH502"]),
+        (RUNTIME + "USER 10001:10001\n", []),
+        (RUNTIME + "USER nobody:staff\n", []),
+        (RUNTIME + "USER app\n", ["2: LH509"]),
+        (RUNTIME + "USER nonroot:app\n", ["2: LH509"]),
+        (RUNTIME + "COPY passwd /etc/passwd\nUSER app\n", []),
+        (RUNTIME + "COPY --from=build /etc/ /etc/\nUSER app\n", []),
+    ],
+)
+def test_users(
+    repo: Path, capsys: pytest.CaptureFixture[str], dockerfile: str, expected: list[str]
+) -> None:
+    write_tree(repo, {"passwd": "app:x:10001:10001::/:/sbin/nologin\n"})
+    body = dockerfile
+    if "--from=build" in body:
+        body = "FROM python:3.13-slim AS build\nRUN useradd app\n" + body
+        expected = [f"{int(item.split(':')[0]) + 2}:{item.split(':')[1]}" for item in expected]
+    assert check(repo, capsys, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "expected"),
+    [
+        (RUNTIME + "COPY --from=build /root/.local /root/.local\n", ["4: LH512"]),
+        (RUNTIME + "COPY --chown=nonroot app.py /root/app.py\n", ["4: LH512"]),
+        (RUNTIME + "USER root\nCOPY --from=build /root/.local /root/.local\n", ["4: LH508"]),
+        (RUNTIME + "COPY --from=build /venv /venv\n", []),
+    ],
+)
+def test_files_under_root_home_of_a_non_root_image(
+    repo: Path, capsys: pytest.CaptureFixture[str], dockerfile: str, expected: list[str]
+) -> None:
+    builder = "FROM python:3.13-slim AS build\nRUN pip install --user requests\n"
+    assert check(repo, capsys, builder + dockerfile) == expected
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "expected"),
+    [
+        ("FROM python:3.12-slim\nCMD python main.py\n", ["1: LH513"]),
+        ("FROM python:3.13-slim AS build\nFROM scratch\nCOPY --from=build / /\n", ["2: LH513"]),
+        ("FROM example.com/base:1 AS base\nFROM base\n", ["1: LH513"]),
+        ("ARG BASE\nFROM ${BASE}\n", []),
+        (RUNTIME, []),
+    ],
+)
+def test_require_distroless(
+    repo: Path, capsys: pytest.CaptureFixture[str], dockerfile: str, expected: list[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "pyproject.toml": "[tool.lucid-hooks.check-distroless]\n"
+            'require-distroless = ["svc/*"]\n',
+            "svc/Dockerfile": dockerfile,
+            "tools/Dockerfile": dockerfile,
+        },
+    )
+
+    assert findings(capsys, "svc/Dockerfile", "tools/Dockerfile") == expected
+    assert findings(capsys, "--require-distroless", "tools/*", "tools/Dockerfile") == expected
+
+
+# --- inline suppression ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("# lucid: ignore[LH506]\n", []),
+        ("# lucid: ignore[LH5]\n# the healthcheck uses a copied probe\n", []),
+        ("# lucid: ignore[LH505]\n", ["3: LH506"]),
+        ("# lucid: ignore[LH506]\n\n", ["4: LH506"]),
+    ],
+)
+def test_ignore_comment_on_the_lines_before_the_instruction(
+    repo: Path, capsys: pytest.CaptureFixture[str], lines: str, expected: list[str]
+) -> None:
+    body = lines + 'HEALTHCHECK CMD ["curl", "-f", "http://localhost/"]\n'
+
+    assert check(repo, capsys, RUNTIME + body) == expected
+
+
+# --- fixes --------------------------------------------------------------------------
+
+
+FIXABLE = (
+    "\ufeff" + RUNTIME.replace("\n", "\r\n") + "COPY app.py /app/\r\n"
+    "WORKDIR /app\r\n"
+    "  CMD exec python3 \\\r\n"
+    "     app.py --port=8000\r\n"
+    "# a comment, then an unfixable healthcheck\r\n"
+    "HEALTHCHECK CMD python3 -c 'print(1)'\r\n"
+    'LABEL note="caf\xe9"\r\n'
+    "ENTRYPOINT python3 -u"
+)
+
+
+def test_fix_rewrites_only_the_instruction_and_a_second_run_changes_nothing(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"Dockerfile": FIXABLE.encode("utf-8"), "app.py": "print(1)\n"})
+
+    code, out = run(capsys, "Dockerfile")
+
+    assert code == 1
+    assert 'Rewrote Dockerfile:4: CMD ["app.py", "--port=8000"]' in out
+    assert 'Rewrote Dockerfile:9: ENTRYPOINT ["python3", "-u"]' in out
+    expected = (
+        FIXABLE.replace(
+            "CMD exec python3 \\\r\n     app.py --port=8000", 'CMD ["app.py", "--port=8000"]'
+        )
+        .replace("ENTRYPOINT python3 -u", 'ENTRYPOINT ["python3", "-u"]')
+        .encode("utf-8")
+    )
+    assert (repo / "Dockerfile").read_bytes() == expected
+    # The healthcheck (no fix) is what is left, a line higher now.
+    again = [_short(line) for line in run(capsys, "Dockerfile")[1] if "LH" in line]
+    assert again == ["6: LH505"]
+    assert (repo / "Dockerfile").read_bytes() == expected
+
+
+def test_fix_drops_the_interpreter_of_an_exec_form_cmd(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"Dockerfile": RUNTIME + 'CMD [ "python3","-m", "app" ]\n'})
+
+    assert run(capsys, "Dockerfile")[0] == 1
+
+    assert (repo / "Dockerfile").read_text() == RUNTIME + 'CMD ["-m", "app"]\n'
+    assert run(capsys, "Dockerfile") == (0, [])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "CMD python3 app.py $PORT",
+        "CMD python3 app.py > /tmp/log",
+        "CMD python3 app.py && echo done",
+        "CMD PORT=1 python3 app.py",
+        "CMD cd /app; python3 app.py",
+        "CMD gunicorn app:app",  # under the python ENTRYPOINT it would run as a script
+        'CMD python3 "app.py"',
+        "CMD python3 *.py",
+        "ONBUILD CMD python3 app.py",
+    ],
+)
+def test_no_fix_where_the_shell_does_more_than_split_words(
+    repo: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    dockerfile = RUNTIME + command + "\n"
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    run(capsys, "Dockerfile")
+
+    assert (repo / "Dockerfile").read_text() == dockerfile
+
+
+def test_fix_keeps_what_follows_the_interpreter(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"Dockerfile": RUNTIME + "CMD python3 manage serve\n"})
+
+    run(capsys, "Dockerfile")
+
+    assert (repo / "Dockerfile").read_text() == RUNTIME + 'CMD ["manage", "serve"]\n'
+
+
+def test_no_fix_only_reports(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dockerfile = RUNTIME + "CMD app.py\n"
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    assert findings(capsys, "Dockerfile") == ["2: LH505"]
+    assert (repo / "Dockerfile").read_text() == dockerfile
+
+
+def test_no_fix_in_a_file_that_is_not_utf8(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    utf16 = (RUNTIME + "CMD app.py\n").encode("utf-16")
+    latin1 = (RUNTIME + "LABEL a=caf\xe9\nCMD app.py\n").encode("latin-1")
+    write_tree(repo, {"a/Dockerfile": utf16, "b/Dockerfile": latin1})
+
+    code, out = run(capsys, "a/Dockerfile", "b/Dockerfile")
+
+    assert code == 1
+    assert [_short(line) for line in out if ": LH" in line] == ["2: LH505", "3: LH505"]
+    assert (repo / "a/Dockerfile").read_bytes() == utf16
+    assert (repo / "b/Dockerfile").read_bytes() == latin1
+
+
+def _editor_of(root: Path, path: str) -> tuple[DockerfileEditor, object]:
+    data = (root / path).read_bytes()
+    editor = DockerfileEditor.of(str(root), path, data)
+    assert editor is not None
+    instruction = parse(data).instructions[-1]
+    edit = editor.edit(instruction, ["app.py"])
+    assert edit is not None
+    return editor, edit
+
+
+def test_fix_refuses_a_file_that_changed_since_it_was_read(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"Dockerfile": RUNTIME + "CMD app.py\n"})
+    editor, edit = _editor_of(tmp_path, "Dockerfile")
+    (tmp_path / "Dockerfile").write_text(RUNTIME + "CMD other.py\n")
+
+    with pytest.raises(ChangedFileError):
+        editor.apply(edit)  # type: ignore[arg-type]
+
+    assert (tmp_path / "Dockerfile").read_text() == RUNTIME + "CMD other.py\n"
+
+
+def test_fix_never_writes_through_a_symlink(tmp_path: Path) -> None:
+    outside = write_tree(tmp_path / "outside", {"Dockerfile": RUNTIME + "CMD app.py\n"})
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "Dockerfile").symlink_to(outside / "Dockerfile")
+    for path in ("linked/Dockerfile", "Dockerfile"):
+        editor, edit = _editor_of(root, path)
+        with pytest.raises(UnsafePathError):
+            editor.apply(edit)  # type: ignore[arg-type]
+    assert (outside / "Dockerfile").read_text() == RUNTIME + "CMD app.py\n"
+
+
+def test_a_symlinked_dockerfile_is_not_read(
+    tmp_path: Path, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = write_tree(tmp_path / "outside", {"Dockerfile": RUNTIME + "CMD app.py\n"})
+    (repo / "Dockerfile").symlink_to(outside / "Dockerfile")
+
+    assert run(capsys, "Dockerfile") == (0, [])
+    assert (outside / "Dockerfile").read_text() == RUNTIME + "CMD app.py\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("python3 app.py --port=8000", ["python3", "app.py", "--port=8000"]),
+        ("exec  python3\tapp.py", ["python3", "app.py"]),
+        ("python3 app.py $PORT", None),
+        ("python3 'app.py'", None),
+        ("python3 app.py; true", None),
+        ("A=1 python3", None),
+        ("cd /app", None),
+        ("exec", None),
+        ("python3 ~/app.py", None),
+        ("python3 app.py # note", None),
+    ],
+)
+def test_shell_words(text: str, words: list[str] | None) -> None:
+    assert shell_words(text) == words
+
+
+# --- hostile inputs -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (bytes(range(256)) * 8, []),
+        (b"", []),
+        (b"\x00\x00FROM\x00", []),
+        # BuildKit stops at a line over 65,535 bytes: nothing of it builds
+        (RUNTIME.encode() + b"RUN " + b"a" * (1 << 20) + b"\n", []),
+        (RUNTIME.encode() + b"RUN " + b"a " * 30_000 + b"\n", ["2: LH505"]),
+        (RUNTIME.encode() + b"RUN <<EOF\necho never ends\n", ["2: LH505"]),
+        (RUNTIME.encode() + b'CMD ["app.py", 1]\n', ["2: LH505"]),
+        (RUNTIME.encode() + b'CMD ["app.py"\n', ["2: LH505"]),
+        (RUNTIME.encode() + b"FROM\nCOPY\nUSER\nHEALTHCHECK\nSHELL []\nRUN []\n", []),
+        (b"FROM gcr.io/distroless/\nFROM gcr.io/distroless/python3-debian13:\n", ["2: LH503"]),
+    ],
+)
+def test_hostile_inputs_give_findings_not_tracebacks(
+    repo: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: list[str]
+) -> None:
+    assert check(repo, capsys, content) == expected
+
+
+def test_a_folder_stands_for_its_dockerfiles(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(
+        repo,
+        {
+            "svc/a/Dockerfile": RUNTIME + "CMD app.py\n",
+            "svc/b/api.Dockerfile": RUNTIME + "USER app\n",
+            "svc/c/Dockerfile-dev": RUNTIME + "CMD app.py\n",  # not a Dockerfile to identify
+            "svc/a/app.py": "",
+        },
+    )
+
+    out = [line.split(":")[0] for line in run(capsys, "--no-fix", "svc")[1] if ": LH" in line]
+
+    assert out == ["svc/a/Dockerfile", "svc/b/api.Dockerfile"]
+
+
+def test_compose_target_decides_the_image_checked(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = "FROM python:3.13-slim AS dev\nCMD python app.py\n" + RUNTIME + "CMD app.py\n"
+    write_tree(
+        repo,
+        {
+            "svc/Dockerfile": dockerfile,
+            "compose.yaml": "services:\n  svc:\n    build:\n      context: svc\n"
+            "      target: dev\n",
+        },
+    )
+
+    assert findings(capsys, "svc/Dockerfile") == []
+
+
+# --- the facts ------------------------------------------------------------------------
+
+
+def test_programs_of_each_image_family() -> None:
+    python = read_reference("gcr.io/distroless/python3-debian13", "nonroot", None)
+    untagged = read_reference("gcr.io/distroless/python3", None, None)
+    debug = read_reference("gcr.io/distroless/static-debian13", "debug", None)
+    java = read_reference("gcr.io/distroless/java21-debian13", None, None)
+    assert python is not None and untagged is not None and debug is not None and java is not None
+
+    assert executable_state(python, "/usr/bin/python3.13") is True
+    assert executable_state(python, "/usr/bin/python3.11") is False
+    assert executable_state(python, "/bin/sh") is False
+    assert executable_state(untagged, "/usr/bin/python3.11") is None
+    assert executable_state(debug, "/busybox/sh") is None
+    assert executable_state(debug, "/bin/sh") is False
+    assert executable_state(java, "/usr/bin/java") is True
+    assert executable_state(java, "/usr/bin/curl") is False
+
+
+def test_every_rule_has_examples_and_an_explanation() -> None:
+    for rule in RULES:
+        assert rule.code.startswith("LH5") and rule.bad and rule.good
+        assert len(rule.explanation) > 200
+        assert (rule.fix is not None) == (rule.code in ("LH505", "LH507"))
+    assert [rule.code for rule in RULES] == [f"LH5{number:02}" for number in range(1, 14)]
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[case.id for case in CORPUS])
+def test_every_parser_corpus_snippet_on_distroless_gives_findings_not_tracebacks(
+    repo: Path, capsys: pytest.CaptureFixture[str], case: Case
+) -> None:
+    write_tree(repo, {"Dockerfile": RUNTIME + case.source, "a/Dockerfile": case.source})
+
+    code, out = run(capsys, "a/Dockerfile", "Dockerfile")
+
+    assert code in (0, 1)
+    assert all(": LH5" in line or line.startswith("Rewrote ") for line in out), out
+    # Whatever a fix rewrote, the second run has nothing more to fix.
+    assert not [line for line in run(capsys, "Dockerfile")[1] if line.startswith("Rewrote ")]
+
+
+def test_the_build_context_comes_from_the_configuration(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = RUNTIME + 'COPY --chmod=755 bin/tini /tini\nENTRYPOINT ["/tini", "--"]\n'
+    write_tree(repo, {"svc/Dockerfile": dockerfile, "svc/bin/tini": "", "bin/tini": ""})
+    assert findings(capsys, "svc/Dockerfile") == []  # built from its folder: svc/bin/tini
+
+    write_tree(
+        repo,
+        {
+            "pyproject.toml": "[tool.lucid-hooks.check-distroless.dockerfiles]\n"
+            '"svc/*" = { context = "elsewhere" }\n',
+            "elsewhere/README": "",
+        },
+    )
+
+    assert findings(capsys, "svc/Dockerfile") == ["3: LH506"]
