@@ -67,8 +67,8 @@ FLOATING_BASE_IMAGE = Rule(
         makes the default: the untagged `gcr.io/distroless/python3` moved
         from Python 3.9 to 3.11 to 3.13 over the years, silently changing
         the interpreter a service runs on and the compiled wheels it can
-        load. Name the Debian version and the variant (`python3-debian13:
-        nonroot`), or pin a digest (`@sha256:...`, which keeps the image
+        load. Name the Debian version and the variant
+        (`python3-debian13:nonroot`), or pin a digest (`@sha256:...`, which keeps the image
         fixed whatever its tag says).
     """,
     bad="""
@@ -289,8 +289,8 @@ PYTHON_MISMATCH = Rule(
         install --target`, `--prefix`, `--user` or into a venv), and the
         final stage copies them into a distroless image whose interpreter is
         another minor version (`python3-debian13` is Python 3.13). Compiled
-        extension modules are built for one ABI (`_cffi_backend.cpython-
-        311-x86_64-linux-gnu.so`) and do not load under another, a venv's
+        extension modules are built for one ABI
+        (`_cffi_backend.cpython-311-x86_64-linux-gnu.so`) and do not load under another, a venv's
         `pyvenv.cfg` and `lib/python3.11/site-packages` name the old
         version, and pure-Python packages may use syntax or modules the
         other version lacks. The service fails at its first import. Build
@@ -384,8 +384,8 @@ NOT_DISTROLESS = Rule(
         image carries a shell, a package manager and whatever else its
         distribution installs, which is what the audit set out to avoid,
         and the other LH5 rules do not judge it. Build the final stage on
-        the distroless image of the runtime (`gcr.io/distroless/
-        python3-debian13:nonroot` for Python 3.13), or take the Dockerfile
+        the distroless image of the runtime
+        (`gcr.io/distroless/python3-debian13:nonroot` for Python 3.13), or take the Dockerfile
         out of the globs. A base whose name holds a variable not known is
         not judged. Off unless the option names Dockerfiles.
     """,
