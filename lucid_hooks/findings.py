@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json", "github")
 
-# `# lucid: ignore[LH301]` or `# lucid: ignore[LH301, LH4]` on the finding's line.
-_SUPPRESSION = re.compile(rb"#\s*lucid:\s*ignore\[([A-Za-z0-9,\s]*)\]")
+# `# lucid: ignore[LH301]`, `# lucid: ignore[LH301, LH4]` or a rule's name
+# (`# lucid: ignore[missing-init-file]`) on the finding's line.
+_SUPPRESSION = re.compile(rb"#\s*lucid:\s*ignore\[([A-Za-z0-9,\s-]*)\]")
 
 
 class Finding:
@@ -76,11 +77,21 @@ def suppressed_codes(line: bytes) -> tuple[str, ...]:
 
 
 def is_suppressed(finding: Finding, read_line: Callable[[str, int], bytes | None]) -> bool:
-    """Whether the finding's own line carries an inline ignore for its code."""
+    """Whether the finding's own line carries an inline ignore for its code
+    (a code, a prefix, or the rule's name)."""
     line = read_line(finding.path, finding.line)
     if line is None:
         return False
-    return any(finding.code.startswith(code) for code in suppressed_codes(line))
+    codes = suppressed_codes(line)
+    if any(finding.code.startswith(code) for code in codes):
+        return True
+    return any(_is_name_of(code.lower(), finding.code) for code in codes if "-" in code)
+
+
+def _is_name_of(name: str, code: str) -> bool:
+    from lucid_hooks.registry import selector_code
+
+    return selector_code(name) == code
 
 
 class LineReader:

@@ -222,8 +222,11 @@ def add_run_arguments(parser: argparse.ArgumentParser, prog: str) -> None:
 
 
 def _selectors(text: str) -> list[str]:
+    words = [word for word in text.split(",") if word.strip()]
+    if not words:
+        raise argparse.ArgumentTypeError("no rule code, prefix or name given")
     try:
-        return list(rule_codes(word for word in text.split(",") if word.strip()))
+        return list(rule_codes(words))
     except OptionError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
 

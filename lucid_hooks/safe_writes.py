@@ -52,8 +52,10 @@ class ChangedFileError(OSError):
 def replace_unchanged(root: str, path: str, expected: bytes, new: bytes) -> None:
     """Write ``new`` over the regular file ``root/path`` if it holds exactly
     ``expected`` (ChangedFileError otherwise), in place and under a lock, so
-    its mode, owner and links stay. Every folder on the way and the file
-    itself are opened without following symlinks (UnsafePathError)."""
+    its mode and owner stay. Every folder on the way and the file itself are
+    opened without following symlinks, and a file with more than one hard
+    link (another name may be outside the repository) is not written
+    (UnsafePathError)."""
     parts = path.split("/")
     if any(part in ("", ".", "..") for part in parts):
         raise UnsafePathError(f"not a plain repo-relative path: {path!r}")
@@ -80,9 +82,13 @@ def _open_file_in(folder_fd: int, name: str, path: str) -> int:
         if stat.S_ISLNK(os.lstat(name, dir_fd=folder_fd).st_mode):
             raise UnsafePathError(f"{path} is a symlink; not writing through it") from error
         raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode):
         os.close(fd)
         raise OSError(f"{name} is not a regular file")
+    if status.st_nlink > 1:
+        os.close(fd)
+        raise UnsafePathError(f"{path} has other hard links; not writing through them")
     return fd
 
 

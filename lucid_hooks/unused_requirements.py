@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.external_imports import HISTORICAL_NAMES, loose_name
-from lucid_hooks.import_names import DistributionIndex
+from lucid_hooks.import_names import DistributionIndex, normalize
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,8 +27,27 @@ if TYPE_CHECKING:
 
     Reader = Callable[[str], "bytes | None"]
 
-# Installed for the build or for tools, never imported by a service.
-NEVER_UNUSED = frozenset({"pip", "setuptools", "wheel", "tzdata"})
+# Installed for the build (a builder stage runs their commands: cythonize,
+# maturin) or read as data, never imported by a service.
+NEVER_UNUSED = frozenset(
+    {
+        "pip",
+        "setuptools",
+        "wheel",
+        "tzdata",
+        "cython",
+        "setuptools-scm",
+        "pybind11",
+        "maturin",
+        "hatchling",
+        "flit-core",
+        "poetry-core",
+        "build",
+        "scikit-build",
+        "scikit-build-core",
+        "cffi",
+    }
+)
 # Distributions another one loads by name, when that one is used: database
 # drivers, server speed-ups and workers, optional parsers.
 _DATABASE_DRIVERS = (
@@ -54,9 +73,13 @@ COMPANIONS: Mapping[str, tuple[str, ...]] = {
     "uvicorn": ("uvloop", "httptools", "websockets", "watchfiles", "python-dotenv", "pyyaml"),
     "gunicorn": ("gevent", "eventlet", "greenlet", "setproctitle", "uvicorn-worker"),
     "celery": ("redis", "librabbitmq", "pyamqp", "sqlalchemy"),
-    "fastapi": ("python-multipart", "email-validator", "uvicorn"),
-    "starlette": ("python-multipart", "itsdangerous"),
+    "fastapi": ("python-multipart", "email-validator", "uvicorn", "orjson", "ujson", "jinja2"),
+    "starlette": ("python-multipart", "itsdangerous", "jinja2"),
     "pydantic": ("email-validator",),
+    "passlib": ("bcrypt", "argon2-cffi", "cryptography"),
+    "pyjwt": ("cryptography",),
+    "requests": ("pysocks", "chardet", "brotli"),
+    "httpx": ("h2", "brotli", "socksio"),
     "pandas": ("openpyxl", "xlrd", "pyarrow", "fastparquet", "tables", "lxml"),
 }
 _WORD = re.compile(r"[A-Za-z_][\w.-]*")
@@ -85,7 +108,10 @@ def used_distributions(
     asked = {*imported, *(match for word in words for match in _WORD.findall(word))}
     used = {found for name in asked for found in index.providers(name)}
     used.update(loose[key] for key in map(loose_name, asked) if key in loose)
-    for host in sorted(used):
+    # A host counts when it is imported, declared or not (starlette comes
+    # with fastapi): its name, as its import name is spelled.
+    hosts = used | {normalize(name.partition(".")[0]) for name in imported}
+    for host in sorted(hosts):
         used.update(names.intersection(COMPANIONS.get(host, ())))
     return frozenset(used)
 

@@ -221,6 +221,10 @@ def test_suppressed_codes(line: bytes, expected: tuple[str, ...]) -> None:
         ("# lucid: ignore[LH102]", False),
         ("# lucid: ignore[LH2]", False),
         ("# lucid: ignore[LH1011]", False),
+        ("# lucid: ignore[missing-init-file]", True),
+        ("# lucid: ignore[LH3, missing-init-file]", True),
+        ("# lucid: ignore[invalid-package-folder-name]", False),
+        ("# lucid: ignore[no-such-rule]", False),
         ("", False),
     ],
 )

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from lucid_hooks.safe_writes import UnsafePathError, append_missing_lines, create_empty_file
+from lucid_hooks.safe_writes import (
+    ChangedFileError,
+    UnsafePathError,
+    append_missing_lines,
+    create_empty_file,
+    replace_unchanged,
+)
 
 # --- create_empty_file -----------------------------------------------------------
 
@@ -132,3 +138,40 @@ def test_append_missing_lines_directly(tmp_path: Path) -> None:
     assert append_missing_lines(str(target), ["b", "c"]) == ["c"]
     assert append_missing_lines(str(target), ["a/"]) == []
     assert target.read_text() == "a/\nb\nc\n"
+
+
+# --- replace_unchanged ----------------------------------------------------------------
+
+
+def test_replace_unchanged_writes_in_place_keeping_the_mode(tmp_path: Path) -> None:
+    target = tmp_path / "Dockerfile"
+    target.write_bytes(b"CMD python app.py\n")
+    target.chmod(0o640)
+
+    replace_unchanged(str(tmp_path), "Dockerfile", b"CMD python app.py\n", b'CMD ["app.py"]\n')
+
+    assert target.read_bytes() == b'CMD ["app.py"]\n'
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_replace_unchanged_refuses_a_changed_file(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"edited meanwhile\n")
+
+    with pytest.raises(ChangedFileError):
+        replace_unchanged(str(tmp_path), "Dockerfile", b"as read\n", b"new\n")
+
+    assert (tmp_path / "Dockerfile").read_bytes() == b"edited meanwhile\n"
+
+
+@pytest.mark.parametrize("link", ["symlink", "hard link"])
+def test_replace_unchanged_never_writes_through_a_link(tmp_path: Path, link: str) -> None:
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"CMD x\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (os.symlink if link == "symlink" else os.link)(outside, repo / "Dockerfile")
+
+    with pytest.raises(UnsafePathError):
+        replace_unchanged(str(repo), "Dockerfile", b"CMD x\n", b'CMD ["x"]\n')
+
+    assert outside.read_bytes() == b"CMD x\n"

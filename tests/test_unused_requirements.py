@@ -73,3 +73,20 @@ def test_a_line_is_unused_only_when_no_run_that_installs_it_uses_it() -> None:
     # A run whose use cannot be told uses all it installs.
     usages.append(RunUsage((rich,), None))
     assert unused_lines(usages, {"r.txt": b""}.get) == []
+
+
+def test_companions_of_an_imported_host_declared_or_not() -> None:
+    installed = {"fastapi", "orjson", "itsdangerous", "passlib", "bcrypt", "redis"}
+
+    used = used_distributions(installed, ["fastapi", "starlette.middleware", "passlib.hash"], [])
+
+    # starlette is not declared (fastapi brings it), yet it loads itsdangerous.
+    assert used == {"fastapi", "orjson", "itsdangerous", "passlib", "bcrypt"}
+
+
+def test_build_tools_are_never_unused() -> None:
+    lines = (declared("cython", 1), declared("maturin", 2), declared("rich", 3))
+
+    unused = unused_lines([RunUsage(lines, frozenset())], {"r.txt": b""}.get)
+
+    assert [line.name for line, _ in unused] == ["rich"]
