@@ -8,8 +8,9 @@ models the image a Dockerfile builds (its final stage, or a compose
 COPY and ADD put there) and reports what fails on it: a base image that is
 a debug, floating, non-existent or retired one; shell forms; programs the
 image lacks; the interpreter named twice; running as root or as a user the
-image does not know. Only stages built on a distroless image are judged.
-Nothing is pulled, built or run.
+image does not know; a copied venv whose interpreter link leads nowhere.
+Only stages built on a distroless image are judged. Nothing is pulled,
+built or run.
 
 This module declares the hook; `distroless_analysis` does the checking.
 """
@@ -398,6 +399,44 @@ FROM gcr.io/distroless/python3-debian13:nonroot
 """,
 )
 
+VENV_INTERPRETER_MISSING = Rule(
+    code="LH514",
+    name="venv-interpreter-missing",
+    hook=HOOK_ID,
+    summary="The image runs a copied venv's interpreter, whose link target it lacks",
+    explanation="""
+        `python -m venv /venv` writes `/venv/bin/python`, `python3` and
+        `python3.X` as symlinks to the interpreter that ran it, by the path
+        it was run as. In the official `python:` images that is
+        `/usr/local/bin/python` or `python3` (PATH puts `/usr/local/bin`
+        first), which no distroless image has: after `COPY --from=build /venv /venv`, an
+        ENTRYPOINT, CMD or HEALTHCHECK that runs `/venv/bin/python` (or
+        `python` with `/venv/bin` first on PATH) fails with "no such file or
+        directory". `--copies` does not help: the copy of a `python:`
+        image's interpreter needs `/usr/local/lib/libpython3.X.so.1.0`
+        (those images are built `--enable-shared`), which distroless lacks
+        too. As the distroless documentation says, make the venv through
+        the path the runtime has its interpreter at: `RUN ln -s
+        /usr/local/bin/python3 /usr/bin/python3 && /usr/bin/python3 -m venv
+        /venv` in the builder. A venv made by a script, with `uv venv` or
+        a variable path, or copied from another image, is not judged.
+    """,
+    bad="""
+FROM python:3.13-slim AS build
+RUN python -m venv /venv && /venv/bin/pip install -r requirements.txt
+FROM gcr.io/distroless/python3-debian13:nonroot
+COPY --from=build /venv /venv
+ENTRYPOINT ["/venv/bin/python", "-m", "app"]
+""",
+    good="""
+FROM python:3.13-slim AS build
+RUN ln -s /usr/local/bin/python3 /usr/bin/python3 && /usr/bin/python3 -m venv /venv
+FROM gcr.io/distroless/python3-debian13:nonroot
+COPY --from=build /venv /venv
+ENTRYPOINT ["/venv/bin/python", "-m", "app"]
+""",
+)
+
 RULES = (
     DEBUG_BASE_IMAGE,
     FLOATING_BASE_IMAGE,
@@ -412,6 +451,7 @@ RULES = (
     NOT_EXECUTABLE,
     UNDER_ROOT_HOME,
     NOT_DISTROLESS,
+    VENV_INTERPRETER_MISSING,
 )
 
 OPTIONS = (

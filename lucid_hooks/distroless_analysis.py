@@ -10,7 +10,9 @@ HEALTHCHECK and user. Whether a program exists is decided from the
 distroless facts (`distroless_images`) and the files COPY and ADD put in
 the image; where the model says files it cannot follow may be there (a
 COPY from another image, an archive, a RUN that can run), a program may
-exist and nothing is said.
+exist and nothing is said. A venv a COPY brings from a builder is the one
+exception followed further: the builder's RUN that made it says where its
+interpreter links lead (LH514).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from lucid_hooks.check_distroless import (
     SHELL_FORM_ON_DISTROLESS,
     UNDER_ROOT_HOME,
     UNKNOWN_USER,
+    VENV_INTERPRETER_MISSING,
 )
 from lucid_hooks.distroless_images import (
     ARCHITECTURES,
@@ -53,8 +56,9 @@ from lucid_hooks.dockerfile import MAX_LINE_BYTES, decode
 from lucid_hooks.dockerfile_fixes import DockerfileEditor, shell_words
 from lucid_hooks.findings import Finding, suppressed_codes, unreadable_file
 from lucid_hooks.globs import GlobSet
-from lucid_hooks.image import BASE, RUN, ImageCache, model_stages
-from lucid_hooks.patterns import go_clean
+from lucid_hooks.image import BASE, RUN, ImageCache, copy_arguments, model_stages
+from lucid_hooks.patterns import go_clean, has_wildcards
+from lucid_hooks.pip_installs import run_commands
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -63,7 +67,7 @@ if TYPE_CHECKING:
     from lucid_hooks.distroless_images import Distroless
     from lucid_hooks.dockerfile import Dockerfile, Instruction
     from lucid_hooks.dockerfile_fixes import Edit
-    from lucid_hooks.image import Command, Image, ImageFile
+    from lucid_hooks.image import Command, Image, ImageFile, Opaque
     from lucid_hooks.runner import HookContext
     from lucid_hooks.snapshot import Snapshot
 
@@ -290,6 +294,7 @@ class ImageCheck:
         found.extend(self._command_findings(facts))
         found.extend(self._user_findings(facts))
         found.extend(self._python_mismatches(facts))
+        found.extend(self._venv_findings(facts))
         return found
 
     # -- the base image ----------------------------------------------------------
@@ -623,6 +628,176 @@ class ImageCheck:
             return None
         return self.images[source.index]
 
+    # -- venv interpreters ---------------------------------------------------------
+
+    def _venv_findings(self, facts: Distroless) -> Iterator[Finding]:
+        """LH514: the final image runs the interpreter of a venv a builder
+        made, whose link (or copy) needs a path the final image lacks."""
+        final = self.final
+        presence = Presence(final, facts, self.distroless_runs)
+        commands = [final.healthcheck]
+        if final.entrypoint.argv is not None:
+            # An ENTRYPOINT runs its first word; without one, the CMD does.
+            commands.insert(0, final.entrypoint if final.entrypoint.argv else final.cmd)
+        for command in commands:
+            yield from self._venv_interpreter(command, presence)
+
+    def _venv_interpreter(self, command: Command, presence: Presence) -> Iterator[Finding]:
+        argv, line = command.argv, command.line
+        if not argv or command.shell_text is not None or line is None:
+            return  # a shell form is LH505's
+        path = presence.unlisted(argv[0])
+        if path is None or not is_interpreter(path):
+            return
+        found = self._copied_venv(path, presence)
+        if found is None:
+            return
+        builder, venv = found
+        instruction = self.check.by_line.get(line)
+        keyword = instruction.keyword if instruction is not None else "command"
+        message = _venv_message(keyword, path, venv, builder, presence)
+        if message is not None:
+            yield self.check.finding(line, VENV_INTERPRETER_MISSING.code, message)
+
+    def _copied_venv(self, path: str, presence: Presence) -> tuple[Image, Venv] | None:
+        """The builder and the venv whose interpreter ``path`` is, when
+        only one `COPY --from=<stage>` of a venv folder can have put it there."""
+        lines = {region.line for region in presence.hiding(path)}
+        line = lines.pop() if len(lines) == 1 else None
+        instruction = self.check.by_line.get(line) if line is not None else None
+        index = self._stage_holding(line) if line is not None else None
+        if instruction is None or index is None or instruction.keyword != "COPY":
+            return None
+        builder = self._copied_stage(instruction, index)
+        source = self._copied_path(instruction, path, self.images[index])
+        if builder is None or source is None:
+            return None
+        venv = self._venv_at(builder, source)
+        return None if venv is None else (builder, venv)
+
+    def _stage_holding(self, line: int) -> int | None:
+        stages = self.check.dockerfile.stages
+        for index in self.final.chain:
+            if any(instruction.line == line for instruction in stages[index].instructions):
+                return index
+        return None
+
+    def _copied_path(self, instruction: Instruction, path: str, image: Image) -> str | None:
+        """The builder's path a one-source COPY put at ``path`` (None: not
+        one the model can follow: wildcards, variables, --parents, a file)."""
+        sources, dest, heredocs = copy_arguments(instruction)
+        if (
+            len(sources) != 1
+            or dest is None
+            or heredocs
+            or instruction.flag("parents") is not None
+        ):
+            return None
+        source = sources[0]
+        if any("$" in word or has_wildcards(word) for word in (source, dest)):
+            return None
+        if not dest.startswith("/"):
+            workdir = self._workdir_at(image, instruction.line)
+            if workdir is None:
+                return None
+            dest = posixpath.join(workdir, dest)
+        inside = go_clean(dest).rstrip("/") + "/"
+        if not path.startswith(inside):
+            return None  # the file itself: COPY follows its link, not judged
+        return go_clean(posixpath.join("/" + source, path[len(inside) :]))
+
+    def _workdir_at(self, image: Image, line: int) -> str | None:
+        """The WORKDIR the instruction at ``line`` of the image's chain sees."""
+        workdir = image.base.workdir
+        for index in image.chain:
+            for instruction in self.check.dockerfile.stages[index].instructions:
+                if instruction.line >= line:
+                    return workdir
+                if instruction.keyword == "WORKDIR":
+                    value = instruction.arguments.strip()
+                    if "$" in value or (workdir is None and not value.startswith("/")):
+                        workdir = None
+                    else:
+                        workdir = go_clean(posixpath.join(workdir or "/", value))
+        return workdir
+
+    def _venv_at(self, builder: Image, path: str) -> Venv | None:
+        """The venv of the builder that ``path`` is an interpreter of."""
+        bin_folder, name = posixpath.split(path)
+        folder = posixpath.dirname(bin_folder)
+        if posixpath.basename(bin_folder) != "bin" or not is_interpreter(name):
+            return None
+        if not all(self._ran_there(region) for region in builder.covering(path)):
+            return None  # something else (a COPY, an archive) may be there
+        venv = self._venvs(builder).get(folder)
+        if venv is None:
+            return None
+        # venv writes python, python3, python3.X and the name it ran as.
+        names = {"python", "python3", venv.interpreter.rpartition("/")[2]}
+        if builder.python_version is not None:
+            names.add(f"python{builder.python_version}")
+        return venv if name in names else None
+
+    def _ran_there(self, region: Opaque) -> bool:
+        """Whether an opaque region of a builder is its base image's files
+        or what one of its RUNs wrote."""
+        if region.line is None:
+            return region.kind == BASE
+        instruction = self.check.by_line.get(region.line)
+        return instruction is not None and _runs(instruction)
+
+    def _venvs(self, builder: Image) -> dict[str, Venv]:
+        """The venvs the RUNs of the builder's chain made, by folder, as the
+        builder ends; none at all when one was made in a way not modelled."""
+        made: dict[str, Venv] = {}
+        for index in builder.chain:
+            for instruction in self.check.dockerfile.stages[index].instructions[1:]:
+                if instruction.keyword == "RUN" and not self._venv_run(builder, instruction, made):
+                    return {}
+        return made
+
+    def _venv_run(self, builder: Image, instruction: Instruction, made: dict[str, Venv]) -> bool:
+        """Adds the venvs one RUN makes; False when it makes one the model
+        cannot follow. A later command that names a file of a venv's `bin`
+        (`ln -sf /usr/bin/python3 /venv/bin/python3` relinks it) takes the
+        venv out: it is not judged."""
+        line = instruction.line
+        path_set = self._path_set_before(builder, line)
+        moved = False
+        for words in run_commands(instruction):
+            for touched in [f for f in made if any(w.startswith(f + "/bin/") for w in words[1:])]:
+                del made[touched]
+            command = venv_command(words)
+            if command is None:
+                moved = moved or words[:1] == ["cd"]
+                path_set = path_set or _may_set_path(words)
+                continue
+            interpreter = _interpreter_path(builder, command.interpreter, path_set)
+            if not command.understood or interpreter is None:
+                return False
+            for written in command.folders:
+                folder = self._venv_folder(written, builder, line, moved)
+                if folder is None:
+                    return False
+                made[folder] = Venv(folder, interpreter, command.copies, line, " ".join(words))
+        return True
+
+    def _path_set_before(self, builder: Image, line: int) -> bool:
+        """Whether an ENV or ARG of the builder's chain may set PATH before ``line``."""
+        stages = self.check.dockerfile.stages
+        return any(
+            instruction.keyword in ("ENV", "ARG") and _SETS_PATH.search(instruction.arguments)
+            for index in builder.chain
+            for instruction in stages[index].instructions
+            if instruction.line < line
+        )
+
+    def _venv_folder(self, written: str, builder: Image, line: int, moved: bool) -> str | None:
+        if written.startswith("/"):
+            return go_clean(written)
+        workdir = None if moved else self._workdir_at(builder, line)
+        return None if workdir is None else go_clean(posixpath.join(workdir, written))
+
 
 def _command_words(command: Command) -> list[str]:
     """The words a command runs as written: its exec form, or its shell
@@ -691,6 +866,31 @@ class Presence:
                 return go_clean(posixpath.join(folder, word))
         return None
 
+    def unlisted(self, word: str) -> str | None:
+        """The path the program a command names is found at when only what
+        the model cannot list may hold it (a venv a COPY from a builder
+        brought, say); None when it is a known file, surely absent, or not
+        to be told."""
+        if "/" in word:
+            path = self.resolved(word)
+            return path if path is not None and self.path_state(path, None) is None else None
+        for folder in self.search_path():
+            path = posixpath.join(folder, word)
+            state = self.path_state(path, None)
+            if state is None:
+                return go_clean(path) if path.startswith("/") else None
+            if state:
+                return None
+        return None
+
+    def hiding(self, path: str) -> list[Opaque]:
+        """The opaque regions that may hold ``path`` (as `path_state` reads them)."""
+        return [
+            region
+            for region in self.image.covering(path)
+            if self._hides(region.kind, region.line, None)
+        ]
+
     def resolved(self, word: str) -> str | None:
         if word.startswith("/"):
             return go_clean(word)
@@ -730,6 +930,180 @@ class Presence:
         if before is not None and line >= before:
             return False
         return not (kind == RUN and line in self.distroless_runs)
+
+
+# -- venvs copied from a builder ---------------------------------------------------
+
+# The `python -m venv` options, and virtualenv's that do not change where
+# its links point; any other option makes the command not judged.
+_VENV_FLAGS = frozenset(
+    {
+        "--clear", "--upgrade", "--without-pip", "--system-site-packages", "--upgrade-deps",
+        "--without-scm-ignore-files", "--symlinks", "--copies",
+    }
+)  # fmt: skip
+_VIRTUALENV_FLAGS = frozenset(
+    {
+        "--clear", "--no-download", "--download", "--no-pip", "--no-setuptools", "--no-wheel",
+        "--system-site-packages", "--symlinks", "--copies", "--always-copy", "-q", "--quiet",
+        "-v", "--verbose", "--no-periodic-update", "--no-vcs-ignore",
+    }
+)  # fmt: skip
+_COPIES = frozenset({"--copies", "--always-copy"})
+_VALUED = frozenset({"--prompt"})
+_COMMAND_WRAPPERS = frozenset({"sudo", "exec", "time", "nice", "nohup", "command"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)
+# An ENV or ARG that may set PATH (not PYTHONPATH).
+_SETS_PATH = re.compile(r"(?<![A-Za-z0-9_])PATH(?![A-Za-z0-9_])")
+# Where the official python images keep their interpreter (docker-library/python).
+_PYTHON_IMAGE_BIN = "/usr/local/bin"
+_SYSTEM_BINS = frozenset({_PYTHON_IMAGE_BIN, "/usr/bin"})
+
+
+class VenvCommand(NamedTuple):
+    """A `python -m venv` or `python -m virtualenv` command as written:
+    the interpreter word that runs it, the folders it makes, and whether it
+    copies the interpreter rather than linking to it. ``understood`` False:
+    a command that makes a venv in a way not modelled (uv venv, a bare
+    virtualenv script, options not known, a variable folder)."""
+
+    interpreter: str
+    folders: tuple[str, ...]
+    copies: bool
+    understood: bool = True
+
+
+class Venv(NamedTuple):
+    """A venv a RUN of a builder stage made: its folder, the interpreter path
+    its `bin/python*` lead to, whether they are copies, the RUN's line and
+    the command's words (for messages)."""
+
+    folder: str
+    interpreter: str
+    copies: bool
+    line: int
+    command: str
+
+
+_NOT_UNDERSTOOD = VenvCommand("", (), copies=False, understood=False)
+
+
+def venv_command(words: Sequence[str]) -> VenvCommand | None:
+    """The venv a simple command makes (None: it makes none)."""
+    start, assigned = 0, False
+    while start < len(words) and (
+        _ASSIGNMENT.fullmatch(words[start]) or words[start] in _COMMAND_WRAPPERS
+    ):
+        assigned = assigned or "=" in words[start]
+        start += 1
+    rest = list(words[start:])
+    if not rest:
+        return None
+    program = rest[0].rpartition("/")[2]
+    if program in ("virtualenv", "pyvenv") or (program == "uv" and "venv" in rest[1:2]):
+        # uv resolves links its own way, and a virtualenv script runs under
+        # whatever its `#!` line names: not judged.
+        return _NOT_UNDERSTOOD
+    if not is_interpreter(rest[0]) or "-m" not in rest:
+        return None
+    module = rest[rest.index("-m") + 1 : rest.index("-m") + 2]
+    if module not in (["venv"], ["virtualenv"]):
+        return None
+    if rest[1] != "-m" or assigned:
+        return _NOT_UNDERSTOOD  # interpreter options, or variables set for it
+    flags = _VENV_FLAGS if module == ["venv"] else _VIRTUALENV_FLAGS
+    parsed = _venv_arguments(rest[3:], flags)
+    if parsed is None or (module == ["virtualenv"] and len(parsed[0]) != 1):
+        return _NOT_UNDERSTOOD
+    return VenvCommand(rest[0], *parsed)
+
+
+def _venv_arguments(
+    words: Sequence[str], flags: frozenset[str]
+) -> tuple[tuple[str, ...], bool] | None:
+    """The folders and the copies flag of a venv command's arguments (None:
+    an option not known, a variable or home folder, no folder)."""
+    folders: list[str] = []
+    copies = False
+    pending = iter(words)
+    for word in pending:
+        name = word.partition("=")[0]
+        if name in _VALUED:
+            if "=" not in word:
+                next(pending, None)
+        elif word.startswith("-"):
+            if word not in flags:
+                return None
+            # venv: the last of --copies and --symlinks wins.
+            copies = word in _COPIES or (copies and word != "--symlinks")
+        elif "$" in word or word.startswith("~") or not word:
+            return None
+        else:
+            folders.append(word)
+    return (tuple(folders), copies) if folders else None
+
+
+def _may_set_path(words: Sequence[str]) -> bool:
+    """Whether a shell command may change PATH for the commands after it
+    (an assignment, `export`, sourcing an activate script)."""
+    if words[:1] in (["source"], ["."]):
+        return True
+    return any(word.startswith("PATH=") or word == "PATH" for word in words)
+
+
+def _interpreter_path(builder: Image, word: str, path_set: bool) -> str | None:
+    """The path a venv command's interpreter word runs, as venv records it
+    (the path invoked, links not resolved: CPython's venv uses
+    ``sys._base_executable``); None when it cannot be told."""
+    if "/" in word:
+        # A system interpreter's folder only: another venv's interpreter
+        # (made by a script, say) links a new venv to that one's base.
+        path = go_clean(word) if word.startswith("/") else ""
+        return path if posixpath.dirname(path) in _SYSTEM_BINS else None
+    if builder.base.family != "python" or path_set:
+        return None
+    # The official images put /usr/local/bin first on PATH, and hold there
+    # python, python3 and python3.X (docker-library/python).
+    names = {"python", "python3"}
+    if builder.python_version is not None:
+        names.add(f"python{builder.python_version}")
+    return f"{_PYTHON_IMAGE_BIN}/{word}" if word in names else None
+
+
+def _venv_message(
+    keyword: str, path: str, venv: Venv, builder: Image, presence: Presence
+) -> str | None:
+    """LH514's message, or None when the venv's interpreter works there."""
+    repository = presence.facts.repository
+    if venv.copies:
+        if builder.base.family != "python":
+            return None  # how another image's interpreter was built is not known
+        # The official images are built --enable-shared: their binary loads
+        # libpython from /usr/local/lib, which a copy does not bring.
+        library = f"/usr/local/lib/libpython{builder.python_version or '3.X'}.so.1.0"
+        if presence.path_state(library, None) is not False:
+            return None
+        return (
+            f"{keyword} runs {_cut(path)}, a --copies venv's interpreter (line {venv.line})"
+            f" that needs {library}, which {repository} lacks:"
+            f" {_venv_advice(venv, presence.facts)} (no --copies)"
+        )
+    if presence.path_state(venv.interpreter, None) is not False:
+        return None
+    return (
+        f"{keyword} runs {_cut(path)}, a link to {_cut(venv.interpreter)}"
+        f" (`{_cut(venv.command)}`, line {venv.line}), which {repository} lacks:"
+        f" {_venv_advice(venv, presence.facts)}"
+    )
+
+
+def _venv_advice(venv: Venv, facts: Distroless) -> str:
+    if facts.kind != "python3":
+        return "the image has no Python: build on python3-debian13"
+    return (
+        "in the builder, RUN ln -s /usr/local/bin/python3 /usr/bin/python3"
+        f" && /usr/bin/python3 -m venv {_cut(venv.folder)}"
+    )
 
 
 def _nonexistent(facts: Distroless) -> str | None:

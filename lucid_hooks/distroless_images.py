@@ -32,7 +32,11 @@ pulled image:
   ``java*`` ``/usr/bin/java`` into ``/usr/lib/jvm`` (``java/java.bzl``),
   ``nodejs*`` ``/nodejs/bin/node`` (``nodejs/nodejs.bzl``). Debug variants
   add busybox under ``/busybox`` only (``static/static.bzl``): there is no
-  ``/bin/sh`` in any variant, no coreutils, no pip, no curl.
+  ``/bin/sh`` in any variant, no coreutils, no pip, no curl. Nothing lives
+  under ``/usr/local``, and python3 holds ``libpython3.X-minimal`` and
+  ``-stdlib`` but not ``libpython3.X``: no ``libpython3.X.so.1.0``, which
+  the official ``python`` images' interpreter (built ``--enable-shared``,
+  ``/usr/local/lib``) needs, so a copy of it (``venv --copies``) fails.
 - Users: ``common/BUILD.bazel`` writes ``/etc/passwd`` with ``root`` (0,
   ``/root``, mode 0700), ``nobody`` (65534) and ``nonroot`` (65532,
   ``/home/nonroot``), and ``/etc/group`` with ``root``, ``nobody``, ``tty``,

@@ -231,7 +231,7 @@ def test_a_correct_multi_stage_build_is_clean(
     dockerfile = (
         "FROM python:3.13-slim AS build\n"
         "RUN ln -sf /usr/local/bin/python3 /usr/bin/python3 \\\n"
-        " && python3 -m venv /venv && /venv/bin/pip install -r /dev/null\n"
+        " && /usr/bin/python3 -m venv /venv && /venv/bin/pip install -r /dev/null\n"
         + RUNTIME
         + "COPY --from=build /venv /venv\n"
         "COPY app.py /app/\n"
@@ -242,6 +242,155 @@ def test_a_correct_multi_stage_build_is_clean(
     )
 
     assert check(repo, capsys, dockerfile) == []
+
+
+# --- venv interpreters (LH514) ------------------------------------------------------
+
+BUILD = "FROM python:3.13-slim AS build\n"
+LINK = "RUN ln -s /usr/local/bin/python3 /usr/bin/python3 && /usr/bin/python3 -m venv /venv\n"
+COPY_VENV = "COPY --from=build /venv /venv\n"
+RUN_VENV = 'ENTRYPOINT ["/venv/bin/python", "app.py"]\n'
+
+
+@pytest.mark.parametrize(
+    ("builder", "final", "expected"),
+    [
+        # What `python -m venv` links to: /usr/local/bin/python, not in distroless.
+        ("RUN python -m venv /venv\n", COPY_VENV + RUN_VENV, ["5: LH514"]),
+        ("RUN python3 -m venv /venv\n", COPY_VENV + RUN_VENV, ["5: LH514"]),
+        ("RUN pip install virtualenv && python -m virtualenv /venv\n", COPY_VENV + RUN_VENV,
+         ["5: LH514"]),
+        # The link made, but the venv made through PATH: /usr/local/bin comes first.
+        ("RUN ln -s /usr/local/bin/python3 /usr/bin/python3 && python3 -m venv /venv\n",
+         COPY_VENV + RUN_VENV, ["5: LH514"]),
+        ("RUN /usr/local/bin/python3.13 -m venv --clear /venv\n", COPY_VENV + RUN_VENV,
+         ["5: LH514"]),
+        # --copies copies python:'s interpreter, which needs /usr/local/lib/libpython3.13.
+        ("RUN python -m venv --copies /venv\n", COPY_VENV + RUN_VENV, ["5: LH514"]),
+        ("RUN ln -s /usr/local/bin/python3 /usr/bin/python3"
+         " && /usr/bin/python3 -m venv --copies /venv\n", COPY_VENV + RUN_VENV, ["5: LH514"]),
+        ("RUN python -m venv --copies --symlinks /venv\n", COPY_VENV + RUN_VENV, ["5: LH514"]),
+        # Through the path distroless has its interpreter at: nothing.
+        (LINK, COPY_VENV + RUN_VENV, []),
+        ("RUN ln -s /usr/local/bin/python3.13 /usr/bin/python3.13"
+         " && /usr/bin/python3.13 -m venv /venv\n", COPY_VENV + RUN_VENV, []),
+        (LINK, COPY_VENV + 'ENTRYPOINT ["/venv/bin/python3.13", "app.py"]\n', []),
+        # Relinked after it was made (the venv's own links pointed at distroless's).
+        ("RUN python3 -m venv /venv && ln -sf /usr/bin/python3 /venv/bin/python3\n",
+         COPY_VENV + 'ENTRYPOINT ["/venv/bin/python3", "app.py"]\n', []),
+        # Copied, but never run: the python ENTRYPOINT is distroless's own.
+        ("RUN python -m venv /venv\n", COPY_VENV + 'CMD ["app.py"]\n', []),
+        ("RUN python -m venv /venv\n", COPY_VENV + 'ENTRYPOINT ["/usr/bin/python3"]\n', []),
+        # Run through PATH: judged.
+        ("RUN python -m venv /venv\n",
+         COPY_VENV + "ENV PATH=/venv/bin:$PATH\n" + 'ENTRYPOINT []\nCMD ["python", "app.py"]\n',
+         ["7: LH514"]),
+        ("RUN python -m venv /venv\n",
+         COPY_VENV + "ENV PATH=/venv/bin:$PATH\n" + 'HEALTHCHECK CMD ["python", "-c", "1"]\n',
+         ["6: LH514"]),
+        (LINK,
+         COPY_VENV + "ENV PATH=/venv/bin:$PATH\n" + 'HEALTHCHECK CMD ["python", "-c", "1"]\n',
+         []),
+        # Folders relative to WORKDIR, a venv carried through a chained stage.
+        ("WORKDIR /opt\nRUN python -m venv venv\n",
+         "COPY --from=build /opt/venv /venv\n" + RUN_VENV, ["6: LH514"]),
+        ("RUN python -m venv /venv\n",
+         "WORKDIR /app\nCOPY --from=build /venv ./venv\n"
+         'ENTRYPOINT ["/app/venv/bin/python", "app.py"]\n', ["6: LH514"]),
+        ("RUN python -m venv /venv\nFROM build AS deps\nRUN /venv/bin/pip install requests\n",
+         "COPY --from=deps /venv /venv\n" + RUN_VENV, ["7: LH514"]),
+        # What the model cannot tell: nothing said.
+        ("RUN ./make-venv.sh /base\nRUN /base/bin/python -m venv /venv\n",
+         COPY_VENV + RUN_VENV, []),
+        ("RUN python -m venv /venv\nCOPY --from=0 /venv /venv\n", COPY_VENV + RUN_VENV, []),
+        ("RUN python -m venv /venv\nRUN cp /usr/bin/python3 /venv/bin/python\n",
+         COPY_VENV + RUN_VENV, []),
+        ("RUN ./make-venv.sh /venv\n", COPY_VENV + RUN_VENV, []),
+        ("RUN pip install uv && uv venv /venv\n", COPY_VENV + RUN_VENV, []),
+        ("RUN pip install virtualenv && virtualenv /venv\n", COPY_VENV + RUN_VENV, []),
+        ("ARG VENV=/venv\nRUN python -m venv $VENV\n", COPY_VENV + RUN_VENV, []),
+        ("ENV PATH=/opt/python/bin:$PATH\nRUN python -m venv /venv\n", COPY_VENV + RUN_VENV,
+         []),
+        ("RUN export PATH=/opt/bin:$PATH && python -m venv /venv\n", COPY_VENV + RUN_VENV, []),
+        ("ENV PYTHONPATH=/src\nRUN python -m venv /venv\n", COPY_VENV + RUN_VENV,
+         ["6: LH514"]),
+        ("RUN python -m venv /venv\n",
+         "COPY --from=ghcr.io/acme/venv:1 /venv /venv\n" + RUN_VENV, []),
+        ("RUN python -m venv /venv\n",
+         COPY_VENV + "COPY --from=build /usr/local /usr/local\n" + RUN_VENV, []),
+        ("RUN python -m venv /venv\n", "COPY --from=build /ven? /venv\n" + RUN_VENV, []),
+        ("RUN python -m venv /venv\n", "COPY --from=build /venv/bin/python /py\n"
+         'ENTRYPOINT ["/py", "app.py"]\n', []),
+    ],
+)  # fmt: skip
+def test_venv_interpreter_whose_link_target_is_missing(
+    repo: Path, capsys: pytest.CaptureFixture[str], builder: str, final: str, expected: list[str]
+) -> None:
+    assert check(repo, capsys, BUILD + builder + RUNTIME + final) == expected
+
+
+def test_venv_interpreter_message_says_the_missing_path_and_the_way_out(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = BUILD + "RUN python -m venv /venv\n" + RUNTIME + COPY_VENV + RUN_VENV
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    (line,) = messages(capsys, "Dockerfile")
+
+    assert "ENTRYPOINT runs /venv/bin/python, a link to /usr/local/bin/python" in line
+    assert "(`python -m venv /venv`, line 2), which python3-debian13 lacks" in line
+    assert "RUN ln -s /usr/local/bin/python3 /usr/bin/python3 && /usr/bin/python3 -m venv" in line
+
+    copies = BUILD + "RUN python3 -m venv --copies /venv\n" + RUNTIME + COPY_VENV + RUN_VENV
+    write_tree(repo, {"Dockerfile": copies})
+
+    (line,) = messages(capsys, "Dockerfile")
+
+    assert "a --copies venv's interpreter (line 2) that needs" in line
+    assert "/usr/local/lib/libpython3.13.so.1.0, which python3-debian13 lacks" in line
+    assert line.endswith("/usr/bin/python3 -m venv /venv (no --copies)")
+
+
+def test_venv_interpreter_is_one_finding_and_can_be_switched_off(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        BUILD + "RUN python -m venv /venv\n" + RUNTIME + COPY_VENV + "ENV PATH=/venv/bin:$PATH\n"
+        'ENTRYPOINT ["python", "app.py"]\n'
+        "# lucid: ignore[LH514]\n"
+        'HEALTHCHECK CMD ["/venv/bin/python3", "-c", "1"]\n'
+    )
+
+    # Not LH506 too (the model does not list a copied venv's files).
+    assert check(repo, capsys, dockerfile) == ["6: LH514"]
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        "RUN python -m venv\n",
+        "RUN python -m\n",
+        'RUN ["python3", "-m", "venv"]\n',
+        'RUN ["python3", "-m", "venv", "--prompt"]\n',
+        "RUN python -m venv --prompt=x\n",
+        "RUN python -m venv '' /venv\n",
+        "RUN python -m venv /venv ~/x\n",
+        "RUN python -I -m venv /venv\n",
+        "RUN PATH=/x python -m venv /venv\n",
+        "RUN cd /x && python -m venv venv\n",
+        "RUN /venv/bin/python -m venv /venv\n",
+        "RUN ./python -m venv /venv\n",
+        "RUN python -m venv /venv && /venv/bin/python -m venv /other\n",
+        "RUN python -m venv 'unclosed\n",
+        "WORKDIR $HOME\nRUN python -m venv venv\n",
+    ],
+)
+def test_odd_venv_commands_give_no_traceback_and_no_guess(
+    repo: Path, capsys: pytest.CaptureFixture[str], builder: str
+) -> None:
+    final = COPY_VENV + "COPY --from=build /other /other\nCOPY --from=build\n" + RUN_VENV
+    final += 'HEALTHCHECK CMD ["/other/bin/python", "-c", "1"]\n'
+    assert "LH514" not in " ".join(check(repo, capsys, BUILD + builder + RUNTIME + final))
 
 
 # --- the interpreter twice --------------------------------------------------------
@@ -643,7 +792,7 @@ def test_every_rule_has_examples_and_an_explanation() -> None:
         assert rule.code.startswith("LH5") and rule.bad and rule.good
         assert len(rule.explanation) > 200
         assert (rule.fix is not None) == (rule.code in ("LH505", "LH507"))
-    assert [rule.code for rule in RULES] == [f"LH5{number:02}" for number in range(1, 14)]
+    assert [rule.code for rule in RULES] == [f"LH5{number:02}" for number in range(1, 15)]
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[case.id for case in CORPUS])
