@@ -8,8 +8,9 @@ it reaches, resolved on the ``sys.path`` it really gets, in the files that
 really exist where it runs. An import that would raise ``ModuleNotFoundError``
 or ``ImportError`` is reported where it is written, naming the entry points
 that reach it; so is a module that hides a standard-library module, or a
-later one of its name, on that ``sys.path`` (`shadowing`). The hook never
-imports or runs the code it checks.
+later one of its name, on that ``sys.path`` (`shadowing`), and, in a
+distroless image, a call that runs a shell or a program the image lacks
+(LH6xx, `shell_calls`). The hook never imports or runs the code it checks.
 
 This module declares the hook and keeps its result for the whole tree in
 the disk cache; `entry_point_analysis` makes the result, and is imported
@@ -162,10 +163,11 @@ SYNTAX_ERROR = Rule(
         the imports of such a file, as far as they can be told, and follows
         them. Every module an entry point reaches is compiled (to bytecode,
         as importing it would: that also finds a `return` outside a
-        function), once per content: the disk cache keeps the verdict. Code
-        for a newer Python than the hook's (the image's interpreter says so)
-        is not judged. Fix the syntax; if the file is meant for a newer
-        Python than the hook's, run the hook with that Python.
+        function), once per content: the disk cache keeps the verdict. Of
+        code for a newer Python than the hook's (the image's interpreter
+        says so) only what no Python accepts is reported: a merge conflict's
+        markers. Fix the syntax; if the file is meant for a newer Python than
+        the hook's, run the hook with that Python.
     """,
     bad="""
 <<<<<<< HEAD
@@ -356,10 +358,12 @@ REQUIREMENT_NEVER_IMPORTED = Rule(
         attack surface wider for nothing, like deptry's DEP002. Not counted
         as unused: the lines `pip-compile` marks as pulled in by another
         requirement (`# via requests`), build tools (`pip`, `setuptools`,
-        `wheel`), type stubs, data-only distributions (`tzdata`) and the
-        companions another imported distribution loads by name (database
-        drivers for SQLAlchemy or Django, uvicorn's and gunicorn's optional
-        speed-ups and workers, `python-multipart` for FastAPI forms,
+        `wheel`, `cython`, `maturin`, ...), type stubs, data-only
+        distributions (`tzdata`) and the companions an imported
+        distribution loads by name, declared or not (database drivers for
+        SQLAlchemy or Django, uvicorn's and gunicorn's optional speed-ups and
+        workers, `python-multipart`, `orjson` and `jinja2` for FastAPI,
+        `itsdangerous` for Starlette, `bcrypt` for passlib,
         `email-validator` for pydantic). Nothing is said of a file whose
         image runs code that edits `sys.path`, or an entry point whose
         closure cannot be followed. Code that imports by a computed name
@@ -416,6 +420,79 @@ vm/log_setup.py
 """,
 )
 
+SHELL_NEEDED = Rule(
+    code="LH601",
+    name="shell-needed",
+    hook=HOOK_ID,
+    summary="Code an entry point reaches runs /bin/sh, which its distroless image lacks",
+    explanation="""
+        An entry point that runs in an image built on a distroless base
+        reaches a call that starts `/bin/sh -c`: `os.system`, `os.popen`,
+        `subprocess.getoutput` and `getstatusoutput`,
+        `asyncio.create_subprocess_shell`, or `subprocess.run`, `call`,
+        `check_call`, `check_output` or `Popen` with `shell=True`.
+        Distroless images have no shell (`:debug` has busybox under
+        `/busybox` only), so the call raises `FileNotFoundError:
+        '/bin/sh'`; `os.system` raises nothing and returns 127, as if the
+        command had failed. The calls are found in the tokens of every module
+        the entry point reaches (never in strings or comments, nor under `if
+        TYPE_CHECKING:`); one inside a function fails when the function runs,
+        and the finding says so. Nothing is said where the call may be for
+        another system (under a test of `sys.platform`, `os.name` or
+        `platform.system()`) or checks first (`shutil.which`), in a `try`
+        whose handlers catch `OSError`, with `executable=` or `**kwargs`,
+        nor where the image may hold a shell after all (one copied from
+        another image). Images that are not distroless (`python:3.12-slim`
+        has `/bin/sh`) are not judged. Run the program itself with an
+        argument list, and do in Python what the shell did (`shutil`,
+        `pathlib`, `glob`).
+    """,
+    bad="""
+# FROM gcr.io/distroless/python3-debian13:nonroot
+import os
+os.system("mkdir -p /tmp/cache")
+""",
+    good="""
+import os
+os.makedirs("/tmp/cache", exist_ok=True)
+""",
+)
+
+PROGRAM_NOT_IN_IMAGE = Rule(
+    code="LH602",
+    name="program-not-in-image",
+    hook=HOOK_ID,
+    summary="Code an entry point reaches runs a program its distroless image lacks",
+    explanation="""
+        An entry point that runs in an image built on a distroless base
+        reaches a call that runs a program named literally, without a
+        shell: the first word of `subprocess.run(["curl", ...])` (or of a
+        string, `subprocess.Popen("git")`, and likewise for `call`,
+        `check_call`, `check_output`), `os.execvp("ls", ...)` and the other
+        `os.exec*` functions, `asyncio.create_subprocess_exec("git", ...)`,
+        `pty.spawn("/bin/bash")`. The program is looked up as the call
+        would: on the image's `PATH` (a name without `/`), or at its path,
+        among what the distroless image holds (its interpreter, not
+        coreutils, git, curl or a shell) and what COPY put there; the
+        call raises `FileNotFoundError`. Nothing is said where the model
+        cannot tell (a COPY from another image or an archive, a `PATH` that
+        is not known), for a program in a variable, nor in the cases LH601
+        leaves out. Images that are not distroless are not judged: which
+        Debian packages they have installed is not known. COPY the program
+        in (from a builder stage), or do the work in Python (`urllib.request`
+        for curl, `shutil` and `os` for file work).
+    """,
+    bad="""
+# FROM gcr.io/distroless/python3-debian13:nonroot
+import subprocess
+head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True).stdout
+""",
+    good="""
+import os
+head = os.environ.get("GIT_COMMIT", "unknown")   # set at build time: ARG/ENV
+""",
+)
+
 RULES = (
     MISSING_LOCAL_MODULE,
     MISSING_NAME,
@@ -430,6 +507,8 @@ RULES = (
     REQUIREMENT_UNPARSABLE,
     REQUIREMENT_NEVER_IMPORTED,
     MODULE_SHADOWED,
+    SHELL_NEEDED,
+    PROGRAM_NOT_IN_IMAGE,
 )
 
 
@@ -593,7 +672,7 @@ def _context_folder(setting: object) -> str:
     return str(setting.get("context", "")) if isinstance(setting, dict) else ""
 
 
-ANALYSIS_NAMESPACE = "entry-analysis-4"
+ANALYSIS_NAMESPACE = "entry-analysis-5"
 # A commit that deletes one of these may break an import anywhere.
 DELETED_SOURCES = (".py", ".so", ".pyd", ".pth")
 
@@ -691,7 +770,8 @@ HOOK = Hook(
     name="check entry-point imports",
     description="Follows every service entry point's imports on the sys.path it runs with,"
     " in its image, and reports those that would fail (local, third-party, standard library),"
-    " the requirements pip cannot follow and the modules that sys.path shadows (LH2xx, LH403).",
+    " the requirements pip cannot follow, the modules that sys.path shadows, and the shells"
+    " and programs its code runs that a distroless image lacks (LH2xx, LH403, LH6xx).",
     rules=RULES,
     options=OPTIONS,
     # Every entry point's closure is followed on each run (cached by

@@ -4,7 +4,9 @@ repository, placed where it runs and followed through its imports.
 `analyse` finds the entry points (`entry_points`, and each Dockerfile's final
 stage through `image` and `build_context`), gives each its first module and
 ``sys.path`` (`resolution`), follows it (`import_graph`) and turns what fails
-into reports, each naming the entry points that reach it. The scans of the
+into reports, each naming the entry points that reach it; a run in a
+distroless image also has the calls of its modules that run a shell or a
+program the image lacks (`shell_calls`, LH601, LH602). The scans of the
 Python files (`imports`) and whether they compile are kept in the disk cache
 by content. Imported only when the hook's cached result does not hold.
 """
@@ -25,10 +27,12 @@ from lucid_hooks.check_entry_point_imports import (
     MISSING_LOCAL_MODULE,
     MISSING_NAME,
     MODULE_SHADOWED,
+    PROGRAM_NOT_IN_IMAGE,
     RELATIVE_IMPORT_FAILS,
     REQUIREMENT_NEVER_IMPORTED,
     REQUIREMENT_UNPARSABLE,
     REQUIREMENTS_INCLUDE_BROKEN,
+    SHELL_NEEDED,
     STDLIB_LEFT_OUT,
     STDLIB_VERSION_GAP,
     SYNTAX_ERROR,
@@ -69,6 +73,7 @@ from lucid_hooks.import_graph import Outcome, Place, Report, Start, follow, pref
 from lucid_hooks.module_scans import SOURCE_LIMIT, module_scan
 from lucid_hooks.packages import is_identifier
 from lucid_hooks.resolution import Tree
+from lucid_hooks.shell_calls import SHELL, ShellCall, shell_calls
 from lucid_hooks.stdlib import is_stdlib_module
 from lucid_hooks.syntax import Compilers, SyntaxProblem
 from lucid_hooks.unused_requirements import RunUsage, unused_lines, used_distributions
@@ -76,6 +81,8 @@ from lucid_hooks.unused_requirements import RunUsage, unused_lines, used_distrib
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
+    from lucid_hooks.distroless_analysis import Presence
+    from lucid_hooks.dockerfile import Dockerfile
     from lucid_hooks.image import Image
     from lucid_hooks.import_graph import Closure
     from lucid_hooks.imports import ModuleScan
@@ -84,6 +91,7 @@ if TYPE_CHECKING:
 
 SYNTAX_NAMESPACE = "syntax-1"
 PATH_EDIT_NAMESPACE = "sys-path-edit-1"
+SHELL_CALLS_NAMESPACE = "shell-calls-1"
 # What an import can find at run time (stubs are for type checkers only).
 LOCAL_SUFFIXES = (".py", ".so", ".pyd")
 # How much of a command an LH204 message shows.
@@ -98,6 +106,21 @@ _HOW_IT_RUNS_MATTERS = frozenset(
 ASSUMED_HINT = " (set `entry-points` if not)"
 # How many entry points a message names before it counts the rest.
 NAMED_ENTRY_POINTS = 2
+# What git writes into a file whose merge conflicts (no Python accepts them).
+_CONFLICT_MARKERS = (b"<<<<<<< ", b"=======", b">>>>>>> ", b"||||||| ")
+# How much of a program an LH602 message shows, and how long an LH6xx
+# message may be before the image's name gives way to "the image".
+PROGRAM_SHOWN = 30
+SHELL_MESSAGE_LENGTH = MESSAGE_LENGTH - 40
+_PROGRAM_ADVICE = {
+    **dict.fromkeys(("sh", "bash", "dash", "ash", "zsh"), "run the program itself"),
+    **dict.fromkeys(("curl", "wget"), "use urllib.request"),
+    **dict.fromkeys(("pip", "pip3"), "install in a builder stage"),
+}
+# Programs whose work the standard library does.
+_FILE_PROGRAMS = frozenset(
+    {"cat", "chmod", "chown", "cp", "find", "ln", "ls", "mkdir", "mv", "rm", "tar", "touch"}
+)
 # Said of an image's entry points when its build context was guessed.
 GUESSED_ROOT = " built from the repository root"
 _EXTERNAL_CODES = {
@@ -136,6 +159,7 @@ class Repository:
         self._pythons: dict[tuple[str, str | None], tuple[str, str]] = {}
         self._projects: dict[str, frozenset[str]] = {}
         self._project_imported: dict[str, list[str]] = {}
+        self._shell_calls: dict[str, list[ShellCall]] = {}
 
     @functools.cached_property
     def linked(self) -> dict[str, str]:
@@ -249,6 +273,34 @@ class Repository:
             self.findings.append(unreadable_file(path, error))
             return None
 
+    def is_conflict_marker(self, path: str, line: int) -> bool:
+        """Whether the module's line ``line`` is a merge conflict's marker."""
+        lines = (self.read(path) or b"").split(b"\n", line)
+        return 0 < line <= len(lines) and lines[line - 1].startswith(_CONFLICT_MARKERS)
+
+    def shell_calls(self, path: str) -> list[ShellCall]:
+        """The calls of the module that run a shell or a program it names
+        (asked only for runs in distroless images)."""
+        if path not in self._shell_calls:
+            self._shell_calls[path] = self._scanned_calls(path)
+        return self._shell_calls[path]
+
+    def _scanned_calls(self, path: str) -> list[ShellCall]:
+        if not path.endswith(".py"):
+            return []
+        try:
+            found = self.snapshot.derived(
+                SHELL_CALLS_NAMESPACE,
+                path,
+                SOURCE_LIMIT,
+                shell_calls,
+                _stored_calls,
+                _restored_calls,
+            )
+        except OSError:
+            return []  # the scan of its imports reported it
+        return found or []
+
     def syntax(self, path: str) -> SyntaxProblem | None:
         """Why the module does not compile, or None (asked once per path:
         entry points share most of their modules)."""
@@ -346,6 +398,22 @@ def _restored_flag(value: tuple[object, ...]) -> tuple[bool] | None:
 
 def _as_stored(value: tuple[object, ...]) -> tuple[object, ...]:
     return value
+
+
+def _stored_calls(calls: list[ShellCall]) -> tuple[object, ...]:
+    return tuple(tuple(call) for call in calls)
+
+
+_CALL_TYPES = tuple(type(value) for value in ShellCall(1, 1, "", "", "", False, False))
+
+
+def _restored_calls(value: tuple[object, ...]) -> list[ShellCall] | None:
+    calls = [
+        ShellCall(*call)
+        for call in value
+        if isinstance(call, tuple) and tuple(map(type, call)) == _CALL_TYPES
+    ]
+    return calls if len(calls) == len(value) else None
 
 
 def _restored_syntax(value: tuple[object, ...]) -> tuple[int, int, str] | tuple[()] | None:
@@ -454,6 +522,8 @@ class Situated(NamedTuple):
     # from the requirements and pyproject nearest to the first module.
     installed: Installed | None = None
     python: tuple[str, str] | None = None
+    # In a distroless image: what programs it holds (LH601, LH602).
+    presence: Presence | None = None
 
 
 def situate(entry: EntryPoint, place: Place, pythonpath: str | None = None) -> Situated:
@@ -652,10 +722,12 @@ def image_entry_points(
             image = model_image(path, dockerfile, build, cache=cache)
             installed = image_installed(image, data, repo.read_if_there)
             runs = _image_runs(repo, image, console_scripts)
-            python = _image_python(image)
+            python, presence = _image_python(image), _presence(image, dockerfile)
             for run in runs:
                 placed = _from_installed_project(repo, run, installed.local_folders) or run
-                situated.append(placed._replace(installed=installed, python=python))
+                situated.append(
+                    placed._replace(installed=installed, python=python, presence=presence)
+                )
     return situated
 
 
@@ -706,6 +778,31 @@ def _image_python(image: Image) -> tuple[str, str] | None:
     if image.python_version is None:
         return None
     return image.python_version, image.base.reference
+
+
+def _presence(image: Image, dockerfile: Dockerfile) -> Presence | None:
+    """What programs a distroless image holds; None for another image
+    (one that is not distroless has a shell, and packages not known)."""
+    from lucid_hooks.distroless_images import REGISTRY
+
+    if not image.base.name.startswith(REGISTRY):
+        return None
+    from lucid_hooks.distroless_analysis import Presence, distroless_of
+
+    facts = distroless_of(image)
+    if facts is None:
+        return None
+    # A RUN on a distroless image (every stage of the chain is one) can
+    # write no program: its lines do not make programs "may exist".
+    stages = dockerfile.stages
+    runs = frozenset(
+        instruction.line
+        for index in image.chain
+        if index < len(stages)
+        for instruction in stages[index].instructions
+        if instruction.keyword == "RUN"
+    )
+    return Presence(image, facts, runs)
 
 
 def _from_guessed_root(image: Image) -> bool:
@@ -802,8 +899,7 @@ def _reports_of(
         )
     ]
     reports = [*_outcome_reports(repo, outcomes)]
-    if _compiles_like_the_hook(item.place.python):
-        reports.extend(_syntax_reports(repo, closure))
+    reports.extend(_syntax_reports(repo, closure, _compiles_like_the_hook(item.place.python)))
     # What sys.path hides counts as reached: a commit of that file checks this run.
     hidden = _shadowing_reports(item.entry.run, item.place, item.start, closure, path_edited)
     reports.extend(hidden)
@@ -812,6 +908,8 @@ def _reports_of(
         repo, item, closure, environment, settings, path_edited
     )
     reports.extend(external)
+    if item.presence is not None:
+        reports.extend(_shell_reports(repo, item, closure, item.presence))
     usage = _usage_of(repo, item, closure, environment[0], settings, path_edited)
     return reports, closure.files | {report.path for report in hidden} | declaring, usage
 
@@ -947,12 +1045,71 @@ def _outcome_reports(repo: Repository, outcomes: Iterable[Outcome]) -> Iterator[
         yield Report(outcome.path, outcome.line, outcome.col, _CODES[outcome.kind], message)
 
 
-def _syntax_reports(repo: Repository, closure: Closure) -> Iterator[Report]:
+def _syntax_reports(repo: Repository, closure: Closure, judged: bool) -> Iterator[Report]:
+    """LH205 for the run's modules; when its Python is newer than the
+    hook's (not ``judged``), only the errors no Python accepts: a merge
+    conflict's markers."""
     for path in sorted(closure.files):
         problem = repo.syntax(path)
-        if problem is not None:
+        if problem is not None and (judged or repo.is_conflict_marker(path, problem.line)):
             message = f"does not compile ({problem.message}), so importing it fails"
             yield Report(path, problem.line, problem.col, SYNTAX_ERROR.code, message)
+
+
+def _shell_reports(
+    repo: Repository, item: Situated, closure: Closure, presence: Presence
+) -> Iterator[Report]:
+    """LH601 and LH602 for a run in a distroless image: the calls of its
+    modules that run a shell or a program the image surely lacks (a call
+    in a `__main__` block only in the module the run executes as main)."""
+    assert item.start is not None and item.place is not None
+    main = item.place.repo_path(item.start.file) if item.start.is_main else None
+    for path in sorted(closure.files):
+        for call in repo.shell_calls(path):
+            if not call.main_only or path == main:
+                report = _shell_report(path, call, presence)
+                if report is not None:
+                    yield report
+
+
+def _shell_report(path: str, call: ShellCall, presence: Presence) -> Report | None:
+    program = "/bin/sh" if call.kind == SHELL else call.program
+    if presence.program(program) is not False:
+        return None  # there, or it may be (copied from another image, say)
+    if call.kind == SHELL:
+        function, advice = _shell_advice(call.detail)
+        code = SHELL_NEEDED.code
+    else:
+        function, advice = call.detail, _program_advice(program.rpartition("/")[2])
+        code = PROGRAM_NOT_IN_IMAGE.code
+    what = f"{function} runs {_shortened(program, PROGRAM_SHOWN)}"
+    when = "; it fails when the function runs" if call.deferred else ""
+    facts = presence.facts
+    # The image's name where the line has room for it, and the advice.
+    tried = [(facts.reference, advice), (facts.repository, advice), ("the image", advice)]
+    for image, tip in [*tried, ("the image", "")]:
+        message = f"{what}, which {image} lacks" + (f": {tip}" if tip else "") + when
+        if len(message) <= SHELL_MESSAGE_LENGTH:
+            break
+    return Report(path, call.line, call.col, code, message)
+
+
+def _shell_advice(function: str) -> tuple[str, str]:
+    """How an LH601 message names the call, and its way out."""
+    if function.startswith("asyncio."):
+        return function, "use create_subprocess_exec"
+    if function.endswith("(shell=True)"):
+        name = function.removeprefix("subprocess.").removesuffix("(shell=True)")
+        return "shell=True", f"pass {name} a list"
+    return function, "pass subprocess.run a list"
+
+
+def _program_advice(name: str) -> str:
+    if name in _PROGRAM_ADVICE:
+        return _PROGRAM_ADVICE[name]
+    if name in _FILE_PROGRAMS:
+        return "use os, shutil or pathlib"
+    return "COPY it in or do it in Python"
 
 
 def _named(report: Report, entries: Sequence[EntryPoint]) -> Report:

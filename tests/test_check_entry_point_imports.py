@@ -1285,3 +1285,145 @@ def test_an_installed_local_project_uses_what_it_imports(
     _, out = run(capsys, ".")
 
     assert [line.split(" LH212 ")[1][:8] for line in out] == ["`rich` i"]
+
+
+def test_code_for_a_newer_python_is_judged_only_for_conflict_markers(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newer = SLIM.format(install="").replace("3.12", "3.14")
+    write_tree(
+        repo,
+        {
+            "svc/Dockerfile": newer,
+            "svc/main.py": "import quotas\nimport handlers\n",
+            "svc/quotas.py": "<<<<<<< HEAD\nMAX = 64\n=======\nMAX = 32\n>>>>>>> other\n",
+            # PEP 758 (3.14): no parentheses around the exceptions caught.
+            "svc/handlers.py": "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n",
+        },
+    )
+    init_repo(repo)
+
+    _, out = run(capsys, ".")
+
+    assert [line.split(" does not")[0] for line in out] == ["svc/quotas.py:1:1: LH205"]
+
+
+# --- LH601, LH602 shells and programs a distroless image lacks -----------------
+
+DISTROLESS = (
+    "FROM gcr.io/distroless/python3-debian13:nonroot\nWORKDIR /app\nCOPY . .\n"
+    '{copy}CMD ["main.py"]\n'
+)
+TOOLS = (
+    "import os, subprocess\n"
+    "from typing import TYPE_CHECKING\n"
+    "os.system('mkdir -p /tmp/x')\n"
+    "def head():\n"
+    "    return subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True)\n"
+    "def version():\n"
+    "    return subprocess.run(['python3', '-V'])\n"
+    "if TYPE_CHECKING:\n"
+    "    os.system('never')\n"
+    "if __name__ == '__main__':\n"
+    "    os.system('only when run itself')\n"
+)
+
+
+def shell_tree(dockerfile: str, main: str = "import tools\n") -> dict[str, str]:
+    return {
+        "svc/Dockerfile": dockerfile,
+        "svc/main.py": main,
+        "svc/tools.py": TOOLS,
+        "svc/unused.py": "import os\nos.system('not reached')\n",
+    }
+
+
+def test_shells_and_programs_a_distroless_image_lacks(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main = "import tools\nimport subprocess\nsubprocess.check_output('date', shell=True)\n"
+    write_tree(repo, shell_tree(DISTROLESS.format(copy=""), main))
+    init_repo(repo)
+
+    code, out = run(capsys, ".")
+
+    assert code == 1
+    assert out == [
+        "svc/main.py:3:1: LH601 shell=True runs /bin/sh, which"
+        " gcr.io/distroless/python3-debian13:nonroot lacks: pass check_output a list,"
+        " for the command of svc/Dockerfile",
+        "svc/tools.py:3:1: LH601 os.system runs /bin/sh, which"
+        " gcr.io/distroless/python3-debian13:nonroot lacks: pass subprocess.run a list,"
+        " for the command of svc/Dockerfile",
+        "svc/tools.py:5:12: LH602 subprocess.run runs git, which the image lacks: COPY it in"
+        " or do it in Python; it fails when the function runs, for the command of"
+        " svc/Dockerfile",
+    ]
+    # Another file changed: the analysis runs again, the scans come from the cache.
+    (repo / "svc/unused.py").write_text("import os\nos.popen('still not reached')\n")
+    assert run(capsys, ".") == (code, out)
+
+
+def test_the_main_block_of_the_module_that_runs_is_judged(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = DISTROLESS.format(copy="").replace('["main.py"]', '["tools.py"]')
+    write_tree(repo, shell_tree(dockerfile))
+    init_repo(repo)
+
+    _, out = run(capsys, ".")
+
+    assert [line.split(": ")[0] for line in out] == [
+        "svc/tools.py:3:1",
+        "svc/tools.py:5:12",
+        "svc/tools.py:11:5",
+    ]
+
+
+def test_an_image_that_is_not_distroless_is_not_judged(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, shell_tree(SLIM.format(install="")))
+    init_repo(repo)
+
+    assert run(capsys, ".") == (0, [])
+
+
+@pytest.mark.parametrize(
+    "shell",
+    [
+        "COPY --from=busybox:1.36 /bin/sh /bin/sh\n",  # what it holds is not known
+        "COPY bin/sh /bin/sh\n",
+    ],
+)
+def test_a_shell_or_program_the_image_may_hold(
+    repo: Path, capsys: pytest.CaptureFixture[str], shell: str
+) -> None:
+    tree = shell_tree(DISTROLESS.format(copy=shell + "COPY bin/git /usr/local/bin/git\n"))
+    tree["svc/bin/git"] = tree["svc/bin/sh"] = "#!/usr/bin/python3\n"
+    write_tree(repo, tree)
+    init_repo(repo)
+
+    assert run(capsys, ".") == (0, [])
+
+
+def test_calls_that_guard_or_catch_their_failure(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main = (
+        "import shutil, subprocess, sys\n"
+        "try:\n"
+        "    head = subprocess.run(['git', 'rev-parse', 'HEAD']).stdout\n"
+        "except FileNotFoundError:\n"
+        "    head = None\n"
+        "if shutil.which('curl'):\n"
+        "    subprocess.run(['curl', 'x'])\n"
+        "if sys.platform == 'win32':\n"
+        "    subprocess.run('cls', shell=True)\n"
+        "subprocess.run(cmd, shell=True, executable='/busybox/sh')\n"
+        "print('os.system(1)')  # os.popen('x')\n"
+    )
+    write_tree(repo, {"svc/Dockerfile": DISTROLESS.format(copy=""), "svc/main.py": main})
+    init_repo(repo)
+
+    assert run(capsys, ".") == (0, [])

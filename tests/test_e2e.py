@@ -181,7 +181,7 @@ def test_each_hook_reports_what_lucid_hooks_check_reports(tmp_path: Path, runner
         for line in duplicates
     ), output(hooks)
     # The demo's planted entry-point defects, and nothing on its correct services.
-    planted = (
+    planted: tuple[str, ...] = (
         "sessions/api/session_api.py:5:1: LH208 ",
         "sessions/processor/Dockerfile:16:1: LH204 ",
         "sessions/recorder/main.py:14:1: LH203 ",
