@@ -161,7 +161,8 @@ CMD ["app.py"]
 """,
     fix="safe: a shell-form CMD or ENTRYPOINT without shell syntax (no variables, quotes,"
     " operators, redirections, globs or escapes) becomes the JSON array of its words, a"
-    " leading `exec` dropped, and for a CMD under a python ENTRYPOINT its interpreter word",
+    " leading `exec` dropped, and for a CMD under a python ENTRYPOINT its interpreter word"
+    " when it is the ENTRYPOINT's own",
 )
 
 MISSING_EXECUTABLE = Rule(
@@ -224,7 +225,7 @@ CMD ["python3", "-m", "app"]
 FROM gcr.io/distroless/python3-debian13:nonroot
 CMD ["-m", "app"]
 """,
-    fix="safe: drops the interpreter word from the CMD",
+    fix="safe: drops the interpreter word from the CMD when it is the ENTRYPOINT's own",
 )
 
 ROOT_USER = Rule(
@@ -486,7 +487,7 @@ HOOK = Hook(
     description="Finds what fails in Dockerfile final stages built on distroless images:"
     " debug, floating, missing or retired base images, shell forms, programs the image lacks,"
     " the interpreter named twice, root and unknown users, packages built for another"
-    " Python (LH5xx).",
+    " Python, venv interpreters whose link target is missing (LH5xx).",
     rules=RULES,
     options=OPTIONS,
     # Only Dockerfiles are passed: each is judged alone, with the build

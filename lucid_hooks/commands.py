@@ -25,7 +25,10 @@ MODULE = "module"  # python -m a.b: sys.path[0] is the working directory
 APP = "app"  # uvicorn a.b:app: the module is imported, not run as __main__
 CONSOLE_SCRIPT = "console-script"  # a [project.scripts] name: module:function
 
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?")
+# An interpreter's name: python, python3, python3.13 (no patch version:
+# no image names its interpreter python3.13.1). The one pattern every module
+# that reads commands uses.
+PYTHON_WORD = re.compile(r"python(?:\d+(?:\.\d+)?)?")
 APP_SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn"})
 # Interpreter options that take a value, as `python --help` lists them.
 _VALUE_OPTIONS = frozenset({"-W", "-X", "--check-hash-based-pycs"})
@@ -38,6 +41,12 @@ _SHELL_SEPARATORS = re.compile(r"&&|\|\||[;|&\n]")
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
 _WORKING_DIRECTORY = re.compile(r"\$\{PWD\}|\$PWD(?!\w)|\$\(pwd\)|`pwd`")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+
+
+def is_interpreter(word: str) -> bool:
+    """Whether a command word starts Python, in any folder: ``python``,
+    ``python3.13``, ``/usr/bin/python3``, ``/venv/bin/python``."""
+    return PYTHON_WORD.fullmatch(word.rpartition("/")[2]) is not None
 
 
 class Run(NamedTuple):
@@ -217,7 +226,7 @@ def _program_run(words: list[str], console_scripts: frozenset[str]) -> Run | Non
     if not words:
         return None
     program = _base(words[0])
-    if _PYTHON.fullmatch(program):
+    if PYTHON_WORD.fullmatch(program):
         return _python_run(words)
     if program in APP_SERVERS:
         return _app_run(program, words, words[1:])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.base_images import DEFAULT_PATH, DEFAULT_SHELL
@@ -39,6 +40,7 @@ from lucid_hooks.check_distroless import (
     UNKNOWN_USER,
     VENV_INTERPRETER_MISSING,
 )
+from lucid_hooks.commands import is_interpreter
 from lucid_hooks.distroless_images import (
     ARCHITECTURES,
     CURRENT_DEBIAN,
@@ -47,13 +49,12 @@ from lucid_hooks.distroless_images import (
     USERS,
     VARIANTS,
     executable_state,
-    is_interpreter,
     read_reference,
     replacement,
     retirement,
 )
 from lucid_hooks.dockerfile import MAX_LINE_BYTES, decode
-from lucid_hooks.dockerfile_fixes import DockerfileEditor, shell_words
+from lucid_hooks.dockerfile_fixes import DockerfileEditor, exec_form_words
 from lucid_hooks.findings import Finding, suppressed_codes, unreadable_file
 from lucid_hooks.globs import GlobSet
 from lucid_hooks.image import BASE, RUN, ImageCache, copy_arguments, model_stages
@@ -61,7 +62,7 @@ from lucid_hooks.patterns import go_clean, has_wildcards
 from lucid_hooks.pip_installs import run_commands
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from lucid_hooks.build_context import ComposeBuilds
     from lucid_hooks.distroless_images import Distroless
@@ -88,6 +89,8 @@ _SHOWN = 48
 _OCTAL_MODE = re.compile(r"[0-7]{3,4}")
 # What is read of a copied program to see its `#!` line.
 _HEAD_BYTES = 256
+# git's mode of a regular file without an execute bit.
+_GIT_REGULAR = "100644"
 _FILE_WORK = frozenset({"chmod", "chown", "cp", "ln", "mkdir", "mv", "rm", "touch"})
 
 
@@ -163,6 +166,10 @@ class DockerfileCheck:
         self.editor = DockerfileEditor.of(tree.snapshot.root, path, data)
         self.edits: dict[int, Edit | None] = {}
         self.by_line = {i.line: i for i in dockerfile.instructions}
+        self.named: dict[str, int] = {}  # the first stage of each name
+        for stage in dockerfile.stages:
+            if stage.name:
+                self.named.setdefault(stage.name, stage.index)
 
     def findings(self) -> list[Finding]:
         tree = self.tree
@@ -212,6 +219,17 @@ class DockerfileCheck:
             self.edits[instruction.line] = made
         return self.edits[instruction.line]
 
+    def flagged(self, line: int) -> bool:
+        """Whether the CMD or ENTRYPOINT at ``line`` starts with a flag, which
+        BuildKit refuses ("unknown flag": they take none), so that its words
+        are not what would run: `CMD --port 8000` runs no program `8000`."""
+        instruction = self.by_line.get(line)
+        return (
+            instruction is not None
+            and instruction.keyword in ("CMD", "ENTRYPOINT")
+            and bool(instruction.flags)
+        )
+
     def head(self, file: ImageFile) -> bytes | None:
         """The first bytes of a file COPY or ADD put in the image (None:
         not known, or not readable)."""
@@ -237,6 +255,11 @@ class DockerfileCheck:
             return octal is None or bool(int(chmod, 8) & 0o111)
         if file.source is None:
             return False  # a heredoc is written 0644
+        # git's mode for a tracked file: what a clone (CI's) holds, and what
+        # `git update-index --chmod=+x` sets; the disk's for another.
+        mode = self.tree.snapshot.index_mode(file.source)
+        if mode is not None:
+            return mode != _GIT_REGULAR  # 100755, or a link COPY follows: not judged
         info = self.tree.snapshot.lstat(file.source)
         return info is None or bool(info.st_mode & 0o111)
 
@@ -270,6 +293,8 @@ class ImageCheck:
         self.images = images
         self.final = final
         self.facts = distroless_of(final)
+        # The SHELL instructions of each stage's chain, by line (`_shell_at`).
+        self.shells: dict[int, tuple[list[int], list[tuple[str, ...]]]] = {}
         # What a RUN on a distroless image can run writes no program and no
         # /etc/passwd: its lines do not make files "may exist".
         self.distroless_runs = frozenset(
@@ -333,7 +358,10 @@ class ImageCheck:
         if floating:
             yield self.check.finding(line, FLOATING_BASE_IMAGE.code, floating)
         if facts.debug:
-            message = f"`:{facts.tag}` adds busybox for debugging by hand: ship `:nonroot`"
+            message = (
+                f"`:{facts.tag}` adds busybox for debugging by hand: ship"
+                f" `:nonroot{_architecture(facts)}`"
+            )
             yield self.check.finding(line, DEBUG_BASE_IMAGE.code, message)
 
     # -- RUN and SHELL in every distroless stage the image is made of ------------
@@ -400,15 +428,23 @@ class ImageCheck:
             yield from self._script("RUN", line, argv[0], presence, line)
 
     def _shell_at(self, image: Image, line: int) -> tuple[str, ...]:
-        """The SHELL in effect at ``line`` of the image's chain."""
-        shell: tuple[str, ...] = DEFAULT_SHELL
-        for index in image.chain:
-            for instruction in self.check.dockerfile.stages[index].instructions:
-                if instruction.line >= line:
-                    break
-                if instruction.keyword == "SHELL" and instruction.exec_form:
-                    shell = tuple(instruction.exec_form)
-        return shell
+        """The SHELL in effect at ``line`` of the image's chain: the last
+        before it (the chain's stages come in the file's order)."""
+        if image.stage not in self.shells:
+            stages = self.check.dockerfile.stages
+            found = [
+                instruction
+                for index in image.chain
+                for instruction in stages[index].instructions
+                if instruction.keyword == "SHELL" and instruction.exec_form
+            ]
+            self.shells[image.stage] = (
+                [instruction.line for instruction in found],
+                [tuple(instruction.exec_form or ()) for instruction in found],
+            )
+        lines, shells = self.shells[image.stage]
+        position = bisect_left(lines, line)
+        return shells[position - 1] if position else DEFAULT_SHELL
 
     def _shell(self, presence: Presence, instruction: Instruction) -> Iterator[Finding]:
         program = (instruction.exec_form or [""])[0]
@@ -432,7 +468,7 @@ class ImageCheck:
             # An ENTRYPOINT runs its first word; without one, the CMD does.
             yield from self._program(entrypoint if entrypoint.argv else cmd, presence)
         if python_first:
-            yield from self._interpreter_twice(cmd)
+            yield from self._interpreter_twice(cmd, presence)
         check = final.healthcheck
         yield from self._shell_command("HEALTHCHECK", check, presence, drop=False)
         yield from self._program(check, presence, "HEALTHCHECK")
@@ -447,7 +483,7 @@ class ImageCheck:
             return facts.kind == "python3" and entrypoint.line is None
         argv: Sequence[str] | None = entrypoint.argv
         if entrypoint.shell_text is not None:
-            argv = shell_words(entrypoint.shell_text)
+            argv = exec_form_words(entrypoint.shell_text)
         return (
             bool(argv)
             and argv is not None
@@ -463,9 +499,11 @@ class ImageCheck:
             return
         if presence.program(argv[0]) is not False:
             return
-        words = shell_words(text)
-        if drop and words is not None:
-            words = _arguments_of_python(words)
+        if self.check.flagged(line):
+            yield self.check.finding(line, SHELL_FORM_ON_DISTROLESS.code, _flag_message(what))
+            return
+        written = exec_form_words(text)
+        words = self._python_arguments(written, presence) if drop and written else written
         edit = self._command_edit(what, line, words)
         message = (
             f"shell-form {what} needs {_cut(argv[0])}, which {presence.facts.repository}"
@@ -473,9 +511,50 @@ class ImageCheck:
         )
         if drop:
             message += " (the ENTRYPOINT is python)"
+            first = (written or text.split() or [""])[0]
+            if is_interpreter(first) and not self._entrypoint_interpreter(first, presence):
+                message += f"; {self._other_interpreter(first)}"
+            elif is_interpreter(first) and (edit is None or len(edit.rendered()) > _SHOWN):
+                message += f"; leave {_cut(first)} out of the CMD: the ENTRYPOINT runs it"
         elif words and presence.program(words[0]) is False:
             message += f"; {_missing_word(words[0])}"
         yield self.check.finding(line, SHELL_FORM_ON_DISTROLESS.code, message, edit)
+
+    def _python_arguments(self, words: Sequence[str], presence: Presence) -> list[str] | None:
+        """A CMD's words as the python ENTRYPOINT's arguments: what follows
+        a leading interpreter when it is the ENTRYPOINT's own (another one, a
+        venv's say, would be replaced by the ENTRYPOINT's: no rewrite), else
+        the words if they start with a script or an option (a program name
+        would be taken for a script); None otherwise."""
+        if not words:
+            return None
+        if is_interpreter(words[0]):
+            same = self._entrypoint_interpreter(words[0], presence)
+            return (list(words[1:]) or None) if same else None
+        if words[0].startswith("-") or words[0].endswith(".py"):
+            return list(words)
+        return None
+
+    def _entrypoint_interpreter(self, word: str, presence: Presence) -> bool:
+        """Whether the interpreter ``word`` names is the one the ENTRYPOINT
+        runs: the same word, or both the image's own python (`python`,
+        `python3`, `python3.X`, `/usr/bin/python3`: links to one binary)."""
+        entrypoint = _command_words(self.final.entrypoint)
+        if not entrypoint:
+            return False
+        if word == entrypoint[0]:
+            return True  # the same word on the same PATH: the same program
+        return _own_interpreter(word, presence) and _own_interpreter(entrypoint[0], presence)
+
+    def _other_interpreter(self, word: str) -> str:
+        """What to do about a CMD that names an interpreter other than the
+        ENTRYPOINT's, whose word cannot simply go."""
+        shown = _cut(word)
+        return (
+            f"{shown} is not known to be the ENTRYPOINT's interpreter: to run it, write"
+            f' ENTRYPOINT [] before the CMD, or make it the ENTRYPOINT (ENTRYPOINT ["{shown}"],'
+            " and the CMD its arguments)"
+        )
 
     def _command_edit(self, what: str, line: int, words: Sequence[str] | None) -> Edit | None:
         """The exec-form rewrite of a CMD or ENTRYPOINT (a HEALTHCHECK's
@@ -493,6 +572,8 @@ class ImageCheck:
         argv, line = command.argv, command.line
         if not argv or command.shell_text is not None or line is None:
             return
+        if self.check.flagged(line):
+            return  # BuildKit refuses it: its first word is not what runs
         instruction = self.check.by_line.get(line)
         keyword = what or (instruction.keyword if instruction is not None else "command")
         if presence.program(argv[0]) is False:
@@ -526,21 +607,27 @@ class ImageCheck:
             )
             yield self.check.finding(line, MISSING_EXECUTABLE.code, message)
 
-    def _interpreter_twice(self, cmd: Command) -> Iterator[Finding]:
-        line = cmd.line
-        words = _command_words(cmd)
-        if line is None or not words or not is_interpreter(words[0]):
+    def _interpreter_twice(self, cmd: Command, presence: Presence) -> Iterator[Finding]:
+        """LH507: an exec-form CMD that starts with an interpreter under the
+        python ENTRYPOINT (a shell form is LH505's, with its own fix)."""
+        line, words = cmd.line, list(cmd.argv or ())
+        if line is None or cmd.shell_text is not None or not words:
+            return
+        if not is_interpreter(words[0]) or self.check.flagged(line):
             return
         instruction = self.check.by_line.get(line)
-        plain = cmd.shell_text is None or shell_words(cmd.shell_text) is not None
-        arguments = _arguments_of_python(words) if plain else None
+        arguments = self._python_arguments(words, presence)
         edit = self.check.edit(instruction, arguments) if instruction is not None else None
         first = _cut(words[0])
         runs = " ".join(_command_words(self.final.entrypoint) or ["python3.X"])
         message = (
             f"CMD starts with {first} under a python ENTRYPOINT: this runs"
-            f" `{_cut(runs)} {first} ...`; drop {first} from the CMD"
+            f" `{_cut(runs)} {first} ...`; "
         )
+        if self._entrypoint_interpreter(words[0], presence):
+            message += f"drop {first} from the CMD"
+        else:
+            message += self._other_interpreter(words[0])
         yield self.check.finding(line, INTERPRETER_TWICE.code, message, edit)
 
     # -- the user ------------------------------------------------------------------
@@ -550,6 +637,10 @@ class ImageCheck:
         if setting.value is None:
             return
         name, _, group = setting.value.partition(":")
+        if not name and setting.line is not None and self._expanded(setting.line):
+            # `USER ${UID}` with no such variable: BuildKit would make it
+            # empty (root), but the author means a value the build is given.
+            return
         line = setting.line if setting.line is not None else self._from_line()
         if name in ("", "0", "root"):
             yield self.check.finding(line, ROOT_USER.code, _root_message(facts, setting.line))
@@ -565,6 +656,11 @@ class ImageCheck:
                     f" {', '.join(known)}): use nonroot or a numeric id"
                 )
                 yield self.check.finding(line, UNKNOWN_USER.code, message)
+
+    def _expanded(self, line: int) -> bool:
+        """Whether the instruction at ``line`` names a variable."""
+        instruction = self.check.by_line.get(line)
+        return instruction is not None and "$" in instruction.arguments
 
     def _under_root_home(self, user: str) -> Iterator[Finding]:
         """The COPY and ADD lines that put files under /root, which a
@@ -623,10 +719,17 @@ class ImageCheck:
     def _copied_stage(self, instruction: Instruction, index: int) -> Image | None:
         """The image of the earlier stage a COPY --from names."""
         reference = instruction.flag("from") if instruction.keyword == "COPY" else None
-        source = self.check.dockerfile.stage(reference) if reference else None
-        if source is None or source.index >= index:
+        if not reference:
             return None
-        return self.images[source.index]
+        # A name, looked up (a final stage may copy from thousands); an index
+        # as the parser reads one.
+        source = self.check.named.get(reference.lower())
+        if source is None and reference.isascii() and reference.isdigit():
+            stage = self.check.dockerfile.stage(reference)
+            source = stage.index if stage is not None else None
+        if source is None or source >= index:
+            return None
+        return self.images[source]
 
     # -- venv interpreters ---------------------------------------------------------
 
@@ -646,6 +749,8 @@ class ImageCheck:
         argv, line = command.argv, command.line
         if not argv or command.shell_text is not None or line is None:
             return  # a shell form is LH505's
+        if self.check.flagged(line):
+            return
         path = presence.unlisted(argv[0])
         if path is None or not is_interpreter(path):
             return
@@ -801,10 +906,10 @@ class ImageCheck:
 
 def _command_words(command: Command) -> list[str]:
     """The words a command runs as written: its exec form, or its shell
-    text split on blanks (for a message, or a fix when `shell_words`
+    text split on blanks (for a message, or a fix when `exec_form_words`
     accepts the text)."""
     if command.shell_text is not None:
-        return shell_words(command.shell_text) or command.shell_text.split()
+        return exec_form_words(command.shell_text) or command.shell_text.split()
     return list(command.argv or ())
 
 
@@ -826,6 +931,27 @@ def _installs_packages(image: Image) -> bool:
     return any(install.stage in image.chain for install in image.installs)
 
 
+class Hiding(NamedTuple):
+    """What the opaque regions of one folder that may hold a program say:
+    ``always``, one is there from the start (not the base image's own);
+    ``first``, the earliest line of an instruction that put one there."""
+
+    always: bool
+    first: int | None
+
+    def adding(self, line: int | None) -> Hiding:
+        if line is None:
+            return self._replace(always=True)
+        return self._replace(first=line if self.first is None else min(self.first, line))
+
+    def hides(self, before: int | None) -> bool:
+        """Whether a region is there as the instruction at ``before`` (None:
+        the finished image) sees the image."""
+        if self.always:
+            return True
+        return self.first is not None and (before is None or self.first < before)
+
+
 class Presence:
     """Whether a program is in an image: copied there, one of the distroless
     image's own, or possibly put there by what the model cannot follow."""
@@ -834,6 +960,8 @@ class Presence:
         self.image = image
         self.facts = facts
         self.distroless_runs = distroless_runs
+        self._hiding: dict[str, Hiding] | None = None
+        self._anywhere = Hiding(always=False, first=None)
 
     def program(self, word: str, before: int | None = None) -> bool | None:
         """True, False, or None (may exist) for the program a command names,
@@ -911,16 +1039,38 @@ class Presence:
         copied = self.image.files.get(path)
         if copied is not None and (before is None or copied.line < before):
             return True
-        if any(
-            self._hides(region.kind, region.line, before) for region in self.image.covering(path)
-        ):
-            return None
-        return executable_state(self.facts, path)
+        hiding = self._hiding_by_folder()
+        folder = path
+        while True:
+            found = hiding.get(folder)
+            if found is not None and found.hides(before):
+                return None
+            if folder == "/":
+                return executable_state(self.facts, path)
+            folder = folder[: folder.rindex("/")] or "/"
 
     def anything_unseen(self, before: int) -> bool:
         """Whether files the model cannot list (from another image, a
         builder's RUN, an archive) are in the image before that line."""
-        return any(self._hides(o.kind, o.line, before) for o in self.image.opaque)
+        self._hiding_by_folder()
+        return self._anywhere.hides(before)
+
+    def _hiding_by_folder(self) -> dict[str, Hiding]:
+        """The opaque regions that may hold a program, summed up by folder,
+        made once: each look-up then costs the depth of its path, not the
+        number of regions (every RUN adds one, at `/`)."""
+        if self._hiding is None:
+            hiding: dict[str, Hiding] = {}
+            anywhere = Hiding(always=False, first=None)
+            for region in self.image.opaque:
+                if not self._hides(region.kind, region.line, None):
+                    continue
+                # (A region whose path is not absolute: taken to be anywhere.)
+                folder = go_clean(region.path) if region.path.startswith("/") else "/"
+                hiding[folder] = hiding.get(folder, Hiding(False, None)).adding(region.line)
+                anywhere = anywhere.adding(region.line)
+            self._hiding, self._anywhere = hiding, anywhere
+        return self._hiding
 
     def _hides(self, kind: str, line: int | None, before: int | None) -> bool:
         """Whether an opaque region may hold a program: not the base image's
@@ -1129,13 +1279,20 @@ def _floating(facts: Distroless) -> str:
         reasons.append("the name pins no Debian version")
     if not reasons:
         return ""
-    return " and ".join(reasons) + f": use {replacement(facts)}:nonroot or a digest"
+    nonroot = f"{replacement(facts)}:nonroot{_architecture(facts)}"
+    return " and ".join(reasons) + f": use {nonroot} or a digest"
 
 
 def _moving_python(facts: Distroless) -> str:
     if facts.kind != "python3":
         return ""
     return f" (Python {PYTHON_OF_DEBIAN[CURRENT_DEBIAN]}; move the builder too)"
+
+
+def _architecture(facts: Distroless) -> str:
+    """The architecture suffix of the tag (``-arm64``), or ``""``."""
+    tag, variant = facts.tag or "", facts.variant or ""
+    return tag[len(variant) :] if tag.startswith(variant) else ""
 
 
 def _variant_tag(facts: Distroless) -> str:
@@ -1178,20 +1335,33 @@ def _cut(text: str, limit: int = _SHOWN) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _arguments_of_python(words: Iterable[str]) -> list[str] | None:
-    """A python CMD's words as the interpreter's arguments: what follows a
-    leading interpreter, else the words if they start with a script or an
-    option (a program name would be taken for a script); None otherwise."""
-    rest = list(words)
-    if rest and is_interpreter(rest[0]):
-        return rest[1:] or None  # what follows the interpreter is its arguments
-    if not rest or not (rest[0].startswith("-") or rest[0].endswith(".py")):
-        return None
-    return rest
+def _flag_message(what: str) -> str:
+    return (
+        f"shell-form {what} starts with a flag, which BuildKit refuses ({what} takes none;"
+        f" the build stops at `unknown flag`), and the image has no /bin/sh:"
+        f" write {what} [...] (a JSON array)"
+    )
+
+
+def _own_interpreter(word: str, presence: Presence) -> bool:
+    """Whether ``word`` surely runs the distroless image's own python: a
+    `/usr/bin/python*` the image holds (found on PATH for a bare name)
+    that no COPY replaced."""
+    path = presence.located(word)
+    return (
+        path is not None
+        and path not in presence.image.files
+        and posixpath.dirname(path) == "/usr/bin"
+        and is_interpreter(path)
+        and executable_state(presence.facts, path) is True
+    )
 
 
 def _root_message(facts: Distroless, line: int | None) -> str:
     if line is None:
         shown = f"{facts.repository}:{facts.tag or 'latest'}"
-        return f"runs as root: {_cut(shown)} is uid 0 and no USER changes it: use :nonroot"
+        return (
+            f"runs as root: {_cut(shown)} is uid 0 and no USER changes it:"
+            f" use :nonroot{_architecture(facts)}"
+        )
     return "the container runs as root (uid 0): use USER nonroot (uid 65532)"

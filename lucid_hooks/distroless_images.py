@@ -48,6 +48,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from lucid_hooks.commands import PYTHON_WORD
+
 REGISTRY = "gcr.io/distroless/"
 CURRENT_DEBIAN = "debian13"
 
@@ -103,7 +105,6 @@ _NAME = re.compile(
     r"(?:-(?P<distro>debian\d+))?"
 )
 _TAG = re.compile(r"(?P<variant>debug-nonroot|debug|nonroot|latest)(?:-(?P<arch>[a-z0-9]+))?")
-_PYTHON_WORD = re.compile(r"python(?:\d+(?:\.\d+)?)?")
 
 USERS = {"root": "0", "nobody": "65534", "nonroot": "65532"}
 GROUPS = {"root": "0", "nobody": "65534", "tty": "5", "staff": "50", "nonroot": "65532"}
@@ -222,7 +223,7 @@ def executable_state(image: Distroless, path: str) -> bool | None:
 def _python_program(image: Distroless, path: str) -> bool | None:
     """``/usr/bin/python``, ``python3`` and ``python3.X`` (its own X only)."""
     folder, _, name = path.rpartition("/")
-    if folder != "/usr/bin" or _PYTHON_WORD.fullmatch(name) is None:
+    if folder != "/usr/bin" or PYTHON_WORD.fullmatch(name) is None:
         return False
     if name in ("python", "python3"):
         return True
@@ -234,9 +235,3 @@ def _under_runtime(path: str, program: str, folder: str) -> bool | None:
     if path == program:
         return True
     return None if path.startswith(folder) else False
-
-
-def is_interpreter(word: str) -> bool:
-    """Whether a command word starts Python: ``python``, ``python3.13``,
-    ``/usr/bin/python3``, ``/usr/local/bin/python``."""
-    return _PYTHON_WORD.fullmatch(word.rpartition("/")[2]) is not None

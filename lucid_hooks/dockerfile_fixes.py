@@ -39,10 +39,12 @@ SHELL_BUILTINS = frozenset(
 )
 
 
-def shell_words(text: str) -> list[str] | None:
+def exec_form_words(text: str) -> list[str] | None:
     """The words of a shell command that holds no shell syntax (the exec
     form that runs the same program with the same arguments), a leading
-    ``exec`` dropped; None when the shell would do more than split words."""
+    ``exec`` dropped; None when the shell would do more than split words.
+    (Not `shell_words.split_words`, which reads quotes and escapes as a
+    shell does: a rewrite is only safe where there are none.)"""
     words = text.split()
     if not words or not all(_PLAIN_WORD.fullmatch(word) for word in words):
         return None

@@ -805,6 +805,14 @@ class _Builder:
         self.current: int | None = None
         self._context_source: _Source | None = None
         self.global_values = self._global_args()
+        # The first stage of each name (FROM, --from and a target name the
+        # first), and how many leading stages are modelled: looked up, not
+        # searched, for each of thousands of stages.
+        self.named: dict[str, int] = {}
+        for stage in dockerfile.stages:
+            if stage.name:
+                self.named.setdefault(stage.name, stage.index)
+        self.modelled_before = 0
 
     # -- results -----------------------------------------------------------
 
@@ -814,9 +822,9 @@ class _Builder:
             return self._empty_image()
         index = len(stages) - 1
         if target:
-            named = [stage.index for stage in stages if stage.name == target.lower()]
-            if named:
-                index = named[0]
+            named = self.named.get(target.lower())
+            if named is not None:
+                index = named
             else:
                 self.problem(stages[-1].line, f"target stage {target!r} could not be found")
         return self.image_of(index)
@@ -824,8 +832,9 @@ class _Builder:
     def image_of(self, index: int) -> Image:
         # Earlier stages first, in order: each then finds what it builds on
         # already modelled, and a long chain of stages never recurses deep.
-        for earlier in range(index):
+        for earlier in range(self.modelled_before, index):
             self.stage(earlier)
+        self.modelled_before = max(self.modelled_before, index)
         return self._freeze(self.stage(index), self.dockerfile.stages[index].name)
 
     def _freeze(self, state: _State, name: str | None) -> Image:
@@ -967,9 +976,9 @@ class _Builder:
             if written:
                 self.problem(stage.line, f"the base image {written!r} is not known")
             return _State(stage.index, unknown_image(written))
-        for earlier in self.dockerfile.stages[: stage.index]:
-            if earlier.name == reference.lower():
-                return self.stage(earlier.index).child(stage.index)
+        earlier = self.named.get(reference.lower())
+        if earlier is not None and earlier < stage.index:
+            return self.stage(earlier).child(stage.index)
         if self.cache is not None:
             return self.cache.base_state(reference, stage.index)
         return _State(stage.index, base_image(reference))
@@ -1128,8 +1137,7 @@ class _Builder:
         stages = self.dockerfile.stages
         if reference.isascii() and reference.isdigit():
             return int(reference) if len(reference) < 10 else len(stages)
-        named = [stage.index for stage in stages if stage.name == reference.lower()]
-        return named[0] if named else None
+        return self.named.get(reference.lower())
 
 
 class _Copy:

@@ -19,6 +19,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks.commands import PYTHON_WORD
 from lucid_hooks.shell_words import split_words
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ _OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", "|&", ";;", "!", "{
 _REDIRECTION = re.compile(r"\d*(?:<|>|>>|<<|<<<|>&|<&|&>|&>>)")
 _WRAPPERS = frozenset({"sudo", "exec", "time", "nice", "nohup", "command", "env"})
 _PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)*)?")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.DOTALL)
 _LONE_HEREDOC = re.compile(r"\d*<<-?\s*\S+")
 # pip and uv options that take a value; any other option is a flag.
@@ -168,7 +168,7 @@ def _install(words: list[str]) -> PipInstall | None:
     tool, rest = "pip", words[1:]
     if program == "poetry" or (program == "uv" and rest[:1] != ["pip"]):
         return _project_install(program, rest)
-    if _PYTHON.fullmatch(program):
+    if PYTHON_WORD.fullmatch(program):
         if rest[:1] != ["-m"] or rest[1:2] != ["pip"]:
             return None
         rest = rest[2:]

@@ -69,6 +69,7 @@ class Snapshot:
         self._tags: dict[str, frozenset[str]] = {}
         self._tag_sets: dict[frozenset[str], frozenset[str]] = {}
         self._linked: dict[str, bool] = {}
+        self._index_records: dict[str, str] | None = None
 
     def absolute(self, path: str) -> str:
         # Joined by hand: os.path.join is a third of a 100k-file listing.
@@ -137,6 +138,34 @@ class Snapshot:
             large = size is not None and size >= SETTLED_FROM * INDEX_BYTES_PER_FILE
         if large:
             self._pending = git.PendingSettledFiles.start(self.root)
+
+    def index_mode(self, path: str) -> str | None:
+        """git's mode of a tracked file as the index records it (``100644``,
+        ``100755``, ``120000``): what a commit keeps and a clone checks out,
+        whatever the work tree says (``git update-index --chmod=+x`` changes
+        the index alone, and with ``core.fileMode=false`` git never reads
+        the disk's mode). None outside git, or for a file the index does not
+        hold at stage 0 (untracked, unmerged) or that git does not look at
+        (assume-unchanged, skip-worktree): the disk then says."""
+        if not self.is_git:
+            return None
+        record = self.settled().get(path)
+        if record is None:
+            if self._index_records is None:
+                self._index_records = self._read_index_records()
+            record = self._index_records.get(path)
+        return record.split(" ")[1] if record is not None else None
+
+    def _read_index_records(self) -> dict[str, str]:
+        """The index's record of each file, settled or not, in `settled`'s
+        form (``"H MODE OBJECT 0"``): the same listing, read by the same
+        reader, without leaving out the files the work tree changed."""
+        listing = git.run_git(
+            self.root, ("ls-files", "-z", "--cached", "--full-name", "--stage", "-v")
+        )
+        if listing is None:
+            return {}
+        return git._settled_records(os.fsdecode(listing))[1]
 
     # --- the file system ---------------------------------------------------
 

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from lucid_hooks.check_distroless import RULES, main
+from lucid_hooks.commands import is_interpreter, runs_in
 from lucid_hooks.distroless_images import executable_state, read_reference
 from lucid_hooks.dockerfile import parse
-from lucid_hooks.dockerfile_fixes import DockerfileEditor, shell_words
+from lucid_hooks.dockerfile_fixes import DockerfileEditor, exec_form_words
+from lucid_hooks.image import model_stages
+from lucid_hooks.pip_installs import pip_installs
 from lucid_hooks.safe_writes import ChangedFileError, UnsafePathError
-from tests.conftest import write_tree
+from tests.conftest import assert_time_bounded, git, init_repo, write_tree
 from tests.dockerfile_corpus import CORPUS, Case
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 RUNTIME = "FROM gcr.io/distroless/python3-debian13:nonroot\n"
 
@@ -88,6 +95,27 @@ def test_retired_image_says_when_and_what_replaces_it(
 
     assert "since 2026-05" in line
     assert "use gcr.io/distroless/python3-debian13:nonroot" in line
+
+
+@pytest.mark.parametrize(
+    ("tag", "advice"),
+    [
+        (
+            "debug-nonroot-arm64",
+            "LH501 `:debug-nonroot-arm64` adds busybox for debugging by hand:"
+            " ship `:nonroot-arm64`",
+        ),
+        ("debug-nonroot", "ship `:nonroot`"),
+        ("debug-amd64", "use :nonroot-amd64"),
+        ("latest-arm64", "use gcr.io/distroless/python3-debian13:nonroot-arm64 or a digest"),
+    ],
+)
+def test_the_advised_tag_keeps_the_architecture(
+    repo: Path, capsys: pytest.CaptureFixture[str], tag: str, advice: str
+) -> None:
+    write_tree(repo, {"Dockerfile": f"FROM gcr.io/distroless/python3-debian13:{tag}\n"})
+
+    assert any(advice in line for line in messages(capsys, "Dockerfile"))
 
 
 def test_base_through_args_aliases_and_platform(
@@ -223,6 +251,41 @@ def test_copied_programs_must_be_executable_and_their_interpreter_there(
     )
     (repo / "server").chmod(0o755)
     assert check(repo, capsys, RUNTIME + body) == expected
+
+
+STATIC = "FROM gcr.io/distroless/static-debian13:nonroot\n"
+SERVER = STATIC + 'COPY server /server\nENTRYPOINT ["/server"]\n'
+
+
+@pytest.mark.parametrize(
+    ("disk", "index", "file_mode", "expected"),
+    [
+        # `git update-index --chmod=+x`, as LH511 advises: git's mode decides.
+        (0o644, "+x", "true", []),
+        (0o755, "-x", "true", ["3: LH511"]),
+        # core.fileMode=false (Windows): the disk's mode is not git's.
+        (0o644, "+x", "false", []),
+        (0o644, "-x", "false", ["3: LH511"]),
+    ],
+)
+def test_a_tracked_programs_execute_bit_is_the_one_git_records(
+    repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    disk: int,
+    index: str,
+    file_mode: str,
+    expected: list[str],
+) -> None:
+    write_tree(repo, {"Dockerfile": SERVER, "server": b"\x7fELF\x02\x01"})
+    init_repo(repo, commit=False)
+    git(repo, "config", "core.fileMode", file_mode)
+    git(repo, "add", "-A")
+    git(repo, "update-index", f"--chmod={index}", "server")
+    (repo / "server").chmod(disk)
+
+    assert findings(capsys, "Dockerfile") == expected
+    # Outside git (as the build context holds only tracked files in it), the
+    # disk's mode decides: see the test above.
 
 
 def test_a_correct_multi_stage_build_is_clean(
@@ -422,6 +485,142 @@ def test_interpreter_twice_says_what_runs(repo: Path, capsys: pytest.CaptureFixt
     assert "runs `/usr/bin/python3.13 python3 ...`" in line
 
 
+VENV_BUILDER = (
+    "FROM python:3.13-slim AS b\nRUN python -m venv /venv && /venv/bin/pip install flask\n"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # The venv's interpreter, with the venv's site-packages: dropping it
+        # would run the image's python without them.
+        'COPY --from=b /venv /venv\nCMD ["/venv/bin/python", "/app.py"]\n',
+        # `python` is found on PATH in the venv, not in /usr/bin.
+        'COPY --from=b /venv /venv\nENV PATH=/venv/bin:/usr/bin\nCMD ["python", "/app.py"]\n',
+        # Not this image's version: another interpreter, whatever it is.
+        'CMD ["python3.11", "/app.py"]\n',
+        # LH506 too: the venv is not copied.
+        'ENTRYPOINT ["/venv/bin/python"]\nCMD ["python3", "/app.py"]\n',
+    ],
+)
+def test_no_fix_drops_an_interpreter_other_than_the_entrypoints(
+    repo: Path, capsys: pytest.CaptureFixture[str], body: str
+) -> None:
+    dockerfile = VENV_BUILDER + RUNTIME + body
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    code, out = run(capsys, "Dockerfile")
+
+    assert code == 1
+    assert (repo / "Dockerfile").read_text() == dockerfile
+    (line,) = [line for line in out if ": LH507 " in line]
+    assert "ENTRYPOINT []" in line
+    assert "is not known to be the ENTRYPOINT's interpreter" in line
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        ('CMD ["/usr/bin/python3", "/app.py"]\n', 'CMD ["/app.py"]\n'),
+        ('CMD ["python3.13", "-m", "app"]\n', 'CMD ["-m", "app"]\n'),
+        (
+            'ENTRYPOINT ["/usr/bin/python3", "-u"]\nCMD ["python", "/app.py"]\n',
+            'ENTRYPOINT ["/usr/bin/python3", "-u"]\nCMD ["/app.py"]\n',
+        ),
+        (
+            'COPY --from=b /venv /venv\nENTRYPOINT ["/venv/bin/python"]\n'
+            'CMD ["/venv/bin/python", "/app.py"]\n',
+            'COPY --from=b /venv /venv\nENTRYPOINT ["/venv/bin/python"]\nCMD ["/app.py"]\n',
+        ),
+    ],
+)
+def test_fix_drops_the_entrypoints_own_interpreter(
+    repo: Path, capsys: pytest.CaptureFixture[str], body: str, fixed: str
+) -> None:
+    write_tree(repo, {"Dockerfile": VENV_BUILDER + RUNTIME + body})
+
+    run(capsys, "Dockerfile")
+
+    assert (repo / "Dockerfile").read_text() == VENV_BUILDER + RUNTIME + fixed
+
+
+def test_no_shell_form_fix_drops_another_interpreter(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        VENV_BUILDER + RUNTIME + "COPY --from=b /venv /venv\nCMD /venv/bin/python /app.py\n"
+    )
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    code, out = run(capsys, "Dockerfile")
+
+    assert code == 1
+    assert (repo / "Dockerfile").read_text() == dockerfile
+    (line,) = [line for line in out if ": LH" in line]
+    assert ": LH505 " in line
+    assert "ENTRYPOINT []" in line
+
+
+@pytest.mark.parametrize(
+    "switch",
+    [
+        ("--ignore", "shell-form-without-shell"),
+        ("--ignore", "LH505"),
+    ],
+)
+def test_a_shell_form_cmd_is_lh505s_alone(
+    repo: Path, capsys: pytest.CaptureFixture[str], switch: tuple[str, ...]
+) -> None:
+    dockerfile = RUNTIME + "CMD python3 /worker.py\n"
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    assert findings(capsys, "Dockerfile") == ["2: LH505"]
+    assert run(capsys, *switch, "Dockerfile") == (0, [])
+    assert (repo / "Dockerfile").read_text() == dockerfile
+
+
+def test_lh505_says_what_lh507_would_of_a_shell_form_it_cannot_fix(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"Dockerfile": RUNTIME + "CMD python3 app.py $PORT\n"})
+
+    (line,) = messages(capsys, "Dockerfile")
+
+    assert ": LH505 " in line
+    assert "leave python3 out of the CMD: the ENTRYPOINT runs it" in line
+
+
+def test_an_ignore_comment_for_lh505_keeps_a_shell_form_cmd(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = RUNTIME + "# lucid: ignore[LH505]\nCMD python3 /worker.py\n"
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    assert run(capsys, "Dockerfile") == (0, [])
+    assert (repo / "Dockerfile").read_text() == dockerfile
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("ENTRYPOINT python -m app.main\nCMD --port 8000\n", ["2: LH505", "3: LH505"]),
+        ('CMD --port=8000 ["python3", "app.py"]\n', []),
+        ('ENTRYPOINT --init ["/tini"]\n', []),
+    ],
+)
+def test_a_command_with_a_flag_names_no_program(
+    repo: Path, capsys: pytest.CaptureFixture[str], body: str, expected: list[str]
+) -> None:
+    write_tree(repo, {"Dockerfile": RUNTIME + body})
+
+    lines = messages(capsys, "Dockerfile")
+
+    assert [_short(line) for line in lines] == expected
+    assert not any("8000" in line or "tini" in line for line in lines)
+    assert all("unknown flag" in line for line in lines if line.startswith("Dockerfile:3:"))
+
+
 # --- packages of another Python ------------------------------------------------------
 
 
@@ -463,6 +662,11 @@ def test_packages_of_another_python(
         (RUNTIME + "USER nonroot:app\n", ["2: LH509"]),
         (RUNTIME + "COPY passwd /etc/passwd\nUSER app\n", []),
         (RUNTIME + "COPY --from=build /etc/ /etc/\nUSER app\n", []),
+        # No such variable: a user not known, not root.
+        (RUNTIME + "USER ${UID}\n", []),
+        (RUNTIME + "USER ${UID}:${GID}\n", []),
+        (RUNTIME + "ARG UID=0\nUSER ${UID}\n", ["3: LH508"]),
+        (RUNTIME + "USER ${UID:-app}\n", ["2: LH509"]),
     ],
 )
 def test_users(
@@ -704,8 +908,27 @@ def test_a_symlinked_dockerfile_is_not_read(
         ("python3 app.py # note", None),
     ],
 )
-def test_shell_words(text: str, words: list[str] | None) -> None:
-    assert shell_words(text) == words
+def test_exec_form_words(text: str, words: list[str] | None) -> None:
+    assert exec_form_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("word", "python"),
+    [
+        ("python", True),
+        ("python3", True),
+        ("python3.13", True),
+        ("/venv/bin/python3", True),
+        ("python3.13.1", False),  # no image names its interpreter so
+        ("pythonw", False),
+    ],
+)
+def test_one_interpreter_pattern_serves_every_reader(word: str, python: bool) -> None:
+    run_line = parse(f"FROM x\nRUN {word} -m pip install requests\n").instructions[1]
+
+    assert is_interpreter(word) is python
+    assert bool(pip_installs(run_line)) is python
+    assert bool(runs_in([word, "app.py"])) is python
 
 
 # --- hostile inputs -------------------------------------------------------------------
@@ -826,3 +1049,49 @@ def test_the_build_context_comes_from_the_configuration(
     )
 
     assert findings(capsys, "svc/Dockerfile") == ["3: LH506"]
+
+
+# --- cost -----------------------------------------------------------------------------
+
+
+def _lines_of_runs(count: int) -> str:
+    """RUNs in a distroless stage: each adds an opaque region and needs the
+    SHELL in effect (a shell form) or a look-up of its program."""
+    runs = (f'RUN ["/x{i}"]\nRUN echo {i}\n' for i in range(count // 2))
+    return RUNTIME + 'SHELL ["/bin/sh", "-c"]\n' + "".join(runs)
+
+
+def _many_stages(count: int) -> str:
+    """Stages, each on distroless or the one before, and a final stage that
+    copies from every one."""
+    stages = "".join(
+        f"FROM s{i - 1} AS s{i}\n" if i % 2 else RUNTIME.replace("\n", f" AS s{i}\n")
+        for i in range(count)
+    )
+    copies = "".join(f"COPY --from=s{i} /x{i} /x{i}\n" for i in range(count))
+    return stages + RUNTIME + copies
+
+
+@pytest.mark.parametrize("make", [_lines_of_runs, _many_stages])
+def test_cost_is_linear_in_the_instructions(
+    repo: Path, capsys: pytest.CaptureFixture[str], make: Callable[[int], str]
+) -> None:
+    write_tree(repo, {"small/Dockerfile": make(600), "large/Dockerfile": make(6_000)})
+
+    def checked(path: str) -> Callable[[], object]:
+        return lambda: main(["--no-fix", "-q", path])
+
+    # Ten times the instructions: far from a hundred times the time.
+    assert_time_bounded(checked("small/Dockerfile"), checked("large/Dockerfile"), 25, 0.05)
+    capsys.readouterr()
+
+
+def test_modelling_many_stages_is_linear() -> None:
+    small, large = parse(_many_stages(500)), parse(_many_stages(5_000))
+
+    assert_time_bounded(
+        lambda: model_stages("Dockerfile", small),
+        lambda: model_stages("Dockerfile", large),
+        25,
+        0.05,
+    )
