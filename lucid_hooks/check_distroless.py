@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from lucid_hooks.options import BOOL, DOCKERFILES, GLOBS, Option
+from lucid_hooks.options import BOOL, GLOBS, Option
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
 from lucid_hooks.runner import HookContext, run_hook
@@ -471,7 +471,6 @@ OPTIONS = (
         "Dockerfiles whose final stage must be built on a distroless image (LH513)",
         flag="--require-distroless",
     ),
-    DOCKERFILES,
 )
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from lucid_hooks.cache import content_key
 from lucid_hooks.findings import Finding
-from lucid_hooks.options import DOCKERFILES, Kind, Option, OptionError
+from lucid_hooks.options import Kind, Option, OptionError
 from lucid_hooks.paths import path_selector
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
@@ -625,7 +625,6 @@ OPTIONS = (
         " entry of `sys.path` (the command line takes the strings)",
         flag="--entry-point",
     ),
-    DOCKERFILES,
     Option(
         "target-version",
         VERSION,
@@ -658,18 +657,12 @@ class Settings(NamedTuple):
         listed = context.option("entry-points")
         items = listed if isinstance(listed, (list, tuple)) else ()
         entries = tuple(configured_entry("entry-points", item) for item in items)
-        table = context.option("dockerfiles")
-        settings = table.items() if isinstance(table, dict) else ()
-        contexts = tuple((glob, _context_folder(setting)) for glob, setting in settings)
+        contexts = context.config.dockerfiles
         version = python_version(str(context.option("target-version") or ""))
         names = context.option("import-names")
         pairs = names.items() if isinstance(names, dict) else ()
         import_names = tuple(sorted((str(dist), tuple(mods)) for dist, mods in pairs))
         return cls(entries, contexts, version, import_names)
-
-
-def _context_folder(setting: object) -> str:
-    return str(setting.get("context", "")) if isinstance(setting, dict) else ""
 
 
 ANALYSIS_NAMESPACE = "entry-analysis-5"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lucid_hooks.globs import DEFAULT_EXCLUDES, GlobSet
 from lucid_hooks.options import (
     CODES,
+    DOCKERFILES,
     GLOBS,
     PER_FILE_IGNORES,
     Option,
@@ -48,6 +49,7 @@ GLOBAL_OPTIONS = (
         (),
         "rule codes, prefixes or names of rules off by default, switched on (`ignore` wins)",
     ),
+    DOCKERFILES,
     Option(
         "per-file-ignores",
         PER_FILE_IGNORES,
@@ -73,6 +75,7 @@ class Config:
 
     __slots__ = (
         "_hooks",
+        "dockerfiles",
         "excludes",
         "extend_select",
         "ignore",
@@ -90,6 +93,11 @@ class Config:
         self.ignore = rule_codes(section.get("ignore", ()))
         self.extend_select = rule_codes(section.get("extend-select", ()))
         self.select: tuple[str, ...] | None = None
+        # (glob, build context folder), in the order written: the first match wins.
+        self.dockerfiles: tuple[tuple[str, str], ...] = tuple(
+            (glob, str(setting["context"]))
+            for glob, setting in section.get("dockerfiles", {}).items()
+        )
         self.per_file_ignores = [
             PerFileIgnore(GlobSet([glob]), rule_codes(codes))
             for glob, codes in section.get("per-file-ignores", {}).items()

@@ -111,9 +111,7 @@ def check_dockerfiles(context: HookContext) -> list[Finding]:
     snapshot = context.snapshot
     files = snapshot.files(context.excludes)
     read = _reader(snapshot)
-    table = context.option("dockerfiles")
-    settings = table.items() if isinstance(table, dict) else ()
-    contexts = {glob: str(value.get("context", "")) for glob, value in settings}
+    contexts = dict(context.config.dockerfiles)
     required = GlobSet(context.strings("require-distroless"))
     compose = compose_builds(files, read)
     tree = Tree(snapshot, files, read, compose, contexts, ImageCache(), required)

@@ -181,7 +181,7 @@ def _check_dockerfile_contexts(where: str, value: object) -> None:
 
 
 DOCKERFILE_CONTEXTS = Kind("dockerfile-contexts", _check_dockerfile_contexts, None, "")
-# Shared by the hooks that model images, each reading it from its own table.
+# A global setting: every hook that models images reads the same contexts.
 DOCKERFILES = Option(
     "dockerfiles",
     DOCKERFILE_CONTEXTS,

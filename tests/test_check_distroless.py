@@ -1042,7 +1042,7 @@ def test_the_build_context_comes_from_the_configuration(
     write_tree(
         repo,
         {
-            "pyproject.toml": "[tool.lucid-hooks.check-distroless.dockerfiles]\n"
+            "pyproject.toml": "[tool.lucid-hooks.dockerfiles]\n"
             '"svc/*" = { context = "elsewhere" }\n',
             "elsewhere/README": "",
         },

@@ -778,7 +778,9 @@ def test_configured_entry_points_and_their_sys_path(
 def test_configuration_that_is_not_understood(
     repo: Path, capsys: pytest.CaptureFixture[str], setting: str, problem: str
 ) -> None:
-    section = "[tool.lucid-hooks.check-entry-point-imports]\n"
+    # `dockerfiles` is global: every hook that models images reads it.
+    hook = "" if setting.startswith("dockerfiles") else ".check-entry-point-imports"
+    section = f"[tool.lucid-hooks{hook}]\n"
     write_tree(repo, {"pyproject.toml": section + setting + "\n", "main.py": ""})
     init_repo(repo)
     code = main(["."])
@@ -808,7 +810,7 @@ def test_configured_build_context(repo: Path, capsys: pytest.CaptureFixture[str]
         " (No module named 'services')"
     ]
     setting = 'dockerfiles = { "services/*/Dockerfile" = { context = "." } }\n'
-    section = "[tool.lucid-hooks.check-entry-point-imports]\n"
+    section = "[tool.lucid-hooks]\n"  # one setting for every hook that models images
     write_tree(repo, {"pyproject.toml": section + setting})
     assert run(capsys, ".") == (0, [])
 
