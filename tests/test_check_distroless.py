@@ -1076,7 +1076,7 @@ def _many_stages(count: int) -> str:
 def test_cost_is_linear_in_the_instructions(
     repo: Path, capsys: pytest.CaptureFixture[str], make: Callable[[int], str]
 ) -> None:
-    write_tree(repo, {"small/Dockerfile": make(600), "large/Dockerfile": make(6_000)})
+    write_tree(repo, {"small/Dockerfile": make(300), "large/Dockerfile": make(3_000)})
 
     def checked(path: str) -> Callable[[], object]:
         return lambda: main(["--no-fix", "-q", path])
@@ -1087,7 +1087,7 @@ def test_cost_is_linear_in_the_instructions(
 
 
 def test_modelling_many_stages_is_linear() -> None:
-    small, large = parse(_many_stages(500)), parse(_many_stages(5_000))
+    small, large = parse(_many_stages(250)), parse(_many_stages(2_500))
 
     assert_time_bounded(
         lambda: model_stages("Dockerfile", small),
