@@ -39,9 +39,9 @@ from lucid_hooks.requirements import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable, Mapping
 
-    from lucid_hooks.image import Image, Install
+    from lucid_hooks.image import Image, ImageFile, Install
     from lucid_hooks.pip_installs import Selection
 
     Reader = Callable[[str], "bytes | None"]
@@ -110,7 +110,7 @@ def _image_installed(image: Image, dockerfile: bytes, read: Reader) -> Installed
         return unknown("another installer than pip runs in the image")
     if any(region.kind in _OPAQUE_SOURCES for region in image.opaque):
         return unknown("files come from where they cannot be seen")
-    collected = _Collected(Environment(python=image.python_version), read)
+    collected = _Collected(Environment(python=image.python_version), read, image.files)
     collected.add(_base_distributions(image), ())
     for install in image.installs:
         if not collected.install(install):
@@ -140,9 +140,16 @@ def _base_distributions(image: Image) -> frozenset[str]:
 class _Collected:
     """The distributions found so far, and what says so."""
 
-    def __init__(self, environment: Environment, read: Reader) -> None:
+    def __init__(
+        self,
+        environment: Environment,
+        read: Reader,
+        image_files: Mapping[str, ImageFile] | None = None,
+    ) -> None:
         self.environment = environment
         self.read = read
+        # Where COPY put which repository file (an include may name one).
+        self.image_files = image_files
         self.distributions: set[str] = set()
         self.optional: dict[str, str] = {}
         self.sources: list[str] = []
@@ -169,7 +176,7 @@ class _Collected:
             assert ref.source is not None
             self.add((), (ref.source,))
             found, problems = read_requirements(
-                ref.source, self.read, self.environment, working_folder=folder
+                ref.source, self.read, self.environment, folder, self.image_source
             )
             self.required.extend(d for d in found if d.name and not d.optional and not d.local)
             self.declared(found, problems)
@@ -179,6 +186,10 @@ class _Collected:
                 return False
         self.add(_specifier_names(install.packages, self.environment), ())
         return self.known
+
+    def image_source(self, path: str) -> str | None:
+        copied = self.image_files.get(path) if self.image_files is not None else None
+        return copied.source if copied is not None else None
 
     def project_install(self, install: Install) -> bool:
         """Take in one ``poetry install`` / ``uv sync``: the groups and

@@ -148,12 +148,15 @@ def read_requirements(
     read: Reader,
     environment: Environment = LINUX,
     working_folder: str | None = None,
+    image_source: Callable[[str], str | None] | None = None,
 ) -> tuple[tuple[Declared, ...], tuple[Problem, ...]]:
     """What the requirements file at repository path ``path`` declares for
     ``environment``, with its includes; local paths are relative to
-    ``working_folder`` (default: the folder of ``path``)."""
+    ``working_folder`` (default: the folder of ``path``). Read in an image,
+    ``image_source`` says which repository file COPY put at an absolute
+    path (an include `-r /requirements/base.txt`)."""
     folder = posixpath.dirname(path) if working_folder is None else working_folder
-    walk = _Walk(read, environment, folder)
+    walk = _Walk(read, environment, folder, image_source)
     walk.seen.add((path, False))
     if not walk.file(path, False, (path,)):
         walk.problems.append(Problem(path, 1, 1, f"{path} does not exist"))
@@ -182,10 +185,17 @@ def capped(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 class _Walk:
     """One reading of a requirements file and what it includes."""
 
-    def __init__(self, read: Reader, environment: Environment, folder: str) -> None:
+    def __init__(
+        self,
+        read: Reader,
+        environment: Environment,
+        folder: str,
+        image_source: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.read = read
         self.environment = environment
         self.folder = folder
+        self.image_source = image_source
         self.declared: list[Declared] = []
         self.problems: list[Problem] = []
         # (path, as constraints): a file included twice declares the same.
@@ -242,16 +252,24 @@ class _Walk:
         """The repository path an include names, or why it is not read."""
         if not target:
             raise _Invalid("an include needs a file name", index)
+        if target.startswith("/") and self.image_source is not None:
+            copied = self.image_source(posixpath.normpath(target))
+            if copied is None:
+                raise _Invalid(f"include {target} is not a file COPY put in the image", index)
+            return self._checked(copied, chain, index)
         if _is_url(target) or target.startswith("/"):
             raise _Invalid(f"include {target} is not in the repository: not read", index)
         resolved = _resolve(posixpath.dirname(path), target)
         if resolved is None:
             raise _Invalid(f"include {target} is outside the repository: not read", index)
+        return self._checked(resolved, chain, index)
+
+    def _checked(self, resolved: str, chain: tuple[str, ...], index: int) -> str:
         if resolved in chain:
             cycle = " -> ".join((*chain[chain.index(resolved) :], resolved))
             raise _Invalid(f"include cycle: {cycle}", index)
         if len(chain) > MAX_DEPTH:
-            raise _Invalid(f"includes nested over {MAX_DEPTH} deep: {target} not read", index)
+            raise _Invalid(f"includes nested over {MAX_DEPTH} deep: {resolved} not read", index)
         return resolved
 
     def requirement(self, text: str) -> _Found:

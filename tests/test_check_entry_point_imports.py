@@ -1429,3 +1429,33 @@ def test_calls_that_guard_or_catch_their_failure(
     init_repo(repo)
 
     assert run(capsys, ".") == (0, [])
+
+
+def test_an_absolute_include_is_read_from_what_copy_put_there(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements/base.txt /requirements/base.txt\n"
+        'COPY svc/ .\nRUN pip install -r requirements.txt\nCMD ["python", "main.py"]\n'
+    )
+    write_tree(
+        repo,
+        {
+            "requirements/base.txt": "structlog\n",
+            "svc/Dockerfile": dockerfile,
+            "svc/requirements.txt": "-r /requirements/base.txt\nhttpx\n",
+            "svc/main.py": "import httpx\nimport structlog\n",
+        },
+    )
+    init_repo(repo)
+    assert run(capsys, ".") == (0, [])
+
+    (repo / "svc/Dockerfile").write_text(
+        dockerfile.replace("/requirements/base.txt\n", "/r.txt\n", 1)
+    )
+    git(repo, "add", "-A")
+    _, out = run(capsys, ".")
+    assert [line.split(", for ")[0] for line in out if " LH210 " in line] == [
+        "svc/requirements.txt:1:4: LH210 include /requirements/base.txt is not a file COPY put"
+        " in the image"
+    ]
