@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -1094,4 +1096,26 @@ def test_modelling_many_stages_is_linear() -> None:
         lambda: model_stages("Dockerfile", large),
         25,
         0.05,
+    )
+
+
+def test_concurrent_fixers_rewrite_the_file_once(repo: Path) -> None:
+    """Eight hooks fixing the same Dockerfile at once (parallel pre-commit
+    batches, an editor's save): one rewrite, the others see it done."""
+    before = RUNTIME + "WORKDIR /app\nCOPY app.py .\nCMD python3 app.py\n"
+    write_tree(repo, {"Dockerfile": before, "app.py": ""})
+    init_repo(repo)
+    command = [sys.executable, "-m", "lucid_hooks.check_distroless", "Dockerfile"]
+    processes = [
+        subprocess.Popen(command, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(8)
+    ]
+    results = [(process.wait(), *process.communicate()) for process in processes]
+
+    assert all(b"Traceback" not in out + err for _, out, err in results), results
+    assert {code for code, _, _ in results} <= {0, 1}
+    rewrites = b"".join(out for _, out, _ in results).count(b"Rewrote Dockerfile")
+    assert rewrites == 1, results
+    assert (repo / "Dockerfile").read_text() == before.replace(
+        "CMD python3 app.py", 'CMD ["app.py"]'
     )
