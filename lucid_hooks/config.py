@@ -109,13 +109,14 @@ class Config:
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
     ) -> Config:
-        """This configuration with the command line's selection: `select`
-        replaces the rules on by default, the others add to the file's."""
+        """This configuration with the command line's selection (codes and
+        prefixes, which its flags already made of names): `select` replaces
+        the rules on by default, the others add to the file's."""
         chosen = copy.copy(self)
         if select is not None:
-            chosen.select = rule_codes(select)
-        chosen.extend_select = (*self.extend_select, *rule_codes(extend_select))
-        chosen.ignore = (*self.ignore, *rule_codes(ignore))
+            chosen.select = tuple(select)
+        chosen.extend_select = (*self.extend_select, *extend_select)
+        chosen.ignore = (*self.ignore, *ignore)
         return chosen
 
     def hook_options(self, hook: Hook) -> dict[str, object]:

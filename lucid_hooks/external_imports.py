@@ -66,6 +66,31 @@ def judged_imports(
     return found
 
 
+class InstalledNames(NamedTuple):
+    """The import names of some installed distributions: by the table, the
+    settings and their metadata (``exact``), and loosely by their own names
+    (``loose``: loose name -> distribution). An import is case-sensitive,
+    but `PyQt5` or `python-Levenshtein` say what they install as well as a
+    lowercased guess does not."""
+
+    exact: DistributionIndex
+    loose: Mapping[str, str]
+
+
+def installed_names(
+    distributions: Iterable[str], overrides: Mapping[str, Sequence[str]] | None = None
+) -> InstalledNames:
+    """:class:`InstalledNames` of ``distributions`` (normalized), with the
+    ``import-names`` setting ``overrides``."""
+    names = frozenset(distributions)
+    index = DistributionIndex(names, _with_history(overrides))
+    return InstalledNames(index, {loose_name(name): name for name in names})
+
+
+def _with_history(overrides: Mapping[str, Sequence[str]] | None) -> dict[str, Sequence[str]]:
+    return {**HISTORICAL_NAMES, **(overrides or {})}
+
+
 class _Index:
     """The import names of what is installed, and of what is optional."""
 
@@ -73,13 +98,9 @@ class _Index:
         self, installed: Installed, overrides: Mapping[str, Sequence[str]] | None
     ) -> None:
         self.installed = installed
-        overrides = {**HISTORICAL_NAMES, **(overrides or {})}
-        self.present = DistributionIndex(installed.distributions, overrides)
-        self.optional = DistributionIndex(installed.optional, overrides)
-        # The names a distribution's own name suggests, compared loosely: an
-        # import is case-sensitive, but `PyQt5` or `python-Levenshtein` say
-        # what they install as well as a lowercased guess does not.
-        self.loose = {loose_name(name) for name in installed.distributions}
+        names = installed_names(installed.distributions, overrides)
+        self.present, self.loose = names.exact, names.loose
+        self.optional = DistributionIndex(installed.optional, _with_history(overrides))
 
     def provided(self, index: DistributionIndex, external: External) -> list[str]:
         """The distributions of ``index`` that provide the import (for

@@ -259,6 +259,13 @@ class Output(NamedTuple):
     def of(cls, args: argparse.Namespace) -> Output:
         return cls(args.format, args.exit_zero, args.statistics, args.quiet)
 
+    def wants_summary(self) -> bool:
+        """Whether a run that found something ends with its count: in text,
+        not quiet, not counted per rule already, and not in a pre-commit
+        run (each batch would count only its own part)."""
+        plain = self.format == "text" and not (self.quiet or self.statistics)
+        return plain and not os.environ.get(RUNNER_ENV)
+
 
 def add_cache_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -443,11 +450,7 @@ class Invocation:
             ledger.record()
         else:
             write_output(text)
-        # Silent when all is well; and each batch of a pre-commit run
-        # would count only its own part.
-        summarize = output.format == "text" and not (output.quiet or output.statistics)
-        summarize = summarize and bool(findings)
-        if summarize and self.status != 2 and not os.environ.get(RUNNER_ENV):
+        if findings and self.status != 2 and output.wants_summary():
             write_error(summary_line(findings) + "\n")
         if self.status == 2 or not (findings or messages) or output.exit_zero:
             return self.status

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from lucid_hooks.external_imports import HISTORICAL_NAMES, loose_name
-from lucid_hooks.import_names import DistributionIndex, normalize
+from lucid_hooks.external_imports import installed_names, loose_name
+from lucid_hooks.import_names import normalize
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -95,7 +95,7 @@ class RunUsage(NamedTuple):
 
 def used_distributions(
     distributions: Iterable[str],
-    imported: Iterable[str],
+    imported: Sequence[str],
     words: Iterable[str],
     overrides: Mapping[str, Sequence[str]] | None = None,
 ) -> frozenset[str]:
@@ -103,11 +103,10 @@ def used_distributions(
     (``a.b``, for ``from a import b`` too) or the identifiers of ``words``
     (commands, Dockerfile text) stand for, with their companions."""
     names = frozenset(distributions)
-    index = DistributionIndex(names, {**HISTORICAL_NAMES, **(overrides or {})})
-    loose = {loose_name(name): name for name in names}
+    known = installed_names(names, overrides)
     asked = {*imported, *(match for word in words for match in _WORD.findall(word))}
-    used = {found for name in asked for found in index.providers(name)}
-    used.update(loose[key] for key in map(loose_name, asked) if key in loose)
+    used = {found for name in asked for found in known.exact.providers(name)}
+    used.update(known.loose[key] for key in map(loose_name, asked) if key in known.loose)
     # A host counts when it is imported, declared or not (starlette comes
     # with fastapi): its name, as its import name is spelled.
     hosts = used | {normalize(name.partition(".")[0]) for name in imported}
