@@ -365,8 +365,9 @@ REQUIREMENT_NEVER_IMPORTED = Rule(
         workers, `python-multipart`, `orjson` and `jinja2` for FastAPI,
         `itsdangerous` for Starlette, `bcrypt` for passlib,
         `email-validator` for pydantic). Nothing is said of a file whose
-        image runs code that edits `sys.path`, or an entry point whose
-        closure cannot be followed. Code that imports by a computed name
+        image runs code that edits `sys.path`, an entry point whose
+        closure cannot be followed, or one with a local import that fails
+        (what the module it names imports is not known). Code that imports by a computed name
         (plugins) is not seen: mark such a line with `# lucid: ignore[LH212]`.
         Off by default, as the judgement needs every entry point of the image
         to be known.

@@ -927,7 +927,12 @@ def _usage_of(
     repository, whose requirements serve its tests and tools too."""
     if item.installed is None or not installed.required:
         return RunUsage((), None)
-    if path_edited or not installed.known:
+    # A local import that fails hides what the module it names would
+    # import: what the run uses is not known then.
+    broken = any(
+        o.kind in (import_graph.MISSING_MODULE, import_graph.RELATIVE) for o in closure.outcomes
+    )
+    if path_edited or not installed.known or broken:
         return RunUsage(installed.required, None)
     imported = [
         name

@@ -1271,6 +1271,25 @@ def test_no_requirement_is_unused_where_imports_cannot_be_told(
     assert run(capsys, ".") == (0, [])
 
 
+def test_a_broken_local_import_leaves_what_it_hides_unjudged(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `from .capture import grab` fails when main.py runs as a script (LH203),
+    # so the Pillow that capture.py imports is not known to be unused.
+    main = "import fastapi\nfrom .capture import grab\n"
+    files = never_imported_tree("fastapi\ngunicorn\nuvicorn\nhttpx\nPillow\n", main)
+    files["api/capture.py"] = "from PIL import Image\n"
+    files["api/Dockerfile"] = API_DOCKERFILE.replace(
+        '["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "main:app"]', '["python", "main.py"]'
+    )
+    write_tree(repo, files)
+    init_repo(repo)
+
+    _, out = run(capsys, ".")
+
+    assert codes(out) == ["LH203"]
+
+
 def test_an_installed_local_project_uses_what_it_imports(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
