@@ -666,15 +666,45 @@ class Settings(NamedTuple):
         return cls(entries, contexts, version, import_names)
 
 
-ANALYSIS_NAMESPACE = "entry-analysis-5"
+ANALYSIS_NAMESPACE = "entry-analysis-6"
 # A commit that deletes one of these may break an import anywhere.
 DELETED_SOURCES = (".py", ".so", ".pyd", ".pth")
 
-# (origin, indices of the repository files it runs) of each entry point, and
+
+class EntryRow(NamedTuple):
+    """One entry point as the analysis leaves it: what the hook needs
+    (``origin``, the indices of the repository files it ``reached``) and
+    what `lucid-hooks report` says of it. The disk cache keeps it as a plain
+    tuple."""
+
+    origin: str
+    reached: tuple[int, ...]
+    line: int = 1
+    how: str = ""
+    command: str = ""  # the command line, as read
+    dockerfile: str = ""  # '' when it runs from the repository
+    cwd: str = ""
+    assumed: bool = False
+    image: str = ""  # the base image of its final stage ('' outside an image)
+    module: str = ""  # the repository file it starts with ('' when none)
+    python: str = ""  # "3.12"; '' when not known
+    python_source: str = ""  # why that Python
+    imports: tuple[str, ...] = ()  # the top-level third-party modules it imports
+    distributions: tuple[str, ...] = ()  # the installed distributions it uses
+    requirements: tuple[str, ...] = ()  # the files that say what it has installed
+
+
 # (path, line, col, code, message, indices of the entry points that reach it)
 # of each report: builtin data, as the disk cache keeps it.
-EntryRow = tuple[str, tuple[int, ...]]
 ReportRow = tuple[str, int, int, str, str, tuple[int, ...]]
+
+
+class RepositoryAnalysis(NamedTuple):
+    """Every entry point, every report, and the files that could not be read."""
+
+    entries: tuple[EntryRow, ...]
+    reports: tuple[ReportRow, ...]
+    unreadable: list[Finding]
 
 
 def find_broken_imports(context: HookContext) -> list[Finding]:
@@ -693,8 +723,8 @@ def find_broken_imports(context: HookContext) -> list[Finding]:
         passed = _everything
     checked = {
         number
-        for number, (origin, reached) in enumerate(entries)
-        if passed(origin) or any(passed(files[index]) for index in reached)
+        for number, entry in enumerate(entries)
+        if passed(entry.origin) or any(passed(files[index]) for index in entry.reached)
     }
     findings = [
         Finding(path, code, message, line=line, column=col)
@@ -710,7 +740,7 @@ def _everything(path: str) -> bool:
 
 def repository_analysis(
     snapshot: Snapshot, files: Sequence[str], settings: Settings
-) -> tuple[tuple[EntryRow, ...], tuple[ReportRow, ...], list[Finding]]:
+) -> RepositoryAnalysis:
     """The analysis of the whole repository, and the files it could not
     read: from the disk cache when no file (its path or content) nor the
     options changed since the run that made it. A run that could not read
@@ -718,11 +748,17 @@ def repository_analysis(
     cache = snapshot.cache
     where = content_key(snapshot.root)
     fingerprint = tree_fingerprint(snapshot, files, repr(settings))
+    # `lucid-hooks report` asks again after the hook: one analysis a run.
+    memo_key = (ANALYSIS_NAMESPACE, fingerprint)
+    made = snapshot.results.get(memo_key)
+    if isinstance(made, RepositoryAnalysis):
+        return made
     kept = cache.get(ANALYSIS_NAMESPACE, where, tuple) if cache.enabled else None
     if kept is not None and len(kept) == 2 and kept[0] == fingerprint:
         restored = _restored_rows(kept[1])
         if restored is not None:
-            return (*restored, [])
+            snapshot.results[memo_key] = RepositoryAnalysis(*restored, [])
+            return RepositoryAnalysis(*restored, [])
     from lucid_hooks.entry_point_analysis import Repository, analyse
 
     repo = Repository(snapshot, files)
@@ -731,8 +767,11 @@ def repository_analysis(
     finally:
         repo.close()
     if cache.enabled and not repo.findings:
-        cache.put(ANALYSIS_NAMESPACE, where, (fingerprint, (entries, reports)))
-    return entries, reports, repo.findings
+        stored = tuple(tuple(entry) for entry in entries)
+        cache.put(ANALYSIS_NAMESPACE, where, (fingerprint, (stored, reports)))
+    analysis = RepositoryAnalysis(entries, reports, repo.findings)
+    snapshot.results[memo_key] = analysis
+    return analysis
 
 
 def tree_fingerprint(snapshot: Snapshot, files: Sequence[str], options: str) -> bytes:
@@ -752,11 +791,12 @@ def _restored_rows(value: object) -> tuple[tuple[EntryRow, ...], tuple[ReportRow
     entries, reports = value
     if not isinstance(entries, tuple) or not isinstance(reports, tuple):
         return None
-    if not all(isinstance(entry, tuple) and len(entry) == 2 for entry in entries):
+    width = len(EntryRow._fields)
+    if not all(isinstance(entry, tuple) and len(entry) == width for entry in entries):
         return None
     if not all(isinstance(report, tuple) and len(report) == 6 for report in reports):
         return None
-    return entries, reports
+    return tuple(EntryRow(*entry) for entry in entries), reports
 
 
 HOOK = Hook(

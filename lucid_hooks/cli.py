@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from lucid_hooks import __version__
-from lucid_hooks.registry import all_hooks, find_rule
+from lucid_hooks.registry import find_rule
 from lucid_hooks.runner import (
     RUN_VALUE_FLAGS,
     Invocation,
@@ -24,7 +24,6 @@ from lucid_hooks.runner import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from lucid_hooks.findings import Finding
 
 PROG = "lucid-hooks"
 
@@ -53,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--fix", action="store_true", help="apply the safe fixes, as the hooks do by default"
     )
     add_run_arguments(check, PROG)
+
+    from lucid_hooks.report import add_report_parser
+
+    add_report_parser(commands)
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument(
@@ -84,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     if args.command == "check":
         return check_tree(args)
+    if args.command == "report":
+        from lucid_hooks.report import run_report
+
+        return run_report(args)
     if args.command == "rules":
         return print_rules(args.format)
     if args.command == "rule":
@@ -137,20 +144,7 @@ def check_tree(args: argparse.Namespace) -> int:
     )
     if invocation is None:
         return 2
-    paths = invocation.paths
-    findings: list[Finding] = []
-    messages: list[str] = []
-    for hook in all_hooks():
-        options = invocation.config.hook_options(hook)
-        if hook.option("fix") is not None:
-            options["fix"] = fix
-        if targets:
-            found, said = invocation.run(hook, paths.files, paths.folders, options, fix=fix)
-        else:
-            files = invocation.files_below(hook, paths.folders)
-            found, said = invocation.run(hook, files, [], options, fix=fix)
-        findings.extend(found)
-        messages.extend(said)
+    findings, messages = invocation.run_every_hook(as_given=bool(targets), fix=fix)
     return invocation.finish(findings, messages, Output.of(args))
 
 

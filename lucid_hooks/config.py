@@ -58,6 +58,26 @@ GLOBAL_OPTIONS = (
     ),
 )
 
+# `lucid-hooks report`'s own table, `[tool.lucid-hooks.report]`.
+REPORT = "report"
+REPORT_OPTIONS = (
+    Option(
+        "services",
+        GLOBS,
+        (),
+        "the service folders the report describes, as globs (`services/*`); a glob naming"
+        " no folder is reported as not found; empty: the top-level folders that hold an"
+        " entry point or a Dockerfile",
+    ),
+    Option(
+        "roots",
+        GLOBS,
+        (),
+        "globs of modules the report never calls orphans (loaded by a plugin system or a"
+        " tool that no entry point or test shows)",
+    ),
+)
+
 
 class PerFileIgnore(NamedTuple):
     """The codes switched off for the paths a glob matches."""
@@ -75,6 +95,7 @@ class Config:
 
     __slots__ = (
         "_hooks",
+        "_report",
         "dockerfiles",
         "excludes",
         "extend_select",
@@ -87,6 +108,7 @@ class Config:
     def __init__(self, section: Mapping[str, Any] | None = None) -> None:
         section = dict(section or {})
         self._hooks = _check_section(section)
+        self._report = self._hooks.pop(REPORT, {})
         self.excludes = GlobSet((*DEFAULT_EXCLUDES, *section.get("exclude", ())))
         # Without the built-in ones: for a hook whose targets they are.
         self.user_excludes = GlobSet(section.get("exclude", ()))
@@ -124,6 +146,11 @@ class Config:
         defaults (a fresh dict: the caller may override values in it)."""
         table = self._hooks.get(hook.id, {})
         return {option.key: table.get(option.key, option.default) for option in hook.options}
+
+    def report_options(self) -> dict[str, object]:
+        """`[tool.lucid-hooks.report]` over the declared defaults."""
+        table = self._report
+        return {option.key: table.get(option.key, option.default) for option in REPORT_OPTIONS}
 
     def options(self, hook_id: str) -> dict[str, object]:
         return self.hook_options(load_hook(hook_id))
@@ -198,13 +225,15 @@ def _check_section(section: Mapping[str, Any]) -> dict[str, Mapping[str, object]
             _check_value(f"[{SECTION}] {key}", option, value)
             continue
         known_hooks = hook_ids()
-        if key in known_hooks:
+        if key in (*known_hooks, REPORT):
             if not isinstance(value, dict):
                 raise ConfigError(f"{CONFIG_FILE}: [{SECTION}.{key}] must be a table")
-            _check_hook_table(load_hook(key), value)
+            options = REPORT_OPTIONS if key == REPORT else load_hook(key).options
+            _check_table(key, options, value)
             hooks[key] = value
         else:
-            known_keys = sorted((*(option.key for option in GLOBAL_OPTIONS), *known_hooks))
+            globals_and_tables = (*(option.key for option in GLOBAL_OPTIONS), *known_hooks, REPORT)
+            known_keys = sorted(globals_and_tables)
             raise ConfigError(
                 f"{CONFIG_FILE}: unknown key {key!r} in [{SECTION}]"
                 f" (known: {', '.join(known_keys)})"
@@ -212,15 +241,16 @@ def _check_section(section: Mapping[str, Any]) -> dict[str, Mapping[str, object]
     return hooks
 
 
-def _check_hook_table(hook: Hook, table: Mapping[str, object]) -> None:
+def _check_table(name: str, options: Sequence[Option], table: Mapping[str, object]) -> None:
+    """Validate ``[tool.lucid-hooks.<name>]`` (a hook's, or the report's)."""
     for key, value in table.items():
-        option = hook.option(key)
+        option = declared(options, key)
         if option is None:
-            known = ", ".join(sorted(option.key for option in hook.options)) or "none"
+            known = ", ".join(sorted(option.key for option in options)) or "none"
             raise ConfigError(
-                f"{CONFIG_FILE}: unknown key {key!r} in [{SECTION}.{hook.id}] (known: {known})"
+                f"{CONFIG_FILE}: unknown key {key!r} in [{SECTION}.{name}] (known: {known})"
             )
-        _check_value(f"[{SECTION}.{hook.id}] {key}", option, value)
+        _check_value(f"[{SECTION}.{name}] {key}", option, value)
 
 
 def _check_value(where: str, option: Option, value: object) -> None:

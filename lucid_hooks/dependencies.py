@@ -417,6 +417,16 @@ def _requirement_files(folder: str, files: Collection[str]) -> list[str]:
     return sorted(path for path in files if _is_requirements(path, prefix))
 
 
+def is_requirements_file(path: str) -> bool:
+    """Whether ``path`` is a file that says what its folder installs: a
+    ``requirements*.txt``, a file of a ``requirements/`` folder, a
+    ``pyproject.toml``."""
+    folder = posixpath.dirname(path)
+    if posixpath.basename(folder) == "requirements":
+        folder = posixpath.dirname(folder)
+    return _is_requirements(path, folder + "/" if folder else "")
+
+
 def _is_requirements(path: str, prefix: str) -> bool:
     if not path.startswith(prefix):
         return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from lucid_hooks.config import GLOBAL_OPTIONS, SECTION
+from lucid_hooks.config import GLOBAL_OPTIONS, REPORT, REPORT_OPTIONS, SECTION
 from lucid_hooks.registry import all_hooks, all_rules
 
 if TYPE_CHECKING:
@@ -101,6 +101,8 @@ def options_toml() -> str:
         if hook.options:
             lines.extend(("", f"[{SECTION}.{hook.id}]"))
             lines.extend(_toml_lines(hook.options))
+    lines.extend(("", f"[{SECTION}.{REPORT}]"))
+    lines.extend(_toml_lines(REPORT_OPTIONS))
     return "\n".join(lines) + "\n"
 
 
@@ -146,6 +148,9 @@ def options_markdown() -> str:
     for hook in all_hooks():
         parts.append(f"## `[{SECTION}.{hook.id}]`\n")
         parts.append(_options_table(hook.options) if hook.options else "No options.\n")
+    parts.append(f"## `[{SECTION}.{REPORT}]`\n")
+    parts.append("What `lucid-hooks report` describes.\n")
+    parts.append(_options_table(REPORT_OPTIONS))
     return "\n".join(parts)
 
 

@@ -524,6 +524,7 @@ class Situated(NamedTuple):
     python: tuple[str, str] | None = None
     # In a distroless image: what programs it holds (LH601, LH602).
     presence: Presence | None = None
+    base: str = ""  # the image's base, as its final FROM names it
 
 
 def situate(entry: EntryPoint, place: Place, pythonpath: str | None = None) -> Situated:
@@ -726,7 +727,12 @@ def image_entry_points(
             for run in runs:
                 placed = _from_installed_project(repo, run, installed.local_folders) or run
                 situated.append(
-                    placed._replace(installed=installed, python=python, presence=presence)
+                    placed._replace(
+                        installed=installed,
+                        python=python,
+                        presence=presence,
+                        base=image.base.reference,
+                    )
                 )
     return situated
 
@@ -856,7 +862,7 @@ def analyse(repo: Repository, settings: Settings) -> Analysis:
     for number, (item, closure) in enumerate(zip(situated, closures)):
         reports, files, usage = _reports_of(repo, item, closure, settings)
         numbers = sorted(index[path] for path in files if path in index)
-        entry_rows.append((item.entry.origin, tuple(numbers)))
+        entry_rows.append(_entry_row(repo, item, closure, tuple(numbers), settings))
         for report in reports:
             reached.setdefault(report, []).append(number)
         usages.append(usage)
@@ -867,6 +873,58 @@ def analyse(repo: Repository, settings: Settings) -> Analysis:
         named = _named(report, [situated[number].entry for number in reached[report]])
         rows.append((*named, tuple(reached[report])))
     return Analysis(tuple(entry_rows), tuple(rows))
+
+
+def _entry_row(
+    repo: Repository,
+    item: Situated,
+    closure: Closure | None,
+    reached: tuple[int, ...],
+    settings: Settings,
+) -> EntryRow:
+    """The entry point as the hook and the report see it."""
+    entry = item.entry
+    row = EntryRow(
+        entry.origin,
+        reached,
+        entry.line,
+        entry.how,
+        entry.run.describe(),
+        entry.dockerfile,
+        entry.cwd,
+        entry.assumed,
+        image=item.base,
+    )
+    if closure is None or item.start is None or item.place is None:
+        return row
+    installed, python = _environment(repo, item, settings)
+    minor = int(python[0].partition(".")[2]) if python and python[0].count(".") == 1 else None
+    imports = sorted(
+        {
+            external.name.partition(".")[0]
+            for external in closure.externals
+            if not is_stdlib_module(external.name.partition(".")[0], minor)
+        }
+    )
+    imported = _imported_names(closure)
+    used = used_distributions(installed.distributions, imported, (), dict(settings.import_names))
+    return row._replace(
+        module=item.place.repo_path(item.start.file) or "",
+        python=python[0] if python else "",
+        python_source=python[1] if python else "",
+        imports=tuple(imports),
+        distributions=tuple(sorted(used)),
+        requirements=installed.sources,
+    )
+
+
+def _imported_names(closure: Closure) -> list[str]:
+    """The modules the run imports from outside, ``a.b`` for ``from a import b`` too."""
+    return [
+        name
+        for external in closure.externals
+        for name in (external.name, *(f"{external.name}.{part}" for part in external.names))
+    ]
 
 
 def _closure_of(repo: Repository, item: Situated) -> Closure | None:
@@ -934,11 +992,7 @@ def _usage_of(
     )
     if path_edited or not installed.known or broken:
         return RunUsage(installed.required, None)
-    imported = [
-        name
-        for external in closure.externals
-        for name in (external.name, *(f"{external.name}.{part}" for part in external.names))
-    ]
+    imported = _imported_names(closure)
     imported.extend(repo.project_imports(installed.local_folders))
     run = item.entry.run
     words = [*run.words, run.server, repo.dockerfile_text(item.entry.dockerfile)]

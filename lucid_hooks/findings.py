@@ -1,4 +1,4 @@
-"""Findings and how they are printed: text, JSON and GitHub annotations."""
+"""Findings and how they are printed: text, JSON, GitHub annotations and SARIF."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lucid_hooks.rules import UNREADABLE_FILE
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 # `# lucid: ignore[LH301]`, `# lucid: ignore[LH301, LH4]` or a rule's name
 # (`# lucid: ignore[missing-init-file]`) on the finding's line.
@@ -161,12 +161,29 @@ def render(
     output_format: str,
     style: TextStyle | None = None,
 ) -> str:
+    """``findings`` and ``messages`` in ``output_format`` (one of `FORMATS`),
+    findings in path, line and code order."""
     ordered = sorted(findings, key=Finding.sort_key)
+    if output_format == "sarif":
+        return _render_sarif(ordered, messages)
     if output_format == "json":
         return _render_json(ordered, messages)
     if output_format == "github":
         return _render_github(ordered, messages)
     return _render_text(ordered, messages, style or TextStyle())
+
+
+def _render_sarif(findings: Sequence[Finding], messages: Sequence[str]) -> str:
+    # The repository the hook ran in is the one above the current folder
+    # (as Invocation.start found it): its lines key the fingerprints.
+    from lucid_hooks.git import find_root
+    from lucid_hooks.sarif import render_sarif
+
+    try:
+        root: str | None = find_root(os.getcwd()).path
+    except OSError:  # the current folder was removed meanwhile: no lines to read
+        root = None
+    return render_sarif(findings, messages, root=root)
 
 
 def _render_text(findings: Sequence[Finding], messages: Sequence[str], style: TextStyle) -> str:

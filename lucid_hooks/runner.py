@@ -27,6 +27,7 @@ from lucid_hooks.findings import (
 from lucid_hooks.git import find_root
 from lucid_hooks.options import Option, OptionError, rule_codes
 from lucid_hooks.paths import PathArgs, display_path, normalize_paths, path_selector
+from lucid_hooks.registry import all_hooks
 from lucid_hooks.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -177,7 +178,8 @@ def add_format_argument(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMATS,
         default="text",
-        help="text (path:line:col: CODE message), json, or github (workflow annotations)",
+        help="text (path:line:col: CODE message), json, github (workflow annotations), or"
+        " sarif (a SARIF 2.1.0 log for GitHub code scanning)",
     )
 
 
@@ -195,18 +197,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, prog: str) -> None:
     """The flags of every hook and `lucid-hooks check`, as ruff spells them."""
     add_format_argument(parser)
     add_cache_argument(parser)
-    for flag, what in (
-        ("--select", "instead of the rules on by default"),
-        ("--extend-select", "as well, off by default ones included"),
-        ("--ignore", "not to report"),
-    ):
-        parser.add_argument(
-            flag,
-            action="append",
-            type=_selectors,
-            metavar="CODES",
-            help=f"rule codes, prefixes or names to report {what} (comma-separated; repeatable)",
-        )
+    add_selection_arguments(parser)
     parser.add_argument(
         "--exit-zero",
         action="store_true",
@@ -219,6 +210,22 @@ def add_run_arguments(parser: argparse.ArgumentParser, prog: str) -> None:
         "-q", "--quiet", action="store_true", help="print the findings only, no closing summary"
     )
     parser.add_argument("--version", action="version", version=f"{prog} {__version__}")
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """--select, --extend-select and --ignore, as ruff spells them."""
+    for flag, what in (
+        ("--select", "instead of the rules on by default"),
+        ("--extend-select", "as well, off by default ones included"),
+        ("--ignore", "not to report"),
+    ):
+        parser.add_argument(
+            flag,
+            action="append",
+            type=_selectors,
+            metavar="CODES",
+            help=f"rule codes, prefixes or names to report {what} (comma-separated; repeatable)",
+        )
 
 
 def _selectors(text: str) -> list[str]:
@@ -363,9 +370,11 @@ class Invocation:
         *,
         cache: bool,
         selection: Selection | None = None,
+        cwd: str | None = None,
     ) -> Invocation | None:
-        """None when the configuration is broken (already reported: exit 2)."""
-        cwd = os.getcwd()
+        """None when the configuration is broken (already reported: exit 2).
+        ``cwd``: the folder the run is of (default: the current one)."""
+        cwd = cwd or os.getcwd()
         root, is_git = find_root(cwd)
         try:
             config = load_config(root).selected(*(selection or Selection()))
@@ -388,7 +397,52 @@ class Invocation:
     ) -> tuple[list[Finding], list[str]]:
         """The hook over ``files`` and the files below ``folders`` that
         ``pre-commit run --all-files`` would pass it."""
-        context = HookContext(
+        context = self.context(hook, files, folders, options)
+        with cycle_collector_paused():
+            findings, messages = execute(hook.find, context, fix=fix, summarize=hook.summarize)
+        for finding in findings:
+            finding.hook = hook.id
+        return findings, messages
+
+    def run_every_hook(
+        self,
+        *,
+        as_given: bool,
+        fix: bool,
+        starting: Callable[[Hook, int, int], None] | None = None,
+    ) -> tuple[list[Finding], list[str]]:
+        """Every hook over the paths given: as ``<hook> PATH...`` would run
+        (``as_given``), or on the files below them that ``pre-commit run
+        --all-files`` would pass each. ``starting(hook, number, count)`` is
+        called before each."""
+        paths = self.paths
+        findings: list[Finding] = []
+        messages: list[str] = []
+        hooks = all_hooks()
+        for number, hook in enumerate(hooks, 1):
+            if starting is not None:
+                starting(hook, number, len(hooks))
+            options = self.config.hook_options(hook)
+            if hook.option("fix") is not None:
+                options["fix"] = fix
+            if as_given:
+                found, said = self.run(hook, paths.files, paths.folders, options, fix=fix)
+            else:
+                files = self.files_below(hook, paths.folders)
+                found, said = self.run(hook, files, [], options, fix=fix)
+            findings.extend(found)
+            messages.extend(said)
+        return findings, messages
+
+    def context(
+        self,
+        hook: Hook,
+        files: Sequence[str],
+        folders: Sequence[str],
+        options: dict[str, object],
+    ) -> HookContext:
+        """What the hook's check gets in this run."""
+        return HookContext(
             root=self.snapshot.root,
             is_git=self.snapshot.is_git,
             files=files,
@@ -400,11 +454,6 @@ class Invocation:
             snapshot=self.snapshot,
             unselected=self.config.unselected(hook.rules),
         )
-        with cycle_collector_paused():
-            findings, messages = execute(hook.find, context, fix=fix, summarize=hook.summarize)
-        for finding in findings:
-            finding.hook = hook.id
-        return findings, messages
 
     def files_below(self, hook: Hook, folders: Sequence[str]) -> list[str]:
         """The files below ``folders`` that ``pre-commit run --all-files``

@@ -70,6 +70,9 @@ class Snapshot:
         self._tag_sets: dict[frozenset[str], frozenset[str]] = {}
         self._linked: dict[str, bool] = {}
         self._index_records: dict[str, str] | None = None
+        # What a whole-tree analysis made in this run, by namespace and key:
+        # the hooks and the report of one command share it.
+        self.results: dict[tuple[str, bytes], object] = {}
 
     def absolute(self, path: str) -> str:
         # Joined by hand: os.path.join is a third of a 100k-file listing.

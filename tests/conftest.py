@@ -288,7 +288,8 @@ def manifest() -> tuple[Mapping[str, object], ...]:
 
 
 def hook_ids() -> tuple[str, ...]:
-    return tuple(str(hook["id"]) for hook in manifest())
+    """The hooks a commit or `run --all-files` runs (not the manual-stage report)."""
+    return tuple(str(hook["id"]) for hook in manifest() if hook.get("stages") != ["manual"])
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,7 @@ def hooks_config(hook_repo: HookRepo, args: Mapping[str, Sequence[str]] | None =
     by hook id."""
     lines = ["repos:", f"  - repo: {json.dumps(str(hook_repo.path))}"]
     lines += [f"    rev: {hook_repo.rev}", "    hooks:"]
-    for hook_id in hook_ids():
+    for hook_id in (str(hook["id"]) for hook in manifest()):
         lines.append(f"      - id: {hook_id}")
         if args and hook_id in args:
             lines.append(f"        args: {json.dumps(list(args[hook_id]))}")

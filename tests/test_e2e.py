@@ -123,6 +123,8 @@ def no_fix_args() -> Mapping[str, Sequence[str]]:
     so that the hooks, like `lucid-hooks check`, only report."""
     args = {}
     for hook in manifest():
+        if hook["id"] not in hook_ids():
+            continue
         entry = shutil.which(str(hook["entry"]), path=str(SCRIPTS))
         assert entry is not None, f"{hook['entry']} is not installed in {SCRIPTS}"
         usage = subprocess.run((entry, "--help"), capture_output=True, text=True, check=True)
@@ -154,7 +156,8 @@ def findings_by_hook(output: str) -> dict[str, set[str]]:
 def test_each_hook_reports_what_lucid_hooks_check_reports(tmp_path: Path, runner: Runner) -> None:
     """`lucid-hooks check` on the demo finds, per hook, exactly what that hook
     finds through the runner with --all-files (so both runners find the same).
-    One run of every hook: a runner starts each hook in its own processes anyway."""
+    One run of every hook: a runner starts each hook in its own processes anyway.
+    Then the manual-stage `lucid-report` hook, on the same demo."""
     demo = runner.demo(tmp_path / "demo", no_fix_args())
 
     hooks = runner(demo, "run", "--all-files")
@@ -234,6 +237,15 @@ def test_each_hook_reports_what_lucid_hooks_check_reports(tmp_path: Path, runner
         for hook_id in hook_ids()
     }
     assert through_runner == from_check
+    # The report's manual-stage hook: never in a commit's run, and run by
+    # hand it writes the report `lucid-hooks report` writes.
+    assert "lucid-report" not in output(hooks)
+    written = runner(demo, "run", "lucid-report", "--hook-stage", "manual")
+    assert written.returncode == 0, output(written)
+    report = (demo / "lucid-report.md").read_text(encoding="utf-8")
+    assert report.startswith("# Distroless and package audit: demo\n"), report[:200]
+    assert "`wallet/walletd/__init__.py`" in report
+    assert "### ❔ `tools`: not found" in report
 
 
 # Last, so that its try-repo (conftest.try_repo, started with the session)

@@ -15,6 +15,7 @@ import yaml
 
 from lucid_hooks import registry
 from lucid_hooks.registry import FileSelection, Hook
+from lucid_hooks.report import MANIFEST_ENTRY
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,6 +35,10 @@ def manifest_problems(project: Path, hooks: list[Hook]) -> list[str]:
     scripts = pyproject["project"]["scripts"]
     entries = {entry["id"]: entry for entry in manifest}
     problems = []
+    # The report's manual-stage hook is a command, not a registered hook.
+    report_entry = entries.pop(MANIFEST_ENTRY["id"], None)
+    if report_entry != MANIFEST_ENTRY:
+        problems.append(f"manifest entry {report_entry!r} != the report's {MANIFEST_ENTRY!r}")
     ids = [hook.id for hook in hooks]
     if sorted(entries) != sorted(ids):
         problems.append(f"manifest ids {sorted(entries)} != registry ids {sorted(ids)}")
@@ -170,6 +175,7 @@ import sys
 from lucid_hooks.findings import Finding
 from lucid_hooks.options import COUNT, Option
 from lucid_hooks.registry import FileSelection, Hook
+from lucid_hooks.report import MANIFEST_ENTRY
 from lucid_hooks.rules import Rule
 from lucid_hooks.runner import HookContext, run_hook
 

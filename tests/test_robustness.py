@@ -6,6 +6,7 @@ changes nothing outside the repository, and runs none of its code."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -143,6 +144,24 @@ def test_no_traceback_no_write_outside_no_code_run(
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert fingerprint(outside) == before
     assert not sentinel.exists(), "a hook ran the code it checks"
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "json", "sarif"])
+def test_report_of_the_corpus(corpus: tuple[Path, Path, Path], output_format: str) -> None:
+    """The report reads every file the hooks read, and writes only stdout."""
+    root, outside, sentinel = corpus
+    before = fingerprint(outside)
+
+    result = run_hook([str(SCRIPTS / "lucid-hooks"), "report", "--format", output_format], root)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    if output_format == "sarif":
+        assert json.loads(result.stdout)["runs"][0]["results"]
+    else:
+        assert "svc/main.py" in result.stdout
+    assert fingerprint(outside) == before
+    assert not sentinel.exists(), "the report ran the code it checks"
 
 
 @pytest.fixture(scope="module")

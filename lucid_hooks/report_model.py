@@ -1,0 +1,600 @@
+"""What `lucid-hooks report` says of a repository, as data.
+
+`build_report` is a pure function of what the run found: the findings of
+every hook (exactly those `lucid-hooks check` reports), the entry points of
+check-entry-point-imports' analysis, the repository's files, and the
+orphans. The renderers (`report_render`) only lay it out, so the Markdown,
+JSON and SARIF reports can never disagree.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from lucid_hooks.findings import Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from lucid_hooks.check_entry_point_imports import EntryRow, ReportRow
+
+# The version of the JSON report's layout (docs/report.schema.json).
+SCHEMA_VERSION = 1
+
+HIGH, MEDIUM, LOW = "HIGH", "MEDIUM", "LOW"
+PRIORITIES = (HIGH, MEDIUM, LOW)
+# How urgent each family's findings are: what stops a service from
+# starting first, then what confuses the people who work on it, then tidying.
+_FAMILY_PRIORITY = {"LH0": HIGH, "LH1": HIGH, "LH2": HIGH, "LH3": LOW, "LH4": MEDIUM}
+_CODE_PRIORITY = {"LH212": LOW, "LH302": LOW, "LH403": HIGH, "LH513": MEDIUM}
+
+# An entry point's distroless verdict.
+COMPLIANT = "compliant"
+NOT_COMPLIANT = "not-compliant"
+NOT_DISTROLESS = "not-distroless"
+NOT_IN_IMAGE = "not-in-an-image"
+VERDICTS = (COMPLIANT, NOT_COMPLIANT, NOT_DISTROLESS, NOT_IN_IMAGE)
+DISTROLESS_REGISTRY = "gcr.io/distroless/"
+# The findings of check-entry-point-imports that do not stop a run.
+_NOT_RUN_TIME = frozenset({"LH212"})
+ENTRY_HOOK = "check-entry-point-imports"
+# What a service's tree shows: the files that make up a Python service.
+_TREE_SUFFIXES = (".py", ".pyi")
+# How many lines of a service's tree are shown before the rest is counted.
+TREE_LIMIT = 200
+_QUOTED = re.compile(r"`([^`]+)`")
+# How many paths an action lists before it counts the rest, and how many
+# findings it lists whole.
+ACTION_PATHS = 10
+ACTION_ITEMS = 5
+
+
+class Located(NamedTuple):
+    """A finding as the report names it."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    message: str
+    hook: str
+    fixable: bool
+
+
+class TreeEntry(NamedTuple):
+    """A line of a service's tree: a folder or a file below the service,
+    ``missing`` for an ``__init__.py`` that LH101 says should be there;
+    ``codes``: the findings on it."""
+
+    path: str
+    depth: int
+    folder: bool
+    missing: bool
+    codes: tuple[str, ...]
+
+
+class Service(NamedTuple):
+    """A service folder: configured, or a top-level folder that holds an
+    entry point or a Dockerfile; ``exists`` False for a configured one that
+    is not there (the seed's "TOOLS: not found")."""
+
+    path: str
+    exists: bool
+    configured: bool
+    compliant: bool
+    findings: int
+    tree: tuple[TreeEntry, ...]
+    tree_left_out: int
+    dockerfiles: tuple[str, ...]
+    requirements: tuple[str, ...]
+    entry_points: tuple[int, ...]  # indices in Report.entry_points
+
+
+class Verdict(NamedTuple):
+    status: str  # one of VERDICTS
+    summary: str
+    reasons: tuple[Located, ...]
+
+
+class EntryReport(NamedTuple):
+    """An entry point: how it starts, what it uses, and whether it runs on
+    distroless."""
+
+    origin: str
+    line: int
+    how: str
+    command: str
+    dockerfile: str
+    cwd: str
+    image: str
+    python: str
+    python_source: str
+    module: str
+    purpose: str
+    assumed: bool
+    files: tuple[str, ...]
+    requirements: tuple[str, ...]
+    imports: tuple[str, ...]
+    distributions: tuple[str, ...]
+    verdict: Verdict
+
+
+class Legacy(NamedTuple):
+    duplicates: tuple[Located, ...]
+    caches: tuple[Located, ...]
+    redundant_dockerfiles: tuple[Located, ...]
+    orphans: tuple[str, ...]
+    untrack_command: str  # '' when no cache artifact is tracked
+
+    def leftover_files(self) -> int:
+        """The files to remove: a copy of each group of duplicates but the
+        one kept, each tracked cache file, each redundant Dockerfile but
+        the one kept, each orphan."""
+        copies = len({item.path for item in self.duplicates}) - _groups(self.duplicates)
+        dockerfiles = len(self.redundant_dockerfiles) - _groups(self.redundant_dockerfiles)
+        tracked = sum(item.code == "LH301" for item in self.caches)
+        return copies + tracked + dockerfiles + len(self.orphans)
+
+
+class Action(NamedTuple):
+    """What to do about one rule's findings, with the exact command."""
+
+    priority: str
+    code: str
+    name: str
+    title: str
+    findings: int
+    paths: tuple[str, ...]
+    command: str
+    # The findings themselves, when they are few enough to list (each says
+    # what to change).
+    items: tuple[Located, ...] = ()
+
+
+class Summary(NamedTuple):
+    folders_analysed: int
+    folders_found: int
+    compliant_folders: int
+    compliance_percent: float
+    missing_init_files: tuple[str, ...]
+    entry_points: int
+    verdicts: tuple[tuple[str, int], ...]  # each of VERDICTS, with its count
+    legacy_files: int
+    findings: int
+    fixable: int
+
+
+class Report(NamedTuple):
+    repository: str
+    version: str
+    summary: Summary
+    services: tuple[Service, ...]
+    entry_points: tuple[EntryReport, ...]
+    legacy: Legacy
+    actions: tuple[Action, ...]
+    findings: tuple[Located, ...]
+    messages: tuple[str, ...]
+    diagnostics: tuple[str, ...]  # what the report could not do (a service glob with no match)
+
+
+class Inputs(NamedTuple):
+    """Everything `build_report` reads.
+
+    ``files``: the repository's files (tracked, without the excludes);
+    ``analysed``: the files the entry rows' ``reached`` indices point into;
+    ``dockerfiles``: which of ``files`` are Dockerfiles; ``services``: the
+    configured globs; ``head``: the first bytes of a file (None: unreadable).
+    """
+
+    repository: str
+    version: str
+    files: Sequence[str]
+    findings: Sequence[Finding]
+    messages: Sequence[str]
+    entries: Sequence[EntryRow]
+    reports: Sequence[ReportRow]
+    analysed: Sequence[str]
+    dockerfiles: frozenset[str]
+    services: Sequence[str]  # empty: the default ones
+    orphans: Sequence[str]
+    head: Callable[[str], bytes | None]
+    rule_names: Mapping[str, str]
+    rule_titles: Mapping[str, str]
+
+
+def build_report(inputs: Inputs) -> Report:
+    ordered = sorted(inputs.findings, key=Finding.sort_key)
+    findings = tuple(_located(finding, inputs.rule_names) for finding in ordered)
+    entries = tuple(
+        _entry_report(inputs, number, row, findings) for number, row in enumerate(inputs.entries)
+    )
+    services, diagnostics = _services(inputs, entries, findings)
+    legacy = _legacy(findings, inputs.messages, inputs.orphans)
+    actions = _actions(findings, inputs.rule_titles, legacy)
+    summary = _summary(services, entries, legacy, findings)
+    return Report(
+        inputs.repository,
+        inputs.version,
+        summary,
+        services,
+        entries,
+        legacy,
+        actions,
+        findings,
+        tuple(inputs.messages),
+        diagnostics,
+    )
+
+
+def _located(finding: Finding, names: Mapping[str, str]) -> Located:
+    return Located(
+        finding.path,
+        finding.line,
+        finding.column,
+        finding.code,
+        names.get(finding.code, ""),
+        finding.message,
+        finding.hook or "",
+        finding.fix is not None,
+    )
+
+
+# --- entry points -----------------------------------------------------------
+
+
+def _entry_report(
+    inputs: Inputs, number: int, row: EntryRow, findings: Sequence[Located]
+) -> EntryReport:
+    files = tuple(
+        path
+        for path in (inputs.analysed[index] for index in row.reached)
+        if path.endswith((".py", ".so", ".pyd"))
+    )
+    return EntryReport(
+        origin=row.origin,
+        line=row.line,
+        how=row.how,
+        command=row.command,
+        dockerfile=row.dockerfile,
+        cwd=row.cwd,
+        image=row.image,
+        python=row.python,
+        python_source=row.python_source,
+        module=row.module,
+        purpose=_purpose(inputs.head(row.module)) if row.module else "",
+        assumed=row.assumed,
+        files=files,
+        requirements=row.requirements,
+        imports=row.imports,
+        distributions=row.distributions,
+        verdict=_verdict(row, _reasons(inputs, number, row, findings)),
+    )
+
+
+def _reasons(
+    inputs: Inputs, number: int, row: EntryRow, findings: Sequence[Located]
+) -> tuple[Located, ...]:
+    """The findings that stop this entry point from running: its image's
+    (LH5xx on its Dockerfile), and the imports and calls that fail in it."""
+    reaching = {
+        (path, line, col, code, message)
+        for path, line, col, code, message, entries in inputs.reports
+        if number in entries and code not in _NOT_RUN_TIME
+    }
+    return tuple(
+        finding
+        for finding in findings
+        if (finding.hook == ENTRY_HOOK and _key(finding) in reaching)
+        or (row.dockerfile and finding.path == row.dockerfile and finding.code.startswith("LH5"))
+    )
+
+
+def _key(finding: Located) -> tuple[str, int, int, str, str]:
+    return (finding.path, finding.line, finding.column, finding.code, finding.message)
+
+
+def _verdict(row: EntryRow, reasons: tuple[Located, ...]) -> Verdict:
+    if not row.dockerfile:
+        return Verdict(NOT_IN_IMAGE, "runs from the repository: no Dockerfile starts it", reasons)
+    if not row.image.startswith(DISTROLESS_REGISTRY):
+        base = row.image or "an image not known"
+        return Verdict(NOT_DISTROLESS, f"its image is built on {base}, not distroless", reasons)
+    if reasons:
+        count = len(reasons)
+        return Verdict(
+            NOT_COMPLIANT, f"{count} problem{'s' * (count != 1)} on {row.image}", reasons
+        )
+    return Verdict(COMPLIANT, f"runs on {row.image}", reasons)
+
+
+def _purpose(head: bytes | None) -> str:
+    """The first line of a module's docstring ('' when it has none)."""
+    if not head:
+        return ""
+    import ast
+    import io
+    import tokenize
+
+    skipped = {tokenize.ENCODING, tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE}
+    try:
+        for token in tokenize.tokenize(io.BytesIO(head).readline):
+            if token.type in skipped:
+                continue
+            if token.type != tokenize.STRING:
+                return ""
+            value = ast.literal_eval(token.string)
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            return next((line.strip() for line in text.splitlines() if line.strip()), "")
+    except (SyntaxError, ValueError, tokenize.TokenError, UnicodeDecodeError):
+        return ""
+    return ""
+
+
+# --- services ----------------------------------------------------------------
+
+
+def _services(
+    inputs: Inputs, entries: Sequence[EntryReport], findings: Sequence[Located]
+) -> tuple[tuple[Service, ...], tuple[str, ...]]:
+    """The services, in path order, and a line for each configured glob
+    that names no folder."""
+    folders = _folders(inputs.files)
+    if not inputs.services:
+        chosen = _default_services(inputs, entries)
+        return tuple(_service(inputs, f, False, entries, findings) for f in chosen), ()
+    found: set[str] = set()
+    absent: list[Service] = []
+    for glob in inputs.services:
+        matched = _matching_folders(glob, folders)
+        found.update(matched)
+        if not matched:
+            absent.append(_absent_service(glob.strip("/")))
+    services = [_service(inputs, f, True, entries, findings) for f in sorted(found)]
+    services.extend(absent)
+    diagnostics = tuple(f"service `{service.path}`: not found" for service in absent)
+    return tuple(services), diagnostics
+
+
+def _folders(files: Iterable[str]) -> set[str]:
+    """Every folder that holds a file, at any depth ('' not included)."""
+    folders: set[str] = set()
+    for path in files:
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return folders
+
+
+def _matching_folders(glob: str, folders: Iterable[str]) -> list[str]:
+    """The topmost folders a repository-relative glob names."""
+    from lucid_hooks.globs import GlobSet
+
+    anchored = GlobSet(["/" + glob.strip("/")])
+    return [
+        folder
+        for folder in folders
+        if anchored.matches(folder)
+        and not (posixpath.dirname(folder) and anchored.matches(posixpath.dirname(folder)))
+    ]
+
+
+def _default_services(inputs: Inputs, entries: Sequence[EntryReport]) -> list[str]:
+    """The top-level folders that hold an entry point or a Dockerfile."""
+    holders = [*inputs.dockerfiles, *(e.origin for e in entries), *(e.module for e in entries)]
+    tops = {path.split("/", 1)[0] for path in holders if "/" in path}
+    return sorted(tops)
+
+
+def _below(path: str, folder: str) -> bool:
+    return path.startswith(folder + "/")
+
+
+def _service(
+    inputs: Inputs,
+    folder: str,
+    configured: bool,
+    entries: Sequence[EntryReport],
+    findings: Sequence[Located],
+) -> Service:
+    inside = [path for path in inputs.files if _below(path, folder)]
+    own = [finding for finding in findings if _below(finding.path, folder)]
+    tree = _tree(folder, inside, own)
+    return Service(
+        path=folder,
+        exists=True,
+        configured=configured,
+        compliant=not own,
+        findings=len(own),
+        tree=tuple(tree[:TREE_LIMIT]),
+        tree_left_out=max(len(tree) - TREE_LIMIT, 0),
+        dockerfiles=tuple(path for path in inside if path in inputs.dockerfiles),
+        requirements=tuple(path for path in inside if is_requirements_file(path)),
+        entry_points=tuple(
+            number
+            for number, entry in enumerate(entries)
+            if _below(entry.origin, folder) or _below(entry.module, folder)
+        ),
+    )
+
+
+def is_requirements_file(path: str) -> bool:
+    from lucid_hooks.dependencies import is_requirements_file as says_what_is_installed
+
+    return says_what_is_installed(path)
+
+
+def _absent_service(path: str) -> Service:
+    return Service(path, False, True, False, 0, (), 0, (), (), ())
+
+
+def _tree(folder: str, inside: Sequence[str], findings: Sequence[Located]) -> list[TreeEntry]:
+    """The service's Python files, Dockerfiles and requirements, with their
+    folders, and each missing ``__init__.py``, in tree order."""
+    codes: dict[str, list[str]] = {}
+    for finding in findings:
+        codes.setdefault(finding.path, []).append(finding.code)
+    missing = {f.path for f in findings if f.code == "LH101"}
+    shown = {
+        path for path in inside if path.endswith(_TREE_SUFFIXES) or _is_service_file(path)
+    } | missing
+    folders = _folders(shown) - _folders([folder]) - {folder}
+    entries = [
+        TreeEntry(path, path.count("/") - folder.count("/") - 1, path in folders, False, ())
+        for path in folders
+    ]
+    entries.extend(
+        TreeEntry(
+            path,
+            path.count("/") - folder.count("/") - 1,
+            False,
+            path in missing and path not in inside,
+            tuple(sorted(set(codes.get(path, ())))),
+        )
+        for path in shown
+    )
+    return sorted(entries, key=lambda entry: _tree_order(entry, folder))
+
+
+def _is_service_file(path: str) -> bool:
+    name = posixpath.basename(path)
+    return is_requirements_file(path) or "dockerfile" in name.lower() or name == "Containerfile"
+
+
+def _tree_order(entry: TreeEntry, folder: str) -> tuple[tuple[int, str], ...]:
+    """Files before subfolders in each folder, each group by name (as the
+    seed's trees list them)."""
+    parts = entry.path[len(folder) + 1 :].split("/")
+    keys = [(1, part) for part in parts[:-1]]
+    keys.append((1 if entry.folder else 0, parts[-1]))
+    return tuple(keys)
+
+
+# --- legacy ----------------------------------------------------------------------
+
+
+def _legacy(
+    findings: Sequence[Located], messages: Sequence[str], orphans: Sequence[str]
+) -> Legacy:
+    # check-cache-artifacts' closing message ends with the one command.
+    untrack = next((m[m.index(": git ") + 2 :] for m in messages if ": git " in m), "")
+    return Legacy(
+        duplicates=tuple(f for f in findings if f.code in ("LH401", "LH402")),
+        caches=tuple(f for f in findings if f.code in ("LH301", "LH302")),
+        redundant_dockerfiles=tuple(f for f in findings if f.code == "LH404"),
+        orphans=tuple(orphans),
+        untrack_command=untrack,
+    )
+
+
+def _groups(findings: Sequence[Located]) -> int:
+    """How many groups of copies the findings are about (each keeps one):
+    each finding's message names another copy of its group."""
+    paths = {finding.path for finding in findings}
+    parent = {path: path for path in paths}
+
+    def top(path: str) -> str:
+        while parent[path] != path:
+            parent[path] = parent[parent[path]]
+            path = parent[path]
+        return path
+
+    for finding in findings:
+        for named in _QUOTED.findall(finding.message):
+            if named in paths:
+                parent[top(named)] = top(finding.path)
+    return len({top(path) for path in paths})
+
+
+# --- actions and the summary ------------------------------------------------
+
+
+def priority_of(code: str) -> str:
+    return _CODE_PRIORITY.get(code) or _FAMILY_PRIORITY.get(code[:3], HIGH)
+
+
+def _actions(
+    findings: Sequence[Located], titles: Mapping[str, str], legacy: Legacy
+) -> tuple[Action, ...]:
+    """One action per rule that has findings, the most urgent first."""
+    by_code: dict[str, list[Located]] = {}
+    for finding in findings:
+        by_code.setdefault(finding.code, []).append(finding)
+    actions = [
+        _action(code, found, titles.get(code, ""), legacy) for code, found in by_code.items()
+    ]
+    if legacy.orphans:
+        actions.append(
+            Action(
+                LOW,
+                "",
+                "orphan-module",
+                "Modules no entry point, test or configured root reaches",
+                len(legacy.orphans),
+                legacy.orphans[:ACTION_PATHS],
+                "review them: delete what is dead, or list what a tool loads in"
+                " `[tool.lucid-hooks.report] roots`",
+            )
+        )
+    order = {priority: rank for rank, priority in enumerate(PRIORITIES)}
+    # The orphans (no code) come last of their priority.
+    return tuple(sorted(actions, key=lambda action: (order[action.priority], action.code or "~")))
+
+
+def _action(code: str, found: Sequence[Located], title: str, legacy: Legacy) -> Action:
+    paths = sorted({finding.path for finding in found})
+    return Action(
+        priority_of(code),
+        code,
+        found[0].name,
+        title,
+        len(found),
+        tuple(paths[:ACTION_PATHS]),
+        _command(code, found, legacy),
+        tuple(found) if len(found) <= ACTION_ITEMS else (),
+    )
+
+
+def _command(code: str, found: Sequence[Located], legacy: Legacy) -> str:
+    if code == "LH301" and legacy.untrack_command:
+        return legacy.untrack_command
+    leftovers = sorted({f.path for f in found if ": this is the leftover" in f.message})
+    if code == "LH401" and leftovers:
+        return "git rm -- " + " ".join(_quoted(path) for path in leftovers)
+    if all(finding.fixable for finding in found):
+        return f"lucid-hooks check --fix --select {code}"
+    return f"lucid-hooks rule {code}"
+
+
+def _quoted(path: str) -> str:
+    from lucid_hooks.check_cache_artifacts import shell_quote
+
+    return shell_quote(path)
+
+
+def _summary(
+    services: Sequence[Service],
+    entries: Sequence[EntryReport],
+    legacy: Legacy,
+    findings: Sequence[Located],
+) -> Summary:
+    found = [service for service in services if service.exists]
+    compliant = sum(service.compliant for service in found)
+    counts = {verdict: 0 for verdict in VERDICTS}
+    for entry in entries:
+        counts[entry.verdict.status] += 1
+    return Summary(
+        folders_analysed=len(services),
+        folders_found=len(found),
+        compliant_folders=compliant,
+        compliance_percent=round(100 * compliant / len(services), 1) if services else 100.0,
+        missing_init_files=tuple(sorted({f.path for f in findings if f.code == "LH101"})),
+        entry_points=len(entries),
+        verdicts=tuple(counts.items()),
+        legacy_files=legacy.leftover_files(),
+        findings=len(findings),
+        fixable=sum(finding.fixable for finding in findings),
+    )
