@@ -234,6 +234,31 @@ def summary_line(findings: Sequence[Finding]) -> str:
     return f"Found {total} {noun}{counts}."
 
 
+def fixes_made(findings: Sequence[Finding], start: str = "") -> str:
+    """What ``--show-fixes`` adds, as ruff lists it: ``Fixed 3 findings:``,
+    then each file (relative to ``start``) with the count per rule; '' when
+    nothing was fixed."""
+    from lucid_hooks.registry import rule_names
+
+    fixed = [finding for finding in findings if finding.fixed is not None]
+    if not fixed:
+        return ""
+    names = rule_names(sorted({finding.code for finding in fixed}))
+    by_file: dict[str, Counter[str]] = {}
+    for finding in sorted(fixed, key=Finding.sort_key):
+        by_file.setdefault(finding.path, Counter())[finding.code] += 1
+    noun = "finding" if len(fixed) == 1 else "findings"
+    lines = [f"Fixed {len(fixed)} {noun}:"]
+    for path, counts in by_file.items():
+        lines.append(f"- {display_path(_relative(path, start))}:")
+        # The sign ruff's own listing uses.
+        times = "\u00d7"
+        lines.extend(
+            f"    {n} {times} {code} ({names[code]})" for code, n in sorted(counts.items())
+        )
+    return "".join(line + "\n" for line in lines)
+
+
 def _render_json(findings: Sequence[Finding], messages: Sequence[str]) -> str:
     import json
 

@@ -94,15 +94,17 @@ def unreached_modules(files: Sequence[str], reached: Collection[str]) -> list[st
     return [path for path in files if path.endswith(".py") and path not in reached]
 
 
-def is_started(path: str, read: Callable[[str], bytes | None]) -> bool:
+def is_started(path: str, is_script: Callable[[str], bool]) -> bool:
     """Whether a module is started rather than imported: a tool's file
-    (``setup.py``, ``main.py``...), a ``#!`` line or a main guard (or an
-    unreadable file, which is not judged)."""
+    (``setup.py``, ``main.py``...), or what ``is_script`` says of its bytes
+    (`is_script_source`)."""
     name = posixpath.basename(path)
-    if name in TOOL_FILES or name == "main.py":
-        return True
-    data = read(path)
-    return data is None or data.startswith(b"#!") or _MAIN_GUARD.search(data) is not None
+    return name in TOOL_FILES or name == "main.py" or is_script(path)
+
+
+def is_script_source(data: bytes) -> bool:
+    """Whether a module is meant to be run: a ``#!`` line, or a main guard."""
+    return data.startswith(b"#!") or _MAIN_GUARD.search(data) is not None
 
 
 def orphan_modules(unreached: Iterable[str], roots: GlobSet) -> list[str]:

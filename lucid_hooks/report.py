@@ -57,6 +57,7 @@ PROGRESS_FROM_FILES = 1000
 # Enough of a module for its docstring.
 HEAD_BYTES = 1 << 16
 SCRIPT_BYTES = 1 << 20
+SCRIPT_NAMESPACE = "is-script-1"
 
 
 def add_report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -172,8 +173,10 @@ def _orphans(
     reached = {analysed[index] for entry in entries for index in entry.reached}
     unreached = unreached_modules(analysed, reached)
     tests = [path for path in unreached if is_test_file(path)]
-    read = functools.partial(_read, invocation, limit=SCRIPT_BYTES)
-    scripts = [path for path in unreached if not is_test_file(path) and is_started(path, read)]
+    is_script = functools.partial(_is_script, invocation)
+    scripts = [
+        path for path in unreached if not is_test_file(path) and is_started(path, is_script)
+    ]
     if tests or scripts:
         from lucid_hooks.entry_point_analysis import Repository
 
@@ -183,6 +186,29 @@ def _orphans(
         finally:
             repo.close()
     return orphan_modules(unreached_modules(unreached, reached), roots)
+
+
+def _is_script(invocation: Invocation, path: str) -> bool:
+    """Whether the module is meant to be run (kept in the disk cache by
+    content: a warm report reads no module for it); an unreadable one is
+    taken for a script, so that it is never called an orphan."""
+    from lucid_hooks.orphans import is_script_source
+
+    try:
+        found = invocation.snapshot.derived(
+            SCRIPT_NAMESPACE, path, SCRIPT_BYTES, is_script_source, _stored_flag, _restored_flag
+        )
+    except OSError:
+        return True
+    return True if found is None else found
+
+
+def _stored_flag(flag: bool) -> tuple[object, ...]:
+    return (flag,)
+
+
+def _restored_flag(value: tuple[object, ...]) -> bool | None:
+    return value[0] if len(value) == 1 and isinstance(value[0], bool) else None
 
 
 def render_report(

@@ -191,36 +191,36 @@ def _codes(paths: Sequence[str]) -> str:
 
 def _tree_text(service: Service) -> str:
     lines = [service.path + "/"]
-    entries = service.tree
-    for index, entry in enumerate(entries):
-        lines.append(_tree_prefix(entries, index) + _tree_label(entry))
+    lines.extend(
+        prefix + _tree_label(entry)
+        for prefix, entry in zip(_tree_prefixes(service.tree), service.tree)
+    )
     if service.tree_left_out:
         lines.append(f"... and {service.tree_left_out} more")
     return "\n".join(lines) + "\n"
 
 
-def _tree_prefix(entries: Sequence[TreeEntry], index: int) -> str:
-    """The box-drawing of a tree line: a bar for each open folder above it,
-    then a branch, the last of its folder's entries ending it."""
-    depth = entries[index].depth
-    parts = []
-    for level in range(depth + 1):
-        is_last = not _more_at(entries, index, level)
-        if level < depth:
-            parts.append("    " if is_last else "│   ")
-        else:
-            parts.append("└── " if is_last else "├── ")
-    return "".join(parts)
-
-
-def _more_at(entries: Sequence[TreeEntry], index: int, level: int) -> bool:
-    """Whether a later entry sits at ``level`` before the tree leaves it."""
-    for later in entries[index + 1 :]:
-        if later.depth < level:
-            return False
-        if later.depth == level:
-            return True
-    return False
+def _tree_prefixes(entries: Sequence[TreeEntry]) -> list[str]:
+    """The box-drawing of each tree line: a bar for each folder above it
+    whose entries go on below, then a branch (the last of its folder's
+    entries ends it)."""
+    # Backwards, whether a later sibling follows each entry: entries deeper
+    # than the one seen belong to another folder.
+    is_last = [True] * len(entries)
+    later_at: dict[int, bool] = {}
+    for index in range(len(entries) - 1, -1, -1):
+        depth = entries[index].depth
+        later_at = {level: seen for level, seen in later_at.items() if level <= depth}
+        is_last[index] = not later_at.get(depth, False)
+        later_at[depth] = True
+    prefixes = []
+    open_above: list[bool] = []  # per level: whether that ancestor has later siblings
+    for entry, last in zip(entries, is_last):
+        del open_above[entry.depth :]
+        bars = "".join("│   " if more else "    " for more in open_above)
+        prefixes.append(bars + ("└── " if last else "├── "))
+        open_above.append(not last)
+    return prefixes
 
 
 def _tree_label(entry: TreeEntry) -> str:

@@ -19,6 +19,7 @@ from lucid_hooks.findings import (
     Finding,
     LineReader,
     TextStyle,
+    fixes_made,
     is_suppressed,
     render,
     render_statistics,
@@ -207,6 +208,11 @@ def add_run_arguments(parser: argparse.ArgumentParser, prog: str) -> None:
         "--statistics", action="store_true", help="print the count of findings per rule instead"
     )
     parser.add_argument(
+        "--show-fixes",
+        action="store_true",
+        help="list the fixes made, per file and rule, after the closing summary (text format)",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="print the findings only, no closing summary"
     )
     parser.add_argument("--version", action="version", version=f"{prog} {__version__}")
@@ -261,10 +267,11 @@ class Output(NamedTuple):
     exit_zero: bool = False
     statistics: bool = False
     quiet: bool = False
+    show_fixes: bool = False
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> Output:
-        return cls(args.format, args.exit_zero, args.statistics, args.quiet)
+        return cls(args.format, args.exit_zero, args.statistics, args.quiet, args.show_fixes)
 
     def wants_summary(self) -> bool:
         """Whether a run that found something ends with its count: in text,
@@ -501,6 +508,8 @@ class Invocation:
             write_output(text)
         if findings and self.status != 2 and output.wants_summary():
             write_error(summary_line(findings) + "\n")
+        if output.show_fixes and output.format == "text":
+            write_error(fixes_made(findings, self.text_style().start))
         if self.status == 2 or not (findings or messages) or output.exit_zero:
             return self.status
         return 1

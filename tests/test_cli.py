@@ -398,3 +398,27 @@ def test_check_reads_dash_names_as_paths(repo: Path, capsys: pytest.CaptureFixtu
     # `-d` holds an `__init__.py` but can never be imported: LH104 too.
     assert [line.split(": ")[1].split(" ")[0] for line in out] == ["LH104", "LH104"]
     assert any(line.startswith("pkg/-x/__init__.py:1:1: LH104") for line in out)
+
+
+def test_show_fixes_lists_the_fixes_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {**PACKAGE_TREE, "pkg/other/n.py": "Y = 2\n", "pkg/bad/o.py": "Z = 3\n"}
+    repo = init_repo(write_tree(tmp_path / "r", files))
+    monkeypatch.chdir(repo / "pkg")
+
+    status, _, err = run(capsys, "check", "--fix", "--show-fixes", "--select", "LH101")
+
+    assert status == 1
+    assert err == [
+        "Found 3 findings (3 fixed, 0 remaining).",
+        "Fixed 3 findings:",
+        "- bad/__init__.py:",
+        "    1 \u00d7 LH101 (missing-init-file)",
+        "- other/__init__.py:",
+        "    1 \u00d7 LH101 (missing-init-file)",
+        "- sub/__init__.py:",
+        "    1 \u00d7 LH101 (missing-init-file)",
+    ]
+    status, _, err = run(capsys, "check", "--show-fixes")
+    assert (status, err) == (0, [])

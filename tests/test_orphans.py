@@ -11,6 +11,7 @@ from pathlib import Path
 from lucid_hooks.entry_point_analysis import Repository
 from lucid_hooks.globs import GlobSet
 from lucid_hooks.orphans import (
+    is_script_source,
     is_started,
     is_test_file,
     orphan_modules,
@@ -81,12 +82,10 @@ def test_what_is_a_test_and_what_is_started(tmp_path: Path) -> None:
         "g.py": b"def f(): ...\nif __name__ == '__main__':\n    f()\n",
         "lib.py": b"X = 1\n",
     }
-    assert [is_started(path, bodies.get) for path in ("s.py", "g.py", "lib.py")] == [
-        True,
-        True,
-        False,
-    ]
-    assert is_started("setup.py", bodies.get) and is_started("unreadable.py", bodies.get)
+    assert [is_script_source(data) for data in bodies.values()] == [True, True, False]
+    assert is_started("pkg/setup.py", lambda path: False)
+    assert is_started("svc/main.py", lambda path: False)
+    assert not is_started("lib.py", lambda path: False)
 
 
 def test_orphans_are_what_no_test_or_script_reaches(tmp_path: Path) -> None:
@@ -105,7 +104,11 @@ def test_orphans_are_what_no_test_or_script_reaches(tmp_path: Path) -> None:
     repo = Repository(Snapshot(str(root), False), files)
     unreached = unreached_modules(files, set())
     tests = [path for path in unreached if is_test_file(path)]
-    scripts = [path for path in unreached if is_started(path, lambda p: (root / p).read_bytes())]
+    scripts = [
+        path
+        for path in unreached
+        if is_started(path, lambda p: is_script_source((root / p).read_bytes()))
+    ]
 
     reached = reached_from(repo, tests, scripts)
     repo.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -352,3 +353,26 @@ def test_unknown_report_setting_is_a_usage_error(
 
     assert main(["report", str(repo)]) == 2
     assert "unknown key 'service' in [tool.lucid-hooks.report]" in capsys.readouterr().err
+
+
+def test_progress_shows_on_a_terminal_for_a_large_repository(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lucid_hooks.registry import load_hook
+    from lucid_hooks.report import PROGRESS_FROM_FILES, Progress
+
+    hook = load_hook("check-init-files")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    small = Progress.on_terminal(PROGRESS_FROM_FILES - 1)
+    small.starting(hook, 1, 5)
+    assert capsys.readouterr().err == ""
+
+    large = Progress.on_terminal(PROGRESS_FROM_FILES)
+    large.starting(hook, 1, 5)
+    large.done()
+    assert capsys.readouterr().err == (
+        "\r\033[Klucid-hooks report: [1/5] check-init-files\r\033[K"
+    )
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    Progress.on_terminal(10**6).starting(hook, 1, 5)
+    assert capsys.readouterr().err == ""
