@@ -20,13 +20,14 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from lucid_hooks.cache import content_key
 from lucid_hooks.options import BOOL, GLOBS, Option
 from lucid_hooks.registry import FileSelection, Hook
-from lucid_hooks.rules import Rule
+from lucid_hooks.rules import UNREADABLE_FILE, Rule
 from lucid_hooks.runner import HookContext, run_hook
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from lucid_hooks.findings import Finding
 
@@ -474,10 +475,109 @@ OPTIONS = (
 )
 
 
+# The findings of each Dockerfile, by the tree they were found in.
+FINDINGS_NAMESPACE = "distroless-findings-1"
+# path, line, column, code, message, and whether it has a fix.
+FindingRow = tuple[str, int, int, str, str, bool]
+
+
 def find_distroless_problems(context: HookContext) -> list[Finding]:
+    """The findings of every Dockerfile passed. A Dockerfile's findings
+    depend on its bytes, its build context (every file COPY may bring, with
+    its mode) and the settings: they are kept in the disk cache under a key
+    of the whole tree, so a second run over an unchanged tree models no
+    image and imports no analysis. A fix is code, made afresh: a Dockerfile
+    with a fixable finding is checked again when fixing is on, and when it
+    is off its finding gets a fix that would check it again (never called
+    then, but it keeps the finding's "fixable"). Nothing is kept of a file
+    that could not be read."""
+    if not context.snapshot.cache.enabled:
+        return _checked(context, context.files)
+    shelf = context.snapshot.shelf(FINDINGS_NAMESPACE)
+    tree = _tree_key(context)
+    fixing = bool(context.option("fix"))
+    found: list[Finding] = []
+    unknown: list[str] = []
+    for path in context.files:
+        rows = _restored(shelf.get(content_key(tree, path), tuple))
+        if rows is None or (fixing and any(row[5] for row in rows)):
+            unknown.append(path)
+        else:
+            found.extend(_finding_of(context, row) for row in rows)
+    fresh = _checked(context, unknown)
+    by_path: dict[str, list[Finding]] = {path: [] for path in unknown}
+    for finding in fresh:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path in unknown:
+        own = by_path[path]
+        if all(finding.code != UNREADABLE_FILE.code for finding in own):
+            kept = tuple(
+                (f.path, f.line, f.column, f.code, f.message, f.fix is not None) for f in own
+            )
+            shelf.put(content_key(tree, path), kept)
+    return [*found, *fresh]
+
+
+def _finding_of(context: HookContext, row: FindingRow) -> Finding:
+    from lucid_hooks.findings import Finding
+
+    path, line, column, code, message, fixable = row
+    fix = _fix_found_again(context, row) if fixable else None
+    return Finding(path, code, message, line=line, column=column, fix=fix)
+
+
+def _fix_found_again(context: HookContext, row: FindingRow) -> Callable[[], str | None]:
+    """The fix of a kept finding: its Dockerfile checked again, and the fix
+    of the same finding there (None when it is no longer found)."""
+
+    def fix() -> str | None:
+        for finding in _checked(context, [row[0]]):
+            same = (finding.path, finding.line, finding.column, finding.code, finding.message)
+            if same == row[:5] and finding.fix is not None:
+                return finding.fix()
+        return None
+
+    return fix
+
+
+def _checked(context: HookContext, paths: Sequence[str]) -> list[Finding]:
+    if not paths:
+        return []
     from lucid_hooks.distroless_analysis import check_dockerfiles
 
-    return check_dockerfiles(context)
+    return check_dockerfiles(context, paths)
+
+
+def _tree_key(context: HookContext) -> bytes:
+    """What every Dockerfile's findings depend on: each file of the tree
+    (its path and content, as `Snapshot.signature` tells them, and the mode
+    git records, which `git update-index --chmod` changes alone) and the
+    settings."""
+    snapshot = context.snapshot
+    files = snapshot.files(context.excludes)
+    settings = repr((context.strings("require-distroless"), context.config.dockerfiles))
+    signatures = snapshot.signatures(files)
+    modes = [snapshot.index_mode(path) or "" for path in files]
+    return content_key(settings, "\0".join(files), "\0".join(signatures), "\0".join(modes))
+
+
+def _restored(value: tuple[object, ...] | None) -> list[FindingRow] | None:
+    """The rows the cache kept, or None for anything else."""
+    if value is None:
+        return None
+    rows = []
+    for row in value:
+        if not (isinstance(row, tuple) and len(row) == 6):
+            return None
+        path, line, column, code, message, fixable = row
+        if not (isinstance(path, str) and isinstance(code, str) and isinstance(message, str)):
+            return None
+        if not (type(line) is int and type(column) is int and line > 0 and column > 0):
+            return None
+        if not isinstance(fixable, bool):
+            return None
+        rows.append((path, line, column, code, message, fixable))
+    return rows
 
 
 HOOK = Hook(

@@ -106,8 +106,8 @@ class Tree(NamedTuple):
     required: GlobSet
 
 
-def check_dockerfiles(context: HookContext) -> list[Finding]:
-    """The findings of every Dockerfile among the files passed."""
+def check_dockerfiles(context: HookContext, paths: Sequence[str]) -> list[Finding]:
+    """The findings of the Dockerfiles ``paths`` (passed to the hook)."""
     snapshot = context.snapshot
     files = snapshot.files(context.excludes)
     read = _reader(snapshot)
@@ -116,7 +116,7 @@ def check_dockerfiles(context: HookContext) -> list[Finding]:
     compose = compose_builds(files, read)
     tree = Tree(snapshot, files, read, compose, contexts, ImageCache(), required)
     findings: list[Finding] = []
-    for path in context.files:
+    for path in paths:
         findings.extend(_check_file(tree, path))
     return findings
 

@@ -21,6 +21,9 @@ from tests.dockerfile_corpus import CORPUS, Case
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from lucid_hooks.findings import Finding
+    from lucid_hooks.runner import HookContext
+
 RUNTIME = "FROM gcr.io/distroless/python3-debian13:nonroot\n"
 
 
@@ -1119,3 +1122,76 @@ def test_concurrent_fixers_rewrite_the_file_once(repo: Path) -> None:
     assert (repo / "Dockerfile").read_text() == before.replace(
         "CMD python3 app.py", 'CMD ["app.py"]'
     )
+
+
+# --- the cache of findings -------------------------------------------------------
+
+CACHED = RUNTIME + 'COPY run.sh /run.sh\nCMD python3 app.py\nENTRYPOINT ["/run.sh"]\n'
+
+
+def test_an_unchanged_tree_is_not_checked_again(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lucid_hooks.check_distroless as hook
+
+    write_tree(repo, {"Dockerfile": CACHED, "run.sh": "#!/bin/sh\necho\n", "app.py": "X = 1\n"})
+    init_repo(repo)
+    checked: list[list[str]] = []
+    real = hook._checked
+
+    def counting(context: HookContext, paths: list[str]) -> list[Finding]:
+        checked.append(list(paths))
+        return real(context, paths)
+
+    monkeypatch.setattr(hook, "_checked", counting)
+    first = messages(capsys, "Dockerfile")
+    second = messages(capsys, "Dockerfile")
+
+    assert checked == [["Dockerfile"], []]
+    assert first == second
+    assert [_short(line) for line in first] == ["3: LH505", "4: LH506", "4: LH511"]
+    # A file COPY brings changes what the image holds: checked again.
+    git(repo, "update-index", "--chmod=+x", "run.sh")
+    assert findings(capsys, "Dockerfile") == ["3: LH505", "4: LH506"]
+    assert checked[-1] == ["Dockerfile"]
+
+
+def test_a_kept_fixable_finding_stays_fixable_and_is_fixed_from_a_fresh_check(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    write_tree(repo, {"Dockerfile": RUNTIME + "CMD python3 app.py\n", "app.py": "X = 1\n"})
+    init_repo(repo)
+
+    for _ in range(2):
+        status, out = run(capsys, "--no-fix", "--format", "json", "Dockerfile")
+        (found,) = json.loads("\n".join(out))["findings"]
+        assert (status, found["code"], found["fixable"]) == (1, "LH505", True)
+
+    status, out = run(capsys, "Dockerfile")
+    assert status == 1
+    # One edit: exec form, without the interpreter the ENTRYPOINT already runs.
+    assert (repo / "Dockerfile").read_text() == RUNTIME + 'CMD ["app.py"]\n'
+
+
+def test_no_cache_checks_every_time(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lucid_hooks.check_distroless as hook
+
+    write_tree(repo, {"Dockerfile": RUNTIME + 'CMD ["app.py"]\n', "app.py": "X = 1\n"})
+    init_repo(repo)
+    checked: list[list[str]] = []
+    real = hook._checked
+
+    def counting(context: HookContext, paths: list[str]) -> list[Finding]:
+        checked.append(list(paths))
+        return real(context, paths)
+
+    monkeypatch.setattr(hook, "_checked", counting)
+
+    findings(capsys, "--no-cache", "Dockerfile")
+    findings(capsys, "--no-cache", "Dockerfile")
+
+    assert checked == [["Dockerfile"], ["Dockerfile"]]
