@@ -499,7 +499,7 @@ def find_distroless_problems(context: HookContext) -> list[Finding]:
     found: list[Finding] = []
     unknown: list[str] = []
     for path in context.files:
-        rows = _restored(shelf.get(content_key(tree, path), tuple))
+        rows = _restored(shelf.get(_file_key(context, tree, path), tuple))
         if rows is None or (fixing and any(row[5] for row in rows)):
             unknown.append(path)
         else:
@@ -514,7 +514,7 @@ def find_distroless_problems(context: HookContext) -> list[Finding]:
             kept = tuple(
                 (f.path, f.line, f.column, f.code, f.message, f.fix is not None) for f in own
             )
-            shelf.put(content_key(tree, path), kept)
+            shelf.put(_file_key(context, tree, path), kept)
     return [*found, *fresh]
 
 
@@ -546,6 +546,14 @@ def _checked(context: HookContext, paths: Sequence[str]) -> list[Finding]:
     from lucid_hooks.distroless_analysis import check_dockerfiles
 
     return check_dockerfiles(context, paths)
+
+
+def _file_key(context: HookContext, tree: bytes, path: str) -> bytes:
+    """The key of one Dockerfile's findings: the tree's, and the file's own
+    signature (a Dockerfile passed may be one git does not track)."""
+    snapshot = context.snapshot
+    mode = snapshot.index_mode(path) or ""
+    return content_key(tree, path, snapshot.signature(path), mode)
 
 
 def _tree_key(context: HookContext) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import sys
 from typing import TYPE_CHECKING
 
@@ -77,7 +78,11 @@ def add_report_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         " or sarif (2.1.0, for GitHub code scanning)",
     )
     report.add_argument(
-        "-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE (a new or a regular file, replaced whole) instead of"
+        " stdout (`-`)",
     )
     add_cache_argument(report)
     add_selection_arguments(report)
@@ -102,7 +107,7 @@ def run_report(args: argparse.Namespace) -> int:
     progress.done()
     invocation.snapshot.save()
     text = render_report(inputs, args.format, findings, messages, invocation.snapshot.root)
-    if args.output is None:
+    if args.output in (None, "-"):
         write_output(text)
         return 0
     return write_report(args.output, text)
@@ -149,8 +154,18 @@ def _strings(value: object) -> list[str]:
 
 
 def _read(invocation: Invocation, path: str, limit: int) -> bytes | None:
+    """The first bytes of a repository file; None when it cannot be read or
+    is a link to something outside the repository (whose text is not the
+    repository's to show)."""
+    snapshot = invocation.snapshot
+    if snapshot.is_symlink(path) or snapshot.inside_link(posixpath.dirname(path)):
+        real = os.path.realpath(snapshot.absolute(path))
+        if os.path.commonpath((real, os.path.realpath(snapshot.root))) != os.path.realpath(
+            snapshot.root
+        ):
+            return None
     try:
-        return invocation.snapshot.head(path, limit)
+        return snapshot.head(path, limit)
     except OSError:
         return None
 
@@ -161,31 +176,38 @@ def _orphans(
     entries: tuple[EntryRow, ...],
     roots: GlobSet,
 ) -> list[str]:
-    """The modules no entry point, test, script or root reaches."""
+    """The modules no entry point, test, script, plugin, framework or root reaches."""
     from lucid_hooks.orphans import (
+        framework_loaded,
         is_started,
         is_test_file,
         orphan_modules,
+        plugin_starts,
         reached_from,
         unreached_modules,
     )
 
     reached = {analysed[index] for entry in entries for index in entry.reached}
     unreached = unreached_modules(analysed, reached)
+    if not unreached:
+        return []
     tests = [path for path in unreached if is_test_file(path)]
     is_script = functools.partial(_is_script, invocation)
     scripts = [
         path for path in unreached if not is_test_file(path) and is_started(path, is_script)
     ]
-    if tests or scripts:
-        from lucid_hooks.entry_point_analysis import Repository
+    from lucid_hooks.entry_point_analysis import Repository
 
-        repo = Repository(invocation.snapshot, analysed)
-        try:
-            reached.update(reached_from(repo, tests, scripts))
-        finally:
-            repo.close()
-    return orphan_modules(unreached_modules(unreached, reached), roots)
+    repo = Repository(invocation.snapshot, analysed)
+    try:
+        read = functools.partial(_read, invocation, limit=SCRIPT_BYTES)
+        plugins = plugin_starts(analysed, read, repo.tree.is_file)
+        if tests or scripts or plugins:
+            reached.update(reached_from(repo, tests, scripts, plugins))
+    finally:
+        repo.close()
+    loaded = framework_loaded(analysed)
+    return orphan_modules(unreached_modules(unreached, reached), roots, loaded)
 
 
 def _is_script(invocation: Invocation, path: str) -> bool:
@@ -228,10 +250,23 @@ def render_report(
 
 def write_report(path: str, text: str) -> int:
     """Write ``text`` to ``path`` whole or not at all: into a new file
-    beside it, then renamed over it (a symlink there is replaced, never
-    written through)."""
+    beside it, then renamed over it. Only a regular file is replaced: a
+    symlink, a folder or a device there is refused (a report that replaced
+    `/dev/stdout` or wrote through a link would be a surprise)."""
+    import stat
     import tempfile
 
+    if not path:
+        return usage_error(PROG, "--output: an empty path (`-` is stdout)")
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        return usage_error(PROG, f"{path}: cannot write: {error.strerror or error}")
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a symlink" if stat.S_ISLNK(mode) else "not a regular file"
+        return usage_error(PROG, f"{path}: {what}: not written (name a new or a regular file)")
     folder = os.path.dirname(os.path.abspath(path))
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".lucid-report-")

@@ -81,8 +81,16 @@ def _edge_order(edge: tuple[str, str]) -> tuple[int, int]:
 
 
 # Mermaid reads `#name;` and `#code;` as entities in a label: `#` itself must
-# become one first, then what would end the label or start HTML.
-_ENTITIES = (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"))
+# become one first, then what would end the label, start HTML or an HTML
+# entity, or make a Markdown string of it (a label between backticks).
+_ENTITIES = (
+    ("#", "#35;"),
+    ('"', "#quot;"),
+    ("<", "#lt;"),
+    (">", "#gt;"),
+    ("&", "#amp;"),
+    ("`", "#96;"),
+)
 
 
 def _label(text: str) -> str:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from lucid_hooks.findings import Finding
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from lucid_hooks.check_entry_point_imports import EntryRow, ReportRow
 
+T = TypeVar("T")
 # The version of the JSON report's layout (docs/report.schema.json).
 SCHEMA_VERSION = 1
 
@@ -45,6 +46,8 @@ _TREE_SUFFIXES = (".py", ".pyi")
 # How many lines of a service's tree are shown before the rest is counted.
 TREE_LIMIT = 200
 _QUOTED = re.compile(r"`([^`]+)`")
+# What check-duplicate-modules says of the copy it takes for the leftover.
+LEFTOVER_MARK = ": this is the leftover"
 # How many paths an action lists before it counts the rest, and how many
 # findings it lists whole.
 ACTION_PATHS = 10
@@ -130,13 +133,14 @@ class Legacy(NamedTuple):
     untrack_command: str  # '' when no cache artifact is tracked
 
     def leftover_files(self) -> int:
-        """The files to remove: a copy of each group of duplicates but the
-        one kept, each tracked cache file, each redundant Dockerfile but
-        the one kept, each orphan."""
-        copies = len({item.path for item in self.duplicates}) - _groups(self.duplicates)
-        dockerfiles = len(self.redundant_dockerfiles) - _groups(self.redundant_dockerfiles)
-        tracked = sum(item.code == "LH301" for item in self.caches)
-        return copies + tracked + dockerfiles + len(self.orphans)
+        """The files to remove, each counted once: every copy of a group of
+        duplicates (modules or Dockerfiles) but the one kept, each tracked
+        cache file, each orphan (a leftover copy is often one too)."""
+        paths = {item.path for item in self.caches if item.code == "LH301"}
+        paths.update(_leftover_copies(self.duplicates))
+        paths.update(_leftover_copies(self.redundant_dockerfiles))
+        paths.update(self.orphans)
+        return len(paths)
 
 
 class Action(NamedTuple):
@@ -341,21 +345,60 @@ def _services(
 ) -> tuple[tuple[Service, ...], tuple[str, ...]]:
     """The services, in path order, and a line for each configured glob
     that names no folder."""
-    folders = _folders(inputs.files)
-    if not inputs.services:
-        chosen = _default_services(inputs, entries)
-        return tuple(_service(inputs, f, False, entries, findings) for f in chosen), ()
-    found: set[str] = set()
     absent: list[Service] = []
-    for glob in inputs.services:
-        matched = _matching_folders(glob, folders)
-        found.update(matched)
-        if not matched:
-            absent.append(_absent_service(glob.strip("/")))
-    services = [_service(inputs, f, True, entries, findings) for f in sorted(found)]
+    if inputs.services:
+        folders = _folders(inputs.files)
+        found: set[str] = set()
+        for glob in inputs.services:
+            matched = _matching_folders(glob, folders)
+            found.update(matched)
+            if not matched:
+                absent.append(_absent_service(glob.strip("/")))
+        chosen = sorted(found)
+    else:
+        chosen = _default_services(inputs, entries)
+    # What each service holds, found by walking up from each path once (not
+    # by scanning every path for every service).
+    members = _Members(chosen)
+    files, own = members.of(inputs.files), members.of(findings, lambda f: f.path)
+    starts = members.of(
+        range(len(entries)), lambda n: entries[n].origin, lambda n: entries[n].module
+    )
+    configured = bool(inputs.services)
+    services = [_service(inputs, f, configured, files[f], own[f], starts[f]) for f in chosen]
     services.extend(absent)
     diagnostics = tuple(f"service `{service.path}`: not found" for service in absent)
     return tuple(services), diagnostics
+
+
+class _Members:
+    """Which of some folders each path is below (any of them, nested or not)."""
+
+    def __init__(self, folders: Iterable[str]) -> None:
+        self.folders = frozenset(folders)
+
+    def of(self, items: Iterable[T], *paths_of: Callable[[T], str]) -> dict[str, list[T]]:
+        """The items below each folder, in their order (an item is below a
+        folder when one of its paths is; ``paths_of`` defaults to the item)."""
+        found: dict[str, list[T]] = {folder: [] for folder in self.folders}
+        for item in items:
+            holders: set[str] = set()
+            for path_of in paths_of or (_as_path,):
+                holders.update(self._holders(path_of(item)))
+            for folder in holders:
+                found[folder].append(item)
+        return found
+
+    def _holders(self, path: str) -> Iterator[str]:
+        folder = posixpath.dirname(path)
+        while folder:
+            if folder in self.folders:
+                yield folder
+            folder = posixpath.dirname(folder)
+
+
+def _as_path(item: object) -> str:
+    return str(item)
 
 
 def _folders(files: Iterable[str]) -> set[str]:
@@ -389,19 +432,14 @@ def _default_services(inputs: Inputs, entries: Sequence[EntryReport]) -> list[st
     return sorted(tops)
 
 
-def _below(path: str, folder: str) -> bool:
-    return path.startswith(folder + "/")
-
-
 def _service(
     inputs: Inputs,
     folder: str,
     configured: bool,
-    entries: Sequence[EntryReport],
-    findings: Sequence[Located],
+    inside: Sequence[str],
+    own: Sequence[Located],
+    entry_points: Sequence[int],
 ) -> Service:
-    inside = [path for path in inputs.files if _below(path, folder)]
-    own = [finding for finding in findings if _below(finding.path, folder)]
     tree = _tree(folder, inside, own)
     return Service(
         path=folder,
@@ -413,11 +451,7 @@ def _service(
         tree_left_out=max(len(tree) - TREE_LIMIT, 0),
         dockerfiles=tuple(path for path in inside if path in inputs.dockerfiles),
         requirements=tuple(path for path in inside if is_requirements_file(path)),
-        entry_points=tuple(
-            number
-            for number, entry in enumerate(entries)
-            if _below(entry.origin, folder) or _below(entry.module, folder)
-        ),
+        entry_points=tuple(entry_points),
     )
 
 
@@ -490,10 +524,11 @@ def _legacy(
     )
 
 
-def _groups(findings: Sequence[Located]) -> int:
-    """How many groups of copies the findings are about (each keeps one):
-    each finding's message names another copy of its group."""
-    paths = {finding.path for finding in findings}
+def _leftover_copies(findings: Sequence[Located]) -> set[str]:
+    """Of each group of copies (each finding's message names another copy
+    of its group), every one but the copy kept: the first, by path, that no
+    message calls the leftover."""
+    paths = sorted({finding.path for finding in findings})
     parent = {path: path for path in paths}
 
     def top(path: str) -> str:
@@ -504,9 +539,17 @@ def _groups(findings: Sequence[Located]) -> int:
 
     for finding in findings:
         for named in _QUOTED.findall(finding.message):
-            if named in paths:
+            if named in parent:
                 parent[top(named)] = top(finding.path)
-    return len({top(path) for path in paths})
+    marked = {f.path for f in findings if LEFTOVER_MARK in f.message}
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        groups.setdefault(top(path), []).append(path)
+    leftovers: set[str] = set()
+    for members in groups.values():
+        kept = next((path for path in members if path not in marked), members[0])
+        leftovers.update(path for path in members if path != kept)
+    return leftovers
 
 
 # --- actions and the summary ------------------------------------------------
@@ -561,7 +604,7 @@ def _action(code: str, found: Sequence[Located], title: str, legacy: Legacy) -> 
 def _command(code: str, found: Sequence[Located], legacy: Legacy) -> str:
     if code == "LH301" and legacy.untrack_command:
         return legacy.untrack_command
-    leftovers = sorted({f.path for f in found if ": this is the leftover" in f.message})
+    leftovers = sorted({f.path for f in found if LEFTOVER_MARK in f.message})
     if code == "LH401" and leftovers:
         return "git rm -- " + " ".join(_quoted(path) for path in leftovers)
     if all(finding.fixable for finding in found):

@@ -111,7 +111,7 @@ def _summary(report: Report) -> list[str]:
         (
             "Compliant folders (no finding)",
             f"{summary.compliant_folders}/{summary.folders_analysed}"
-            f" ({summary.compliance_percent:.1f}%)",
+            + (f" ({summary.compliance_percent:.1f}%)" if summary.folders_analysed else ""),
         ),
         (
             "Missing `__init__.py`",
@@ -133,15 +133,16 @@ def _actions(actions: Sequence[Action]) -> list[str]:
     for number, action in enumerate(actions, 1):
         rule = f"{action.code} {action.name}" if action.code else action.name
         title = f"### {number}. {action.priority}: {_prose_with_code(action.title)} ({rule})\n"
-        noun = "finding" if action.findings == 1 else "findings"
+        # The orphans (no rule) are modules, listed whole under Legacy.
+        what, where = ("finding", "All findings") if action.code else ("module", "Legacy")
+        noun = what if action.findings == 1 else what + "s"
         if action.items:
             listed = "".join(f"- {_finding_line(item)}\n" for item in action.items)
         else:
             listed = "".join(f"- {_code(path)}\n" for path in action.paths)
             left = action.findings - len(action.paths)
-            listed += f"- and more: {left} finding{'s' * (left != 1)} in All findings\n" * (
-                left > 0
-            )
+            if left > 0:
+                listed += f"- and {left} more {what}{'s' * (left != 1)} in {where}\n"
         parts.append(f"{title}\n**{action.findings} {noun}:**\n\n{listed}\n{_how_to(action)}\n")
     return parts
 
@@ -168,7 +169,7 @@ def _service(service: Service, entries: Sequence[EntryReport]) -> str:
     if not service.exists:
         return f"### ❔ {_code(service.path)}: not found\n\nNo folder matches this service.\n"
     if service.compliant:
-        status = "✅", "compliant: no finding"
+        status = "✅", "no finding"
     else:
         status = "❌", f"{service.findings} finding{'s' * (service.findings != 1)}"
     lines = [f"### {status[0]} {_code(service.path + '/')}: {status[1]}\n"]
@@ -249,7 +250,9 @@ def _entry_points(entries: Sequence[EntryReport]) -> list[str]:
 
 def _entry(number: int, entry: EntryReport) -> str:
     verdict = entry.verdict
-    title = f"### {number}. {_entry_name(entry)}: {_VERDICT_MARK[verdict.status]}"
+    # Reasons make it a failure, whatever the image: it cannot run as it is.
+    mark = "❌" if verdict.reasons else _VERDICT_MARK[verdict.status]
+    title = f"### {number}. {_entry_name(entry)}: {mark}"
     lines = [f"{title} {_VERDICT_WORDS[verdict.status]}\n"]
     python = entry.python + (f" ({entry.python_source})" if entry.python_source else "")
     facts = [
@@ -301,8 +304,11 @@ def _legacy(legacy: Legacy) -> list[str]:
 
 
 def _diagram(entries: Sequence[EntryReport]) -> list[str]:
-    diagram = entry_point_diagram(entries)
     parts = ["## Entry points and the modules they use\n"]
+    if not entries:
+        parts.append("No entry point to draw.\n")
+        return parts
+    diagram = entry_point_diagram(entries)
     if not diagram.source:
         parts.append("Too large for one diagram, even with one node per service.\n")
         return parts
@@ -331,20 +337,23 @@ def _findings(findings: Sequence[Located]) -> list[str]:
 
 # --- Markdown's escapes ---------------------------------------------------------
 
-# What CommonMark may read as markup in running text (backslash-escapable).
-_MARKUP = re.compile(r"([\\`*_\[\]<>#|~&!])")
+# What CommonMark may read as markup in running text (backslash-escapable);
+# `|` only matters in a table, which escapes it for every cell (`_table`).
+_MARKUP = re.compile(r"([\\`*_\[\]<>#~&!$])")
 _BACKTICKS = re.compile(r"`+")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_LINE_BREAK = re.compile(r"[^\S\r\n]*[\r\n]+\s*")
 
 
 def _prose(text: str) -> str:
-    """Plain text that stays plain in Markdown, a table cell included."""
+    """Plain text that stays plain in Markdown."""
     return _MARKUP.sub(r"\\\1", _one_line(text))
 
 
 def _prose_with_code(text: str) -> str:
     """A message whose `quoted` parts are code: those stay code spans, the
     rest is plain text."""
+    text = _one_line(text)
     out = []
     position = 0
     for match in _CODE_SPAN.finditer(text):
@@ -356,18 +365,18 @@ def _prose_with_code(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    """A code span holding ``text`` exactly (a `|` escaped, as a table cell
-    needs even inside code, which GitHub's tables unescape)."""
+    """A code span holding ``text`` exactly."""
     text = _one_line(text)
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _one_line(text: str) -> str:
-    cleaned = _text(text)
-    return " ".join(cleaned.split()) if ("\n" in cleaned or "\r" in cleaned) else cleaned
+    """The text on one line: each line break, with the blanks around it,
+    one space (a break would end a table row or a list item)."""
+    return _LINE_BREAK.sub(" ", _text(text))
 
 
 def _fence(content: str, info: str) -> str:
@@ -379,8 +388,12 @@ def _fence(content: str, info: str) -> str:
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, escape: bool) -> str:
-    """A GFM table; cells are already Markdown unless ``escape``."""
-    cells = [[_prose(cell) if escape else cell for cell in row] for row in rows]
+    """A GFM table; cells are already Markdown unless ``escape``. Every `|`
+    of a cell is escaped: GitHub splits cells at one even inside a code span,
+    and unescapes it there before reading the cell."""
+    cells = [
+        [(_prose(cell) if escape else cell).replace("|", "\\|") for cell in row] for row in rows
+    ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines.extend("| " + " | ".join(row) + " |" for row in cells)
     return "\n".join(lines) + "\n"

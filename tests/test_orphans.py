@@ -11,12 +11,15 @@ from pathlib import Path
 from lucid_hooks.entry_point_analysis import Repository
 from lucid_hooks.globs import GlobSet
 from lucid_hooks.orphans import (
+    framework_loaded,
     is_script_source,
     is_started,
     is_test_file,
     orphan_modules,
+    plugin_starts,
     pytest_start,
     reached_from,
+    source_roots,
     unreached_modules,
 )
 from lucid_hooks.snapshot import Snapshot
@@ -76,7 +79,8 @@ def test_what_is_a_test_and_what_is_started(tmp_path: Path) -> None:
         True,
         True,
     ]
-    assert not is_test_file("testing.py") and not is_test_file("tests/data.json")
+    assert is_test_file("app/tests.py")  # Django's test*.py
+    assert not is_test_file("contest.py") and not is_test_file("tests/data.json")
     bodies = {
         "s.py": b"#!/usr/bin/env python\n",
         "g.py": b"def f(): ...\nif __name__ == '__main__':\n    f()\n",
@@ -115,4 +119,54 @@ def test_orphans_are_what_no_test_or_script_reaches(tmp_path: Path) -> None:
 
     assert reached >= {"app/used.py", "app/helper.py", "toollib.py", "tool.py"}
     leftover = unreached_modules(unreached, reached)
-    assert orphan_modules(leftover, GlobSet(["app/plugin.py"])) == ["app/dead.py"]
+    assert orphan_modules(leftover, GlobSet(["app/plugin.py"]), lambda path: False) == [
+        "app/dead.py"
+    ]
+
+
+def test_src_layout_tests_plugins_and_frameworks_are_not_orphans(tmp_path: Path) -> None:
+    layout = {
+        "pyproject.toml": (
+            '[project]\nname = "mypkg"\n'
+            '[project.entry-points.pytest11]\nmine = "mypkg.plugin"\n'
+            '[project.entry-points."console_scripts"]\nbad = "not a module"\n'
+        ),
+        "src/mypkg/__init__.py": "",
+        "src/mypkg/core.py": "from mypkg import helpers\n",
+        "src/mypkg/helpers.py": "X = 1\n",
+        "src/mypkg/plugin.py": "from mypkg import hooks\n",
+        "src/mypkg/hooks.py": "X = 2\n",
+        "src/mypkg/dead.py": "X = 3\n",
+        "tests/test_core.py": "from mypkg import core\n",
+        "site/manage.py": "import os\n",
+        "site/shop/models.py": "X = 4\n",
+        "site/shop/migrations/0001_initial.py": "X = 5\n",
+        "site/shop/unused.py": "X = 6\n",
+        "db/env.py": "X = 7\n",
+        "db/versions/abc_add.py": "X = 8\n",
+    }
+    root = write_tree(tmp_path / "r", layout)
+    files = sorted(layout)
+    repo = Repository(Snapshot(str(root), False), files)
+    unreached = unreached_modules(files, set())
+    tests = [path for path in unreached if is_test_file(path)]
+    plugins = plugin_starts(files, lambda p: (root / p).read_bytes(), repo.tree.is_file)
+
+    reached = reached_from(repo, tests, [], plugins)
+    repo.close()
+
+    assert source_roots(files) == ("src",)
+    assert [start.name for start in plugins] == ["mypkg.plugin"]
+    assert reached >= {"src/mypkg/core.py", "src/mypkg/helpers.py", "src/mypkg/hooks.py"}
+    orphans = orphan_modules(
+        unreached_modules(unreached, reached), GlobSet([]), framework_loaded(files)
+    )
+    assert orphans == ["db/env.py", "site/manage.py", "site/shop/unused.py", "src/mypkg/dead.py"]
+
+
+def test_without_manage_py_django_names_are_plain_modules() -> None:
+    loaded = framework_loaded(["app/models.py", "app/migrations/0001.py", "versions/x.py"])
+
+    assert not loaded("app/models.py")
+    assert not loaded("app/migrations/0001.py")
+    assert not loaded("versions/x.py")  # no env.py beside: not Alembic

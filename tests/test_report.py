@@ -240,6 +240,8 @@ def test_mermaid_blocks_render_for_real(demo: Demo, tmp_path: Path) -> None:
 
     assert "sessions/api/routes.py" in svg_text(drawn[0])
     assert 'a "b" <c> #d;/main.py' in svg_text(drawn[1])
+    assert "x/a&lt;b.py" in svg_text(drawn[1])
+    assert "`**bold**`.py" in svg_text(drawn[1])
 
 
 def test_sarif_report_is_valid_with_the_hooks_fingerprints(demo: Demo) -> None:
@@ -268,17 +270,41 @@ def test_report_goes_to_stdout_and_changes_nothing(
     assert not (repo / "pkg" / "sub" / "__init__.py").exists()  # a report never fixes
 
 
-def test_output_replaces_a_symlink_instead_of_writing_through_it(tmp_path: Path) -> None:
+def test_output_refuses_what_is_not_a_regular_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = init_repo(write_tree(tmp_path / "r", {"m.py": "X = 1\n"}))
     target = tmp_path / "elsewhere.md"
     target.write_text("keep me\n")
-    (repo / "report.md").symlink_to(target)
+    (repo / "link.md").symlink_to(target)
+    (repo / "folder.md").mkdir()
+    os.mkfifo(repo / "fifo.md")
+
+    for name, what in (
+        ("link.md", "a symlink"),
+        ("folder.md", "not a regular file"),
+        ("fifo.md", "not a regular file"),
+    ):
+        assert main(["report", str(repo), "--output", str(repo / name)]) == 2
+        assert f"{name}: {what}: not written" in capsys.readouterr().err
+    assert target.read_text() == "keep me\n"
+    assert (repo / "link.md").is_symlink()
+    assert main(["report", str(repo), "--output", ""]) == 2
+    assert "an empty path" in capsys.readouterr().err
+
+
+def test_output_replaces_a_regular_file_and_dash_is_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = init_repo(write_tree(tmp_path / "r", {"m.py": "X = 1\n"}))
+    (repo / "report.md").write_text("old\n")
 
     assert main(["report", str(repo), "--output", str(repo / "report.md")]) == 0
+    assert main(["report", str(repo), "-o", "-"]) == 0
 
-    assert target.read_text() == "keep me\n"
-    assert not (repo / "report.md").is_symlink()
-    assert (repo / "report.md").read_text().startswith("# Distroless and package audit")
+    written = (repo / "report.md").read_text()
+    assert written.startswith("# Distroless and package audit")
+    assert capsys.readouterr().out == written
 
 
 def test_unwritable_output_is_a_usage_error(
@@ -376,3 +402,34 @@ def test_progress_shows_on_a_terminal_for_a_large_repository(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     Progress.on_terminal(10**6).starting(hook, 1, 5)
     assert capsys.readouterr().err == ""
+
+
+def test_a_module_linked_outside_the_repository_shows_nothing_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = write_tree(tmp_path / "outside", {"secret.py": '"""The secret plan."""\n'})
+    repo = write_tree(tmp_path / "r", {"svc/__init__.py": ""})
+    (repo / "svc" / "main.py").symlink_to(outside / "secret.py")
+    init_repo(repo)
+
+    assert main(["report", str(repo), "--format", "json"]) == 0
+
+    text = capsys.readouterr().out
+    assert "secret plan" not in text
+    assert [e["purpose"] for e in json.loads(text)["entry_points"]] == [""]
+
+
+def test_the_readme_shows_a_real_report_of_the_demo(demo: Demo) -> None:
+    """Each line of the README's shortened report is a line of the demo's
+    report (`[...]` marks what is left out), in the same order."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("````markdown\n", readme.index("A shortened report of the demo"))
+    shown = readme[start + len("````markdown\n") : readme.index("\n````\n", start)]
+    report = demo.report().splitlines()
+
+    position = 0
+    for line in shown.splitlines():
+        if line.strip() in ("[...]", ""):
+            continue
+        assert line in report[position:], f"not in the demo's report (in order): {line!r}"
+        position = report.index(line, position) + 1

@@ -45,7 +45,8 @@ def wide_entries(services: int, packages: int, modules: int) -> tuple[EntryRepor
 
 
 def hostile_entries() -> tuple[EntryReport, ...]:
-    return entries_using({'a "b" <c> #d;/main.py': ["x/#35;.py", "x/\udcff.py", "x/é.py"]})
+    files = ["x/#35;.py", "x/\udcff.py", "x/é.py", "x/a&lt;b.py", "`**bold**`.py"]
+    return entries_using({'a "b" <c> #d;/main.py': files})
 
 
 def test_small_repository_has_a_node_per_module() -> None:
@@ -97,4 +98,6 @@ def test_labels_are_escaped() -> None:
     assert '(["a #quot;b#quot; #lt;c#gt; #35;d;/main.py"])' in source
     assert '["x/#35;35;.py"]' in source
     assert '["x/\ufffd.py"]' in source
+    assert '["x/a#amp;lt;b.py"]' in source
+    assert '["#96;**bold**#96;.py"]' in source
     assert all(line.isprintable() for line in source.splitlines())
