@@ -439,6 +439,35 @@ ENTRYPOINT ["/venv/bin/python", "-m", "app"]
 """,
 )
 
+COPY_SOURCE_MISSING = Rule(
+    code="LH515",
+    name="copy-source-missing",
+    hook=HOOK_ID,
+    summary="COPY or ADD names a file or folder the build context does not have",
+    explanation="""
+        BuildKit stops the build at a COPY or ADD whose source is not in the
+        build context ("failed to compute cache key: ... not found"): a file
+        renamed or deleted in the repository, a path written from the wrong
+        folder, or one the `.dockerignore` leaves out (the message says which
+        line). The context is the one the hook takes the Dockerfile to be
+        built with: the `dockerfiles` setting, a compose file, or else the
+        Dockerfile's own folder or the repository root, whichever holds its
+        sources (the message says which). A source that exists on disk but is
+        not tracked, or that `.gitignore` ignores, is taken for something an
+        earlier build step makes (`dist/*.whl`) and not reported; so are
+        wildcards, sources with variables not known, and the stages of a
+        final image built on another than a distroless image.
+    """,
+    bad="""
+FROM gcr.io/distroless/python3-debian13:nonroot
+COPY app/settings.toml /app/    # renamed to config.toml
+""",
+    good="""
+FROM gcr.io/distroless/python3-debian13:nonroot
+COPY app/config.toml /app/
+""",
+)
+
 RULES = (
     DEBUG_BASE_IMAGE,
     FLOATING_BASE_IMAGE,
@@ -454,6 +483,7 @@ RULES = (
     UNDER_ROOT_HOME,
     NOT_DISTROLESS,
     VENV_INTERPRETER_MISSING,
+    COPY_SOURCE_MISSING,
 )
 
 OPTIONS = (
@@ -477,6 +507,8 @@ OPTIONS = (
 
 # The findings of each Dockerfile, by the tree they were found in.
 FINDINGS_NAMESPACE = "distroless-findings-1"
+# The findings that depend on more than the tree's key says.
+UNCACHED = frozenset({UNREADABLE_FILE.code, "LH515"})
 # path, line, column, code, message, and whether it has a fix.
 FindingRow = tuple[str, int, int, str, str, bool]
 
@@ -510,7 +542,9 @@ def find_distroless_problems(context: HookContext) -> list[Finding]:
         by_path.setdefault(finding.path, []).append(finding)
     for path in unknown:
         own = by_path[path]
-        if all(finding.code != UNREADABLE_FILE.code for finding in own):
+        # A missing COPY source is judged by the disk too (an untracked
+        # build output), which the tree's key does not cover.
+        if all(finding.code not in UNCACHED for finding in own):
             kept = tuple(
                 (f.path, f.line, f.column, f.code, f.message, f.fix is not None) for f in own
             )

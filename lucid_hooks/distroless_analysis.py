@@ -17,14 +17,17 @@ interpreter links lead (LH514).
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, NamedTuple
 
+from lucid_hooks import git
 from lucid_hooks.base_images import DEFAULT_PATH, DEFAULT_SHELL
-from lucid_hooks.build_context import build_contexts, compose_builds
+from lucid_hooks.build_context import COMPOSE, CONFIG, build_contexts, compose_builds
 from lucid_hooks.check_distroless import (
+    COPY_SOURCE_MISSING,
     DEBUG_BASE_IMAGE,
     FLOATING_BASE_IMAGE,
     INTERPRETER_TWICE,
@@ -318,7 +321,32 @@ class ImageCheck:
         found.extend(self._user_findings(facts))
         found.extend(self._python_mismatches(facts))
         found.extend(self._venv_findings(facts))
+        found.extend(self._missing_sources())
         return found
+
+    def _missing_sources(self) -> Iterator[Finding]:
+        """LH515 for each build-context source the context lacks: one the
+        `.dockerignore` leaves out, or one the disk lacks too and git does
+        not ignore (else a build step makes it: a build output)."""
+        problems = [problem for problem in self.final.problems if problem.missing]
+        if not problems:
+            return
+        snapshot = self.check.tree.snapshot
+        missing = {
+            p.missing for p in problems if not os.path.lexists(snapshot.absolute(p.missing))
+        }
+        ignored = git.ignore_rules(snapshot.root, sorted(missing)) if snapshot.is_git else {}
+        built = {path for path, rule in (ignored or {}).items() if not rule.negated}
+        context = self.final.context
+        where = ""
+        if context is not None and context.how not in (CONFIG, COMPOSE):
+            said = _context_said(context.root)
+            where = f" ({said}; set `dockerfiles` if it is built from elsewhere)"
+        for problem in problems:
+            made = problem.missing not in missing or problem.missing in built
+            if problem.excluded or not made:
+                message = f"{problem.message}: the build stops here{where}"
+                yield self.check.finding(problem.line, COPY_SOURCE_MISSING.code, message)
 
     # -- the base image ----------------------------------------------------------
 
@@ -900,6 +928,10 @@ class ImageCheck:
             return go_clean(written)
         workdir = None if moved else self._workdir_at(builder, line)
         return None if workdir is None else go_clean(posixpath.join(workdir, written))
+
+
+def _context_said(root: str) -> str:
+    return f"built from {root}/" if root else "built from the repository root"
 
 
 def _command_words(command: Command) -> list[str]:

@@ -207,10 +207,14 @@ class Install(NamedTuple):
 
 
 class Problem(NamedTuple):
-    """Something BuildKit would refuse or that the model cannot follow."""
+    """Something BuildKit would refuse or that the model cannot follow;
+    ``missing`` is the repository path of a build-context file a COPY or
+    ADD names and the context lacks ('' for any other problem)."""
 
     line: int
     message: str
+    missing: str = ""
+    excluded: bool = False  # the missing source is there, but .dockerignore leaves it out
 
 
 class Image(NamedTuple):
@@ -892,8 +896,11 @@ class _Builder:
         found = {p for index in stages for p in self.problems.get(index, ())}
         return tuple(sorted(found))
 
-    def problem(self, line: int, message: str) -> None:
-        self.problems.setdefault(self.current, []).append(Problem(line, message))
+    def problem(
+        self, line: int, message: str, missing: str = "", *, excluded: bool = False
+    ) -> None:
+        found = Problem(line, message, missing, excluded)
+        self.problems.setdefault(self.current, []).append(found)
 
     # -- arguments and expansion ---------------------------------------------
 
@@ -1246,7 +1253,9 @@ class _Copy:
             return
         ignored = source.ignored_line(path)
         why = f" (excluded by .dockerignore line {ignored})" if ignored else ""
-        self.builder.problem(self.line, f"{word} not found in {source.name}{why}")
+        missing = source.context.repo_path(path) if isinstance(source, _ContextSource) else ""
+        message = f"{word} not found in {source.name}{why}"
+        self.builder.problem(self.line, message, missing, excluded=ignored is not None)
 
     def _place_match(self, source: _Source, path: str) -> None:
         """What a wildcard source matches: a folder's contents, or a file

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -1020,7 +1021,7 @@ def test_every_rule_has_examples_and_an_explanation() -> None:
         assert rule.code.startswith("LH5") and rule.bad and rule.good
         assert len(rule.explanation) > 200
         assert (rule.fix is not None) == (rule.code in ("LH505", "LH507"))
-    assert [rule.code for rule in RULES] == [f"LH5{number:02}" for number in range(1, 15)]
+    assert [rule.code for rule in RULES] == [f"LH5{number:02}" for number in range(1, 16)]
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[case.id for case in CORPUS])
@@ -1053,7 +1054,8 @@ def test_the_build_context_comes_from_the_configuration(
         },
     )
 
-    assert findings(capsys, "svc/Dockerfile") == ["3: LH506"]
+    # ... where bin/tini is missing: the COPY fails, and so would the ENTRYPOINT.
+    assert findings(capsys, "svc/Dockerfile") == ["2: LH515", "3: LH506"]
 
 
 # --- cost -----------------------------------------------------------------------------
@@ -1195,3 +1197,43 @@ def test_no_cache_checks_every_time(
     findings(capsys, "--no-cache", "Dockerfile")
 
     assert checked == [["Dockerfile"], ["Dockerfile"]]
+
+
+# --- LH515: a COPY source the build context lacks ----------------------------------
+
+
+def test_a_copy_source_the_context_lacks(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
+        "svc/Dockerfile": RUNTIME
+        + "COPY app.py /app/\nCOPY settings.toml /app/\nCOPY *.cfg /c/\n"
+        + "COPY dist/x.whl /w/\nCOPY built.txt /b/\nCOPY secret.txt /s/\n"
+        + 'ENTRYPOINT ["/usr/bin/python3", "/app/app.py"]\n',
+        "svc/app.py": "X = 1\n",
+        "svc/secret.txt": "s\n",
+        "svc/.dockerignore": "secret.txt\n",
+        ".gitignore": "dist/\n",
+    }
+    write_tree(repo, files)
+    init_repo(repo)
+    # An untracked build output, and one git ignores: made by an earlier step.
+    write_tree(repo, {"svc/built.txt": "b\n", "svc/dist/x.whl": "w\n"})
+    os.remove(repo / "svc" / "dist" / "x.whl")
+
+    found = messages(capsys, "svc/Dockerfile")
+
+    assert [_short(line) for line in found] == ["3: LH515", "7: LH515"]
+    assert "settings.toml not found in the build context: the build stops here" in found[0]
+    assert "(built from svc/; set `dockerfiles`" in found[0]
+    assert "excluded by .dockerignore line 1" in found[1]
+
+
+def test_a_missing_copy_source_is_not_kept_in_the_cache(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(repo, {"Dockerfile": RUNTIME + "COPY out.txt /o/\n"})
+    init_repo(repo)
+    assert findings(capsys, "Dockerfile") == ["2: LH515"]
+
+    (repo / "out.txt").write_text("made by CI\n")  # untracked: the tree's key is the same
+
+    assert findings(capsys, "Dockerfile") == []
