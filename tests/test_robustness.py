@@ -189,3 +189,16 @@ def test_outside_git_too(loose_corpus: tuple[Path, Path, Path], command: str) ->
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert fingerprint(outside) == before
     assert not sentinel.exists(), "a hook ran the code it checks"
+
+
+def test_report_outside_git_too(loose_corpus: tuple[Path, Path, Path]) -> None:
+    root, outside, sentinel = loose_corpus
+    before = fingerprint(outside)
+
+    result = run_hook([str(SCRIPTS / "lucid-hooks"), "report", "--format", "json", "."], root)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert json.loads(result.stdout)["findings"]
+    assert fingerprint(outside) == before
+    assert not sentinel.exists(), "the report ran the code it checks"
