@@ -468,6 +468,42 @@ COPY app/config.toml /app/
 """,
 )
 
+PACKAGES_NOT_ON_SYS_PATH = Rule(
+    code="LH516",
+    name="packages-not-on-sys-path",
+    hook=HOOK_ID,
+    summary="COPY --from brings installed packages to a folder Python does not search",
+    explanation="""
+        `pip install --target DIR` and `--prefix DIR` in a builder put the
+        packages in `DIR`, or in `DIR/lib/python3.X/site-packages`; after
+        `COPY --from=build DIR /dest`, the final image's Python imports them
+        only if that folder is on its `sys.path`: in `PYTHONPATH`, or the
+        folder of the script it runs (or its WORKDIR, for `python -m`), or
+        one of the interpreter's own site folders. Otherwise every import of
+        them fails with `ModuleNotFoundError` at start-up, although the
+        image holds them. Set `ENV PYTHONPATH=` to the folder the packages
+        landed in (the message says it). Not judged: a venv (its
+        interpreter finds its own site-packages), `--user` installs, paths
+        or a PYTHONPATH with variables not known, and a relative
+        destination.
+    """,
+    bad="""
+FROM python:3.13-slim AS build
+RUN pip install --prefix=/install -r requirements.txt
+FROM gcr.io/distroless/python3-debian13:nonroot
+COPY --from=build /install /install
+ENTRYPOINT ["/usr/bin/python3", "-m", "app"]
+""",
+    good="""
+FROM python:3.13-slim AS build
+RUN pip install --prefix=/install -r requirements.txt
+FROM gcr.io/distroless/python3-debian13:nonroot
+COPY --from=build /install /install
+ENV PYTHONPATH=/install/lib/python3.13/site-packages
+ENTRYPOINT ["/usr/bin/python3", "-m", "app"]
+""",
+)
+
 RULES = (
     DEBUG_BASE_IMAGE,
     FLOATING_BASE_IMAGE,
@@ -484,6 +520,7 @@ RULES = (
     NOT_DISTROLESS,
     VENV_INTERPRETER_MISSING,
     COPY_SOURCE_MISSING,
+    PACKAGES_NOT_ON_SYS_PATH,
 )
 
 OPTIONS = (

@@ -35,6 +35,7 @@ from lucid_hooks.check_distroless import (
     NONEXISTENT_BASE_IMAGE,
     NOT_DISTROLESS,
     NOT_EXECUTABLE,
+    PACKAGES_NOT_ON_SYS_PATH,
     PYTHON_MISMATCH,
     RETIRED_BASE_IMAGE,
     ROOT_USER,
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     from lucid_hooks.distroless_images import Distroless
     from lucid_hooks.dockerfile import Dockerfile, Instruction
     from lucid_hooks.dockerfile_fixes import Edit
-    from lucid_hooks.image import Command, Image, ImageFile, Opaque
+    from lucid_hooks.image import Command, Image, ImageFile, Install, Opaque
     from lucid_hooks.runner import HookContext
     from lucid_hooks.snapshot import Snapshot
 
@@ -322,7 +323,66 @@ class ImageCheck:
         found.extend(self._python_mismatches(facts))
         found.extend(self._venv_findings(facts))
         found.extend(self._missing_sources())
+        found.extend(self._unreachable_packages(facts))
         return found
+
+    # -- packages copied where Python does not look ------------------------------
+
+    def _unreachable_packages(self, facts: Distroless) -> Iterator[Finding]:
+        """LH516: a COPY --from brings what a builder's `pip install
+        --target/--prefix` installed to a folder not on the final image's
+        sys.path."""
+        runtime = facts.python_version
+        searched = self._searched_folders(runtime) if runtime is not None else None
+        if runtime is None or searched is None:
+            return
+        setting = self.final.env.get("PYTHONPATH")
+        pythonpath = setting.value if setting is not None else None
+        said: set[tuple[int, str]] = set()
+        for index in self.final.chain:
+            for instruction in self.check.dockerfile.stages[index].instructions:
+                builder = self._copied_stage(instruction, index)
+                if builder is None:
+                    continue
+                for placed in _placed_packages(instruction, builder):
+                    if placed in searched or (instruction.line, placed) in said:
+                        continue
+                    said.add((instruction.line, placed))
+                    wanted = f"{pythonpath}:{placed}" if pythonpath else placed
+                    message = (
+                        f"this puts installed packages in {_cut(placed)}, which is not on"
+                        f" sys.path: ENV PYTHONPATH={_cut(wanted)}"
+                    )
+                    yield self.check.finding(
+                        instruction.line, PACKAGES_NOT_ON_SYS_PATH.code, message
+                    )
+
+    def _searched_folders(self, python: str) -> frozenset[str] | None:
+        """The folders the final image's Python imports from, as far as they
+        matter here: PYTHONPATH, the interpreter's site folders, the WORKDIR
+        and the folder of a script its command runs; None when not known
+        (variables, a venv's interpreter, no command)."""
+        final = self.final
+        setting = final.env.get("PYTHONPATH")
+        pythonpath = "" if setting is None else setting.value
+        command = final.command
+        if pythonpath is None or "$" in pythonpath or not command:
+            return None
+        # The image's own interpreter only: a venv's finds its own
+        # site-packages, and another program's imports are not followed.
+        interpreter = command[0]
+        if not (is_interpreter(interpreter) and interpreter.startswith(_SYSTEM_BIN)):
+            return None
+        script = next((word for word in command[1:] if word.endswith(".py")), None)
+        if script is None and "-m" not in command[1:]:
+            return None  # it runs no module of ours: what it could import is moot
+        workdir = final.workdir.value or "/"
+        folders = {go_clean(path) for path in pythonpath.split(":") if path.startswith("/")}
+        folders.update(_site_folders(python))
+        folders.add(go_clean(workdir))
+        if script is not None:
+            folders.add(posixpath.dirname(go_clean(posixpath.join(workdir, script))))
+        return frozenset(folders)
 
     def _missing_sources(self) -> Iterator[Finding]:
         """LH515 for each build-context source the context lacks: one the
@@ -928,6 +988,56 @@ class ImageCheck:
             return go_clean(written)
         workdir = None if moved else self._workdir_at(builder, line)
         return None if workdir is None else go_clean(posixpath.join(workdir, written))
+
+
+_SYSTEM_BIN = ("/usr/bin/", "/usr/local/bin/")
+
+
+def _site_folders(python: str) -> tuple[str, ...]:
+    """Where a Debian-built Python (distroless's) finds installed packages."""
+    return (
+        "/usr/lib/python3/dist-packages",
+        f"/usr/local/lib/python{python}/dist-packages",
+        f"/usr/lib/python{python}/site-packages",
+        f"/usr/local/lib/python{python}/site-packages",
+    )
+
+
+def _placed_packages(instruction: Instruction, builder: Image) -> Iterator[str]:
+    """Where this COPY --from puts what the builder's `pip install --target`
+    or `--prefix` installed (absolute paths only: a relative or variable one
+    is not judged)."""
+    sources, destination, _ = copy_arguments(instruction)
+    if destination is None or not destination.startswith("/") or "$" in destination:
+        return
+    installed = [_install_folder(i, builder.python_version) for i in builder.installs]
+    for source in sources:
+        if "$" in source or has_wildcards(source) or not source.startswith("/"):
+            continue
+        source = go_clean(source)
+        for folder in installed:
+            if folder is None:
+                continue
+            if folder == source or folder.startswith(source.rstrip("/") + "/"):
+                below = folder[len(source) :].lstrip("/")
+                yield (
+                    go_clean(posixpath.join(destination, below))
+                    if below
+                    else go_clean(destination)
+                )
+
+
+def _install_folder(install: Install, python: str | None) -> str | None:
+    """The folder a `pip install --target` or `--prefix` puts packages in."""
+    if install.user or install.tool != "pip":
+        return None
+    if install.target and install.target.startswith("/") and "$" not in install.target:
+        return go_clean(install.target)
+    if install.prefix and install.prefix.startswith("/") and "$" not in install.prefix:
+        if python is None:
+            return None
+        return go_clean(f"{install.prefix}/lib/python{python}/site-packages")
+    return None
 
 
 def _context_said(root: str) -> str:

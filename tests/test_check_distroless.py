@@ -1021,7 +1021,7 @@ def test_every_rule_has_examples_and_an_explanation() -> None:
         assert rule.code.startswith("LH5") and rule.bad and rule.good
         assert len(rule.explanation) > 200
         assert (rule.fix is not None) == (rule.code in ("LH505", "LH507"))
-    assert [rule.code for rule in RULES] == [f"LH5{number:02}" for number in range(1, 16)]
+    assert [rule.code for rule in RULES] == [f"LH5{number:02}" for number in range(1, 17)]
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[case.id for case in CORPUS])
@@ -1237,3 +1237,70 @@ def test_a_missing_copy_source_is_not_kept_in_the_cache(
     (repo / "out.txt").write_text("made by CI\n")  # untracked: the tree's key is the same
 
     assert findings(capsys, "Dockerfile") == []
+
+
+# --- LH516: packages copied where Python does not look ---------------------------
+
+BUILDER = "FROM python:3.13-slim AS build\nRUN pip install --prefix=/install -r r.txt\n"
+
+
+_PREFIX_SITE = "/install/lib/python3.13/site-packages"
+_RUN_MODULE = 'ENTRYPOINT ["/usr/bin/python3", "-m", "app"]\n'
+
+
+@pytest.mark.parametrize(
+    ("final", "expected"),
+    [
+        ("COPY --from=build /install /install\n" + _RUN_MODULE, ["4: LH516"]),
+        (
+            f"COPY --from=build /install /install\nENV PYTHONPATH={_PREFIX_SITE}\n" + _RUN_MODULE,
+            [],
+        ),
+        # Into the interpreter's own site folder, or beside the script.
+        (f"COPY --from=build {_PREFIX_SITE} /usr/lib/python3/dist-packages\n" + _RUN_MODULE, []),
+        (
+            f"COPY --from=build {_PREFIX_SITE} /srv\n"
+            'ENTRYPOINT ["/usr/bin/python3", "/srv/main.py"]\n',
+            [],
+        ),
+        # WORKDIR is sys.path[0] for python -m.
+        (f"WORKDIR /app\nCOPY --from=build {_PREFIX_SITE} /app\n" + _RUN_MODULE, []),
+        # Not judged: a venv's interpreter (missing here: LH506), a build
+        # argument, no module run.
+        (
+            'COPY --from=build /install /install\nENTRYPOINT ["/venv/bin/python", "-m", "app"]\n',
+            ["5: LH506"],
+        ),
+        (
+            "ARG EXTRA\nCOPY --from=build /install /install\nENV PYTHONPATH=$EXTRA\n"
+            + _RUN_MODULE,
+            [],
+        ),
+        ("COPY --from=build /install /install\n", []),
+    ],
+)
+def test_packages_copied_where_python_does_not_look(
+    repo: Path, capsys: pytest.CaptureFixture[str], final: str, expected: list[str]
+) -> None:
+    write_tree(repo, {"r.txt": "httpx\n"})
+
+    assert check(repo, capsys, BUILDER + RUNTIME + final) == expected
+
+
+def test_packages_not_on_sys_path_say_the_pythonpath_to_set(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = (
+        "FROM python:3.13-slim AS build\nRUN pip install --target /deps httpx\n"
+        + RUNTIME
+        + "ENV PYTHONPATH=/app\nCOPY --from=build /deps /opt/deps\n"
+        + 'ENTRYPOINT ["/usr/bin/python3", "-m", "app"]\n'
+    )
+    write_tree(repo, {"Dockerfile": dockerfile})
+
+    (line,) = messages(capsys, "Dockerfile")
+
+    assert line.endswith(
+        "LH516 this puts installed packages in /opt/deps, which is not on sys.path:"
+        " ENV PYTHONPATH=/app:/opt/deps"
+    )
