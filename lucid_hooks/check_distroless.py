@@ -665,7 +665,8 @@ HOOK = Hook(
     description="Finds what fails in Dockerfile final stages built on distroless images:"
     " debug, floating, missing or retired base images, shell forms, programs the image lacks,"
     " the interpreter named twice, root and unknown users, packages built for another"
-    " Python, venv interpreters whose link target is missing (LH5xx).",
+    " Python or copied off sys.path, venv interpreters whose link target is missing, COPY"
+    " sources the build context lacks (LH5xx).",
     rules=RULES,
     options=OPTIONS,
     # Only Dockerfiles are passed: each is judged alone, with the build
