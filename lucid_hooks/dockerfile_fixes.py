@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # Words a shell passes on unchanged: no quote, escape, variable, glob,
 # operator, redirection, comment or tilde.
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:@%+,=-]+")
+_SHELL_BLANKS = re.compile(r"[ \t\n]+")
 _INDENT = re.compile(rb"(?:\xef\xbb\xbf)?[ \t]*")
 # Words the shell itself runs: no program of that name may exist in the image.
 SHELL_BUILTINS = frozenset(
@@ -45,7 +46,9 @@ def exec_form_words(text: str) -> list[str] | None:
     ``exec`` dropped; None when the shell would do more than split words.
     (Not `shell_words.split_words`, which reads quotes and escapes as a
     shell does: a rewrite is only safe where there are none.)"""
-    words = text.split()
+    # The shell splits on blanks and newlines only: a no-break space or a
+    # form feed stays in its word, which no plain word holds.
+    words = _SHELL_BLANKS.split(text.strip(" \t\n"))
     if not words or not all(_PLAIN_WORD.fullmatch(word) for word in words):
         return None
     if words[0] == "exec":

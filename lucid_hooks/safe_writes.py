@@ -152,7 +152,8 @@ def text_lines(data: bytes) -> set[str]:
 
 def open_regular_file(path: str, flags: int) -> int:
     """Open ``path`` without following a symlink (UnsafePathError if it is
-    one), and only if it is a regular file (a FIFO would block forever)."""
+    one), and only if it is a regular file (a FIFO would block forever); for
+    writing, only if it has no other hard link (UnsafePathError)."""
     for name in ("O_NOFOLLOW", "O_NONBLOCK", "O_BINARY"):
         flags |= getattr(os, name, 0)
     if not _NO_FOLLOW and os.path.islink(path):
@@ -164,8 +165,14 @@ def open_regular_file(path: str, flags: int) -> int:
             raise UnsafePathError(_symlink_refusal(path)) from error
         raise
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise OSError(f"{os.path.basename(path)} is not a regular file")
+        if status.st_nlink > 1 and flags & (os.O_WRONLY | os.O_RDWR):
+            # A hard link may be a file outside the repository.
+            raise UnsafePathError(
+                f"{os.path.basename(path)} has other hard links; not writing through them"
+            )
     except BaseException:
         os.close(fd)
         raise
