@@ -137,10 +137,10 @@ def service_files(rnd: random.Random, service: int, third_party: bool) -> dict[s
     return files
 
 
-RUNTIME = "FROM gcr.io/distroless/python3-debian12:nonroot"
+RUNTIME = "FROM gcr.io/distroless/python3-debian13:nonroot"
 # The distroless runtime gets what a builder of the same Python installed.
 BUILDER = f"""\
-FROM python:3.11-slim AS build
+FROM python:3.13-slim AS build
 COPY services/{{name}}/requirements.txt /tmp/
 RUN pip install --no-cache-dir --prefix=/install -r /tmp/requirements.txt
 {RUNTIME}

@@ -248,10 +248,18 @@ class Lines(NamedTuple):
 
 
 class LineSets(Sequence[frozenset[bytes]]):
-    """The line sets of modules, each made when asked for (see `Lines`)."""
+    """The line sets of modules, each made when first asked for (see
+    `Lines`) and kept while they fit in ``budget`` bytes of lines: a module
+    compared with hundreds of others (code made of the same few lines) is
+    split once, not hundreds of times, and 100,000 modules still do not
+    hold all their sets at once."""
 
-    def __init__(self, lines: Sequence[Lines]) -> None:
+    BUDGET = 32 << 20  # bytes of line text kept as sets (about six times that in memory)
+
+    def __init__(self, lines: Sequence[Lines], budget: int = BUDGET) -> None:
         self._lines = lines
+        self._made: dict[int, frozenset[bytes]] = {}
+        self._budget = budget
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -263,7 +271,16 @@ class LineSets(Sequence[frozenset[bytes]]):
     def __getitem__(self, index: int | slice) -> frozenset[bytes] | list[frozenset[bytes]]:
         if isinstance(index, slice):
             return [lines.elements() for lines in self._lines[index]]
-        return self._lines[index].elements()
+        made = self._made.get(index)
+        return made if made is not None else self._make(index)
+
+    def _make(self, index: int) -> frozenset[bytes]:
+        lines = self._lines[index]
+        made = lines.elements()
+        if len(lines.text) <= self._budget:
+            self._budget -= len(lines.text)
+            self._made[index] = made
+        return made
 
 
 class Facts(NamedTuple):

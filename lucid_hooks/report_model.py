@@ -212,8 +212,10 @@ class Inputs(NamedTuple):
 def build_report(inputs: Inputs) -> Report:
     ordered = sorted(inputs.findings, key=Finding.sort_key)
     findings = tuple(_located(finding, inputs.rule_names) for finding in ordered)
+    reasons = _Reasons(inputs.reports, findings)
     entries = tuple(
-        _entry_report(inputs, number, row, findings) for number, row in enumerate(inputs.entries)
+        _entry_report(inputs, row, reasons.of(number, row))
+        for number, row in enumerate(inputs.entries)
     )
     services, diagnostics = _services(inputs, entries, findings)
     legacy = _legacy(findings, inputs.messages, inputs.orphans)
@@ -249,9 +251,7 @@ def _located(finding: Finding, names: Mapping[str, str]) -> Located:
 # --- entry points -----------------------------------------------------------
 
 
-def _entry_report(
-    inputs: Inputs, number: int, row: EntryRow, findings: Sequence[Located]
-) -> EntryReport:
+def _entry_report(inputs: Inputs, row: EntryRow, reasons: tuple[Located, ...]) -> EntryReport:
     files = tuple(
         path
         for path in (inputs.analysed[index] for index in row.reached)
@@ -274,26 +274,34 @@ def _entry_report(
         requirements=row.requirements,
         imports=row.imports,
         distributions=row.distributions,
-        verdict=_verdict(row, _reasons(inputs, number, row, findings)),
+        verdict=_verdict(row, reasons),
     )
 
 
-def _reasons(
-    inputs: Inputs, number: int, row: EntryRow, findings: Sequence[Located]
-) -> tuple[Located, ...]:
-    """The findings that stop this entry point from running: its image's
-    (LH5xx on its Dockerfile), and the imports and calls that fail in it."""
-    reaching = {
-        (path, line, col, code, message)
-        for path, line, col, code, message, entries in inputs.reports
-        if number in entries and code not in _NOT_RUN_TIME
-    }
-    return tuple(
-        finding
-        for finding in findings
-        if (finding.hook == ENTRY_HOOK and _key(finding) in reaching)
-        or (row.dockerfile and finding.path == row.dockerfile and finding.code.startswith("LH5"))
-    )
+class _Reasons:
+    """The findings that stop each entry point from running: its image's
+    (LH5xx on its Dockerfile), and the imports and calls that fail in it
+    (the analysis' reports that reach it, as the run reported them). Each
+    is indexed once: a tree of hundreds of entry points and thousands of
+    reports costs their sum, not their product."""
+
+    def __init__(self, reports: Sequence[ReportRow], findings: Sequence[Located]) -> None:
+        reported = {_key(f): f for f in findings if f.hook == ENTRY_HOOK}
+        self.reaching: dict[int, list[Located]] = {}
+        for path, line, col, code, message, entries in reports:
+            found = reported.get((path, line, col, code, message))
+            if found is None or code in _NOT_RUN_TIME:
+                continue  # ignored, unselected, or not a failure of the run
+            for number in entries:
+                self.reaching.setdefault(number, []).append(found)
+        self.of_image: dict[str, list[Located]] = {}
+        for finding in findings:
+            if finding.code.startswith("LH5"):
+                self.of_image.setdefault(finding.path, []).append(finding)
+
+    def of(self, number: int, row: EntryRow) -> tuple[Located, ...]:
+        own = [*self.reaching.get(number, ()), *self.of_image.get(row.dockerfile, ())]
+        return tuple(sorted(set(own), key=_key))
 
 
 def _key(finding: Located) -> tuple[str, int, int, str, str]:

@@ -30,16 +30,23 @@ def similar_sets(
     else:
         candidates = prefix_candidates(sets, probes, threshold)
     result: dict[int, list[tuple[float, int]]] = {}
+    get = sets.__getitem__
     for index, others in candidates.items():
-        mine = sets[index]
+        mine = get(index)
+        size = len(mine)
+        # Sets this alike have sizes within a factor of the threshold.
+        smallest = threshold * size - 1e-9
+        largest = (size + 1e-9) / threshold if threshold > 0 else float("inf")
         matches = []
         for other in others:
-            theirs = sets[other]
-            small, large = sorted((len(mine), len(theirs)))
-            if other == index or small < threshold * large - 1e-9:
+            if other == index:
+                continue
+            theirs = get(other)
+            count = len(theirs)
+            if count < smallest or count > largest:
                 continue
             shared = len(mine & theirs)
-            score = shared / (len(mine) + len(theirs) - shared)
+            score = shared / (size + count - shared)
             if score >= threshold - 1e-9:
                 matches.append((score, other))
         result[index] = matches
@@ -89,12 +96,12 @@ def prefix_candidates(
         counts.update(map(rshift, map(crc32, elements), repeat(_BUCKET_SHIFT)))
     count_of = counts.__getitem__
 
-    def prefix(elements: AbstractSet[bytes]) -> list[int]:
-        """The CRC-32 values of the set's first elements in the order:
-        sets that share an element share its value (others may too, by
-        chance, and are compared for nothing). An element alone in its
-        bucket is held by no other set: it takes its place in the prefix,
-        but needs no value."""
+    def prefix(elements: AbstractSet[bytes]) -> list[tuple[int, int]]:
+        """The CRC-32 values of the set's first elements in the order,
+        each with its position there: sets that share an element share its
+        value (others may too, by chance, and are compared for nothing). An
+        element alone in its bucket is held by no other set: it takes its
+        place in the prefix, but needs no value."""
         size = len(elements)
         # The small slack keeps a rounding error from shortening the prefix.
         length = size - ceil(threshold * size - 1e-9) + 1
@@ -103,21 +110,44 @@ def prefix_candidates(
         values = list(map(crc32, elements))
         ranks = map(count_of, map(rshift, values, repeat(_BUCKET_SHIFT)))
         # Each element as one integer, its bucket's count above its CRC-32,
-        # sorted in C. Elements of one CRC-32 tie, but give the same value.
+        # sorted in C. Elements of one CRC-32 tie, but give the same value;
+        # a value's position is that of its first element (the bound below
+        # only grows with an earlier position).
         keys = sorted(map(or_, map(lshift, ranks, repeat(32)), values))
-        return [key & 0xFFFFFFFF for key in keys[:length] if key >> 32 > 1]
+        found: dict[int, int] = {}
+        for position, key in enumerate(keys[:length]):
+            if key >> 32 > 1:
+                found.setdefault(key & 0xFFFFFFFF, position)
+        return list(found.items())
 
     probe_prefixes = {index: prefix(sets[index]) for index in probes}
-    wanted: set[int] = set().union(*probe_prefixes.values())
-    postings: dict[int, list[int]] = {}
+    wanted: set[int] = {value for pairs in probe_prefixes.values() for value, _ in pairs}
+    # value -> (set, the value's position in the set's order, the set's size)
+    postings: dict[int, list[tuple[int, int, int]]] = {}
     for index in range(len(sets)):
-        own = probe_prefixes[index] if index in probe_prefixes else prefix(sets[index])
-        for value in wanted.intersection(own):
-            postings.setdefault(value, []).append(index)
+        elements = sets[index]
+        own = probe_prefixes[index] if index in probe_prefixes else prefix(elements)
+        size = len(elements)
+        for value, position in own:
+            if value in wanted:
+                postings.setdefault(value, []).append((index, position, size))
+    share = threshold / (1 + threshold)
     candidates: dict[int, Collection[int]] = {}
     for index, probe_prefix in probe_prefixes.items():
+        size = len(sets[index])
+        met: set[int] = set()
         others: set[int] = set()
-        for value in probe_prefix:
-            others.update(postings[value])
+        for value, position in probe_prefix:
+            for other, other_position, other_size in postings[value]:
+                if other in met:
+                    continue
+                met.add(other)
+                # Positional filtering: at the first shared element, nothing
+                # before it in either order is shared, so at most it and what
+                # follows in the shorter rest can be; Jaccard t needs an
+                # overlap of t/(1+t) of both sizes.
+                rest = min(size - position, other_size - other_position)
+                if rest >= share * (size + other_size) - 1e-9:
+                    others.add(other)
         candidates[index] = others
     return candidates
