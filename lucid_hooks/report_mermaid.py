@@ -40,8 +40,14 @@ def entry_point_diagram(entries: Sequence[EntryReport]) -> Diagram:
     )
     edges = 0
     for level, node_of in levels:
+        # Counted first: a level with too many edges is not drawn at all.
+        edges = len(
+            {(number, node_of(path)) for number, e in enumerate(entries) for path in e.files}
+        )
+        if edges > MAX_EDGES:
+            continue
         source, edges = _flowchart(entries, node_of)
-        if edges <= MAX_EDGES and len(source) <= MAX_CHARACTERS:
+        if len(source) <= MAX_CHARACTERS:
             return Diagram(source, level, edges)
     return Diagram("", SERVICES, edges)
 

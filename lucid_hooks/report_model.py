@@ -448,15 +448,15 @@ def _service(
     own: Sequence[Located],
     entry_points: Sequence[int],
 ) -> Service:
-    tree = _tree(folder, inside, own)
+    tree, lines = _tree(folder, inside, own)
     return Service(
         path=folder,
         exists=True,
         configured=configured,
         compliant=not own,
         findings=len(own),
-        tree=tuple(tree[:TREE_LIMIT]),
-        tree_left_out=max(len(tree) - TREE_LIMIT, 0),
+        tree=tuple(tree),
+        tree_left_out=lines - len(tree),
         dockerfiles=tuple(path for path in inside if path in inputs.dockerfiles),
         requirements=tuple(path for path in inside if is_requirements_file(path)),
         entry_points=tuple(entry_points),
@@ -473,9 +473,12 @@ def _absent_service(path: str) -> Service:
     return Service(path, False, True, False, 0, (), 0, (), (), ())
 
 
-def _tree(folder: str, inside: Sequence[str], findings: Sequence[Located]) -> list[TreeEntry]:
-    """The service's Python files, Dockerfiles and requirements, with their
-    folders, and each missing ``__init__.py``, in tree order."""
+def _tree(
+    folder: str, inside: Sequence[str], findings: Sequence[Located]
+) -> tuple[list[TreeEntry], int]:
+    """The first `TREE_LIMIT` lines of the service's tree (its Python files,
+    Dockerfiles and requirements, with their folders, and each missing
+    ``__init__.py``, in tree order), and how many lines it has."""
     codes: dict[str, list[str]] = {}
     for finding in findings:
         codes.setdefault(finding.path, []).append(finding.code)
@@ -484,21 +487,24 @@ def _tree(folder: str, inside: Sequence[str], findings: Sequence[Located]) -> li
         path for path in inside if path.endswith(_TREE_SUFFIXES) or _is_service_file(path)
     } | missing
     folders = _folders(shown) - _folders([folder]) - {folder}
+    # In tree order first, each as (path, is a folder); only the lines shown
+    # become entries (a service of 10,000 files shows 200).
+    ordered = sorted(
+        [*((path, True) for path in folders), *((path, False) for path in shown)],
+        key=lambda item: _tree_order(item[0], item[1], folder),
+    )
+    depth = folder.count("/") + 1
     entries = [
-        TreeEntry(path, path.count("/") - folder.count("/") - 1, path in folders, False, ())
-        for path in folders
-    ]
-    entries.extend(
         TreeEntry(
             path,
-            path.count("/") - folder.count("/") - 1,
-            False,
-            path in missing and path not in inside,
-            tuple(sorted(set(codes.get(path, ())))),
+            path.count("/") - depth,
+            is_folder,
+            not is_folder and path in missing and path not in inside,
+            () if is_folder else tuple(sorted(set(codes.get(path, ())))),
         )
-        for path in shown
-    )
-    return sorted(entries, key=lambda entry: _tree_order(entry, folder))
+        for path, is_folder in ordered[:TREE_LIMIT]
+    ]
+    return entries, len(ordered)
 
 
 def _is_service_file(path: str) -> bool:
@@ -506,12 +512,12 @@ def _is_service_file(path: str) -> bool:
     return is_requirements_file(path) or "dockerfile" in name.lower() or name == "Containerfile"
 
 
-def _tree_order(entry: TreeEntry, folder: str) -> tuple[tuple[int, str], ...]:
+def _tree_order(path: str, is_folder: bool, folder: str) -> tuple[tuple[int, str], ...]:
     """Files before subfolders in each folder, each group by name (as the
     seed's trees list them)."""
-    parts = entry.path[len(folder) + 1 :].split("/")
+    parts = path[len(folder) + 1 :].split("/")
     keys = [(1, part) for part in parts[:-1]]
-    keys.append((1 if entry.folder else 0, parts[-1]))
+    keys.append((1 if is_folder else 0, parts[-1]))
     return tuple(keys)
 
 
