@@ -37,7 +37,7 @@ from lucid_hooks.pysource import skeleton, token_analysis
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import Rule
 from lucid_hooks.runner import HookContext, run_hook
-from lucid_hooks.similarity import hashed_prefix, similar_sets
+from lucid_hooks.similarity import hashed_prefix, may_be_similar, similar_sets
 from lucid_hooks.snapshot import REGULAR_MODES
 
 if TYPE_CHECKING:
@@ -636,11 +636,20 @@ def _needed_modules(
         return
     passed = [module for module in loaded if tree.passed(module.path)]
     keys = {module.key for module in passed}
-    probes: set[int] = set()
+    prefixes: list[tuple[int, tuple[int, ...]]] = []
     for module in passed:
         if module.lines is not None and module.lines.text:
-            probes.update(hashed_prefix(module.lines.elements(), tree.similarity))
-    near = index.sharing_a_prefix_value(probes) if probes else set()
+            elements = module.lines.elements()
+            prefixes.append((len(elements), hashed_prefix(elements, tree.similarity)))
+    probes = {value for _, prefix in prefixes for value in prefix}
+    sharing = index.sharing_a_prefix_value(probes) if probes else set()
+    # Only those whose size and prefix let them be that alike are read (code
+    # made of common lines shares a prefix value with thousands of modules).
+    near = {
+        number
+        for number in sharing
+        if _may_be_near(index.record(number), prefixes, tree.similarity)
+    }
     # Whole columns at a time: `known` is every unchanged module of the tree.
     involved = near | index.keyed(keys)
     for path, number in known:
@@ -652,6 +661,16 @@ def _needed_modules(
                 yield Module(path, facts)
         else:
             yield Module(path, facts_of(index.record(number)))
+
+
+def _may_be_near(
+    record: Record, prefixes: Sequence[tuple[int, tuple[int, ...]]], similarity: float
+) -> bool:
+    """Whether the recorded module may be a near twin of a passed one."""
+    return any(
+        may_be_similar(size, prefix, record.size, record.prefix, similarity)
+        for size, prefix in prefixes
+    )
 
 
 def record_of(facts: Facts, signature: str, similarity: float) -> Record:

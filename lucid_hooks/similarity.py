@@ -68,6 +68,31 @@ def hashed_prefix(elements: AbstractSet[bytes], threshold: float) -> tuple[int, 
     return tuple(sorted(map(crc32, elements))[:length])
 
 
+def may_be_similar(
+    size: int,
+    prefix: Sequence[int],
+    other_size: int,
+    other_prefix: Sequence[int],
+    threshold: float,
+) -> bool:
+    """Whether two sets of these sizes and `hashed_prefix` values can have
+    Jaccard similarity ``threshold``: their sizes within its factor, and
+    enough left after their first shared value (in the order of the values,
+    nothing earlier is shared) to make the overlap it needs. Exact: False
+    only when they cannot."""
+    if min(size, other_size) < threshold * max(size, other_size) - 1e-9:
+        return False
+    positions: dict[int, int] = {}
+    for position, value in enumerate(prefix):
+        positions.setdefault(value, position)
+    needed = threshold / (1 + threshold) * (size + other_size) - 1e-9
+    for other_position, value in enumerate(other_prefix):
+        first = positions.get(value)
+        if first is not None:
+            return min(size - first, other_size - other_position) >= needed
+    return False
+
+
 # The global order puts rare elements first, so that prefixes hold few
 # common lines and candidate lists stay short. How rare is told by counting
 # buckets of CRC-32 values (2**20 of them), not elements: the memory stays

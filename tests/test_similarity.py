@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import random
+import zlib
 from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lucid_hooks import similarity
-from lucid_hooks.similarity import similar_sets
+from lucid_hooks.similarity import hashed_prefix, similar_sets
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -104,3 +105,35 @@ def test_sets_that_alike_share_a_hashed_prefix_value(
         assert set(similarity.hashed_prefix(mine, threshold)) & set(
             similarity.hashed_prefix(theirs, threshold)
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.integers(0, 25), min_size=1, max_size=20),
+    st.sets(st.integers(0, 25), min_size=1, max_size=20),
+    st.sampled_from([0.5, 0.7, 0.85, 0.9, 1.0]),
+)
+def test_may_be_similar_never_drops_a_similar_pair(
+    first: set[int], second: set[int], threshold: float
+) -> None:
+    """The size and position filter on `hashed_prefix` values (what the
+    module index keeps) says False only of pairs that are not that alike."""
+    one = {str(n).encode() for n in first}
+    two = {str(n).encode() for n in second}
+    score = len(one & two) / len(one | two)
+    prefixes = [hashed_prefix(elements, threshold) for elements in (one, two)]
+
+    admitted = similarity.may_be_similar(len(one), prefixes[0], len(two), prefixes[1], threshold)
+
+    if score >= threshold - 1e-9:
+        assert admitted
+
+
+def test_may_be_similar_drops_pairs_that_share_only_a_late_value() -> None:
+    one = {f"a{n}".encode() for n in range(30)}
+    two = {f"b{n}".encode() for n in range(29)} | {max(one, key=zlib.crc32)}
+    prefixes = [hashed_prefix(elements, 0.85) for elements in (one, two)]
+
+    assert not similarity.may_be_similar(30, prefixes[0], 30, prefixes[1], 0.85)
+    assert not similarity.may_be_similar(30, prefixes[0], 10, prefixes[0], 0.85)  # sizes
+    assert similarity.may_be_similar(30, prefixes[0], 30, prefixes[0], 0.85)
