@@ -633,11 +633,8 @@ def _tree_key(context: HookContext) -> bytes:
     git records, which `git update-index --chmod` changes alone) and the
     settings."""
     snapshot = context.snapshot
-    files = snapshot.files(context.excludes)
     settings = repr((context.strings("require-distroless"), context.config.dockerfiles))
-    signatures = snapshot.signatures(files)
-    modes = [snapshot.index_mode(path) or "" for path in files]
-    return content_key(settings, "\0".join(files), "\0".join(signatures), "\0".join(modes))
+    return snapshot.fingerprint(snapshot.files(context.excludes), settings, modes=True)
 
 
 def _restored(value: tuple[object, ...] | None) -> list[FindingRow] | None:

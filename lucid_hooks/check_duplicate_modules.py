@@ -456,10 +456,7 @@ class Tree:
 
     def fingerprint(self, options: str) -> bytes:
         """A key that changes whenever a file of the tree or the options do."""
-        paths = [*self.python, *self.dockerfiles]
-        signatures = self.snapshot.signatures(paths)
-        # Paths and signatures hold no NUL, so the two joins tell them apart.
-        return content_key(self.root, options, "\0".join(paths), "\0".join(signatures))
+        return self.snapshot.fingerprint([*self.python, *self.dockerfiles], self.root, options)
 
     def entry_folders(self) -> set[str]:
         """Folders that hold a ``main.py`` or ``__main__.py``."""

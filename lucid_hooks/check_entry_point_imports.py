@@ -779,10 +779,7 @@ def tree_fingerprint(snapshot: Snapshot, files: Sequence[str], options: str) -> 
     staged deletion (a deleted module's name stays the repository's own) or
     the options do: any file can be copied into an image or name a module,
     so every one counts."""
-    signatures = snapshot.signatures(files)
-    deleted = snapshot.staged_deletions()
-    # Paths and signatures hold no NUL: the joins tell them apart.
-    return content_key(options, "\0".join(files), "\0".join(signatures), "\0".join(deleted))
+    return snapshot.fingerprint(files, options, deletions=True)
 
 
 def _restored_rows(value: object) -> tuple[tuple[EntryRow, ...], tuple[ReportRow, ...]] | None:

@@ -364,6 +364,26 @@ class Snapshot:
             for found, path in zip(settled, paths)
         ]
 
+    def fingerprint(
+        self,
+        paths: Sequence[str],
+        *settings: str,
+        deletions: bool = False,
+        modes: bool = False,
+    ) -> bytes:
+        """A key of a result made from the whole tree: it changes whenever
+        one of ``paths`` does (its path or `signature`) or the ``settings``
+        do; with ``deletions``, whenever the staged deletions do, and with
+        ``modes``, whenever git's recorded mode of a path does (`git
+        update-index --chmod` changes it alone)."""
+        # Paths, signatures and modes hold no NUL: the joins tell them apart.
+        parts = [*settings, "\0".join(paths), "\0".join(self.signatures(paths))]
+        if deletions:
+            parts.append("\0".join(self.staged_deletions()))
+        if modes:
+            parts.append("\0".join(self.index_mode(path) or "" for path in paths))
+        return content_key(*parts)
+
     def shelf(self, namespace: str) -> Shelf:
         """The disk cache's pack for ``namespace``, opened once for the run;
         it keeps up to a few entries per tracked file."""
