@@ -333,11 +333,11 @@ class ImageCheck:
         --target/--prefix` installed to a folder not on the final image's
         sys.path."""
         runtime = facts.python_version
-        searched = self._searched_folders(runtime) if runtime is not None else None
+        setting = self.final.env.get("PYTHONPATH")
+        pythonpath = "" if setting is None else setting.value  # None: not known
+        searched = self._searched_folders(runtime, pythonpath) if runtime is not None else None
         if runtime is None or searched is None:
             return
-        setting = self.final.env.get("PYTHONPATH")
-        pythonpath = setting.value if setting is not None else None
         said: set[tuple[int, str]] = set()
         for index in self.final.chain:
             for instruction in self.check.dockerfile.stages[index].instructions:
@@ -357,14 +357,12 @@ class ImageCheck:
                         instruction.line, PACKAGES_NOT_ON_SYS_PATH.code, message
                     )
 
-    def _searched_folders(self, python: str) -> frozenset[str] | None:
+    def _searched_folders(self, python: str, pythonpath: str | None) -> frozenset[str] | None:
         """The folders the final image's Python imports from, as far as they
         matter here: PYTHONPATH, the interpreter's site folders, the WORKDIR
         and the folder of a script its command runs; None when not known
         (variables, a venv's interpreter, no command)."""
         final = self.final
-        setting = final.env.get("PYTHONPATH")
-        pythonpath = "" if setting is None else setting.value
         command = final.command
         if pythonpath is None or "$" in pythonpath or not command:
             return None

@@ -159,10 +159,8 @@ def _read(invocation: Invocation, path: str, limit: int) -> bytes | None:
     repository's to show)."""
     snapshot = invocation.snapshot
     if snapshot.is_symlink(path) or snapshot.inside_link(posixpath.dirname(path)):
-        real = os.path.realpath(snapshot.absolute(path))
-        if os.path.commonpath((real, os.path.realpath(snapshot.root))) != os.path.realpath(
-            snapshot.root
-        ):
+        real, root = os.path.realpath(snapshot.absolute(path)), os.path.realpath(snapshot.root)
+        if os.path.commonpath((real, root)) != root:
             return None
     try:
         return snapshot.head(path, limit)

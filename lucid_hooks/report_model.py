@@ -13,10 +13,12 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
+from lucid_hooks.check_cache_artifacts import shell_quote
+from lucid_hooks.dependencies import is_requirements_file
 from lucid_hooks.findings import Finding
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
     from lucid_hooks.check_entry_point_imports import EntryRow, ReportRow
 
@@ -448,7 +450,7 @@ def _service(
     own: Sequence[Located],
     entry_points: Sequence[int],
 ) -> Service:
-    tree, lines = _tree(folder, inside, own)
+    tree, lines = _tree(folder, inside, own, inputs.dockerfiles)
     return Service(
         path=folder,
         exists=True,
@@ -463,18 +465,15 @@ def _service(
     )
 
 
-def is_requirements_file(path: str) -> bool:
-    from lucid_hooks.dependencies import is_requirements_file as says_what_is_installed
-
-    return says_what_is_installed(path)
-
-
 def _absent_service(path: str) -> Service:
     return Service(path, False, True, False, 0, (), 0, (), (), ())
 
 
 def _tree(
-    folder: str, inside: Sequence[str], findings: Sequence[Located]
+    folder: str,
+    inside: Sequence[str],
+    findings: Sequence[Located],
+    dockerfiles: Collection[str],
 ) -> tuple[list[TreeEntry], int]:
     """The first `TREE_LIMIT` lines of the service's tree (its Python files,
     Dockerfiles and requirements, with their folders, and each missing
@@ -484,7 +483,9 @@ def _tree(
         codes.setdefault(finding.path, []).append(finding.code)
     missing = {f.path for f in findings if f.code == "LH101"}
     shown = {
-        path for path in inside if path.endswith(_TREE_SUFFIXES) or _is_service_file(path)
+        path
+        for path in inside
+        if path.endswith(_TREE_SUFFIXES) or path in dockerfiles or is_requirements_file(path)
     } | missing
     folders = _folders(shown) - _folders([folder]) - {folder}
     # In tree order first, each as (path, is a folder); only the lines shown
@@ -505,11 +506,6 @@ def _tree(
         for path, is_folder in ordered[:TREE_LIMIT]
     ]
     return entries, len(ordered)
-
-
-def _is_service_file(path: str) -> bool:
-    name = posixpath.basename(path)
-    return is_requirements_file(path) or "dockerfile" in name.lower() or name == "Containerfile"
 
 
 def _tree_order(path: str, is_folder: bool, folder: str) -> tuple[tuple[int, str], ...]:
@@ -620,16 +616,10 @@ def _command(code: str, found: Sequence[Located], legacy: Legacy) -> str:
         return legacy.untrack_command
     leftovers = sorted({f.path for f in found if LEFTOVER_MARK in f.message})
     if code == "LH401" and leftovers:
-        return "git rm -- " + " ".join(_quoted(path) for path in leftovers)
+        return "git rm -- " + " ".join(shell_quote(path) for path in leftovers)
     if all(finding.fixable for finding in found):
         return f"lucid-hooks check --fix --select {code}"
     return f"lucid-hooks rule {code}"
-
-
-def _quoted(path: str) -> str:
-    from lucid_hooks.check_cache_artifacts import shell_quote
-
-    return shell_quote(path)
 
 
 def _summary(
