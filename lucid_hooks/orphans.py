@@ -22,19 +22,21 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
+from lucid_hooks.entry_points import ENTRY_NAMES
 from lucid_hooks.import_graph import Place, Start, follow
+from lucid_hooks.resolution import MODULE_FILE, PACKAGE, find_module
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Sequence
 
     from lucid_hooks.entry_point_analysis import Repository
     from lucid_hooks.globs import GlobSet
+    from lucid_hooks.resolution import Tree
 
 TEST_FOLDERS = frozenset({"test", "tests", "testing"})
 # Files that a tool runs or loads by their name, not through an import.
 TOOL_FILES = frozenset(
     {
-        "__main__.py",
         "asgi.py",
         "conf.py",
         "conftest.py",
@@ -165,7 +167,7 @@ def is_started(path: str, is_script: Callable[[str], bool]) -> bool:
     (``setup.py``, ``main.py``...), or what ``is_script`` says of its bytes
     (`is_script_source`)."""
     name = posixpath.basename(path)
-    return name in TOOL_FILES or name == "main.py" or is_script(path)
+    return name in TOOL_FILES or name in ENTRY_NAMES or is_script(path)
 
 
 def is_script_source(data: bytes) -> bool:
@@ -190,20 +192,23 @@ def orphan_modules(
 
 
 def plugin_starts(
-    files: Sequence[str], read: Callable[[str], bytes | None], is_file: Callable[[str], bool]
+    files: Sequence[str], read: Callable[[str], bytes | None], tree: Tree
 ) -> list[Start]:
     """The modules ``[project.entry-points]`` of each ``pyproject.toml``
-    names (plugins a host program imports by name), as imported from the
-    project's folder or its ``src/``."""
+    names (plugins a host program imports by name), found as an import of
+    them from the project's folder and its ``src/`` finds them."""
     starts = []
     for pyproject in (path for path in files if posixpath.basename(path) == "pyproject.toml"):
         project = posixpath.dirname(pyproject)
+        sys_path = (project, posixpath.join(project, "src"))
         for module in _plugin_modules(read(pyproject)):
-            found = _module_file(module, (project, posixpath.join(project, "src")), is_file)
-            if found is not None:
-                file, root = found
-                package = module if file.endswith("/__init__.py") else module.rpartition(".")[0]
-                starts.append(Start(file, module, package, (root,), is_main=False))
+            if not module or not all(part.isidentifier() for part in module.split(".")):
+                continue
+            found = find_module(module, sys_path, tree)
+            if found.file is None or found.kind not in (PACKAGE, MODULE_FILE):
+                continue
+            package = module if found.kind == PACKAGE else module.rpartition(".")[0]
+            starts.append(Start(found.file, module, package, sys_path, is_main=False))
     return starts
 
 
@@ -228,18 +233,3 @@ def _plugin_modules(data: bytes | None) -> list[str]:
         for value in group.values()
         if isinstance(value, str)
     ]
-
-
-def _module_file(
-    module: str, roots: Sequence[str], is_file: Callable[[str], bool]
-) -> tuple[str, str] | None:
-    """The file a dotted module is in below one of ``roots``, and that root."""
-    if not module or not all(part.isidentifier() for part in module.split(".")):
-        return None
-    relative = module.replace(".", "/")
-    for root in roots:
-        for candidate in (f"{relative}.py", f"{relative}/__init__.py"):
-            path = posixpath.join(root, candidate)
-            if is_file(path):
-                return path, root
-    return None

@@ -199,7 +199,7 @@ def _orphans(
     repo = Repository(invocation.snapshot, analysed)
     try:
         read = functools.partial(_read, invocation, limit=SCRIPT_BYTES)
-        plugins = plugin_starts(analysed, read, repo.tree.is_file)
+        plugins = plugin_starts(analysed, read, repo.tree)
         if tests or scripts or plugins:
             reached.update(reached_from(repo, tests, scripts, plugins))
     finally:

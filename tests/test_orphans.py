@@ -150,7 +150,7 @@ def test_src_layout_tests_plugins_and_frameworks_are_not_orphans(tmp_path: Path)
     repo = Repository(Snapshot(str(root), False), files)
     unreached = unreached_modules(files, set())
     tests = [path for path in unreached if is_test_file(path)]
-    plugins = plugin_starts(files, lambda p: (root / p).read_bytes(), repo.tree.is_file)
+    plugins = plugin_starts(files, lambda p: (root / p).read_bytes(), repo.tree)
 
     reached = reached_from(repo, tests, [], plugins)
     repo.close()
