@@ -21,6 +21,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from lucid_hooks.cache import content_key
+from lucid_hooks.findings import Finding
 from lucid_hooks.options import BOOL, GLOBS, Option
 from lucid_hooks.registry import FileSelection, Hook
 from lucid_hooks.rules import UNREADABLE_FILE, Rule
@@ -29,7 +30,6 @@ from lucid_hooks.runner import HookContext, run_hook
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from lucid_hooks.findings import Finding
 
 HOOK_ID = "check-distroless"
 
@@ -590,8 +590,6 @@ def find_distroless_problems(context: HookContext) -> list[Finding]:
 
 
 def _finding_of(context: HookContext, row: FindingRow) -> Finding:
-    from lucid_hooks.findings import Finding
-
     path, line, column, code, message, fixable = row
     fix = _fix_found_again(context, row) if fixable else None
     return Finding(path, code, message, line=line, column=column, fix=fix)
